@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run chat test lint fmt bench eval check clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: $(STAMP) ## run the bot (terminal chat when TELEGRAM_BOT_TOKEN is not set)
+	$(VENV)/bin/weiquan-bot run
+
+chat: $(STAMP) ## talk to the bot in this terminal
+	$(VENV)/bin/weiquan-bot chat
+
+test: $(STAMP) ## the whole test suite
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+eval: $(STAMP) ## intent accuracy on the shared dev corpus
+	$(VENV)/bin/weiquan-bot intents eval ../shared/corpus/dev.tsv
+
+check: $(STAMP) ## validate the keyword files
+	$(VENV)/bin/weiquan-bot intents check
+
+bench: $(STAMP) ## speed and memory benchmarks (figures go in the README)
+	$(PY) bench/bench_intents.py
+	$(PY) bench/bench_handlers.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

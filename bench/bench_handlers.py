@@ -1,0 +1,140 @@
+"""Benchmark: the whole handler stack, from raw update JSON to the reply request.
+
+Runs the real Application, handlers, dialogue, classifier and storage with an in-process fake
+network (``tests/offline.py``), pinned to one core. Reports updates/s and p50/p99 latency for
+one person writing sequentially, and for 100 people writing at once. The outgoing rate limiter
+(Telegram's 30 messages/s) is left out: it is a deliberate delay, not handler cost.
+
+    python bench/bench_handlers.py [--postgres URL] [--updates N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update  # noqa: E402
+
+from bot.core import BotCore  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from bot.telegram_app import TelegramFrontend  # noqa: E402
+from tests.offline import OfflineRequest  # noqa: E402
+
+SCRIPT = [
+    "/start",
+    "拼多多帮好友助力，显示成功了但是他说没收到",
+    "/status",
+    "订单号 231118-492817365029174，昨天下的单，实付9.9元",
+    "/evidence",
+    "客服说系统没问题让我等等",
+    "/help",
+    "/draft",
+]
+
+
+class Updates:
+    """Makes raw update dicts, numbered in order."""
+
+    def __init__(self) -> None:
+        self.next_id = 1
+
+    def message(self, user_id: int, text: str) -> dict[str, Any]:
+        """A private text message (a command when it starts with a slash)."""
+        self.next_id += 1
+        message: dict[str, Any] = {
+            "message_id": self.next_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "测试"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return {"update_id": self.next_id, "message": message}
+
+
+async def one_update(frontend: TelegramFrontend, request: OfflineRequest, raw: dict[str, Any]) -> float:
+    """Latency of one update: from the raw JSON to its last reply request."""
+    before = len(request.calls)
+    start = time.perf_counter()
+    update = Update.de_json(raw, frontend.app.bot)
+    assert update is not None
+    await frontend.app.process_update(update)
+    await frontend.deliverer.drain()
+    sends = [t for name, _, t in request.calls[before:] if name in ("sendMessage", "sendDocument")]
+    end = max(sends) if sends else time.perf_counter()
+    return end - start
+
+
+def summary(name: str, latencies: list[float], wall: float) -> str:
+    """One line of figures."""
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    return f"{name:<36} {len(latencies) / wall:8.0f} updates/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
+
+
+async def run(database_url: str, total: int) -> None:
+    """Sequential and concurrent runs against one database."""
+    settings = load_settings(
+        database_url=database_url, telegram_bot_token="1:bench", data_dir=Path(tempfile.mkdtemp())
+    )
+    core = await BotCore.create(settings)
+    request = OfflineRequest()
+    frontend = TelegramFrontend(core, request=request, rate_limit=False)
+    updates = Updates()
+    async with frontend.app:
+        for i in range(50):  # warm-up
+            await one_update(frontend, request, updates.message(9_000_000 + i % 5, SCRIPT[i % len(SCRIPT)]))
+
+        latencies = []
+        start = time.perf_counter()
+        for i in range(total):
+            raw = updates.message(1_000_000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)])
+            latencies.append(await one_update(frontend, request, raw))
+        print(summary("one person at a time", latencies, time.perf_counter() - start))
+
+        people = 100
+        per_person = max(1, total // people)
+
+        async def person(user_id: int) -> list[float]:
+            own = []
+            for i in range(per_person):
+                own.append(await one_update(frontend, request, updates.message(user_id, SCRIPT[i % len(SCRIPT)])))
+            return own
+
+        start = time.perf_counter()
+        results = await asyncio.gather(*(person(2_000_000 + p) for p in range(people)))
+        wall = time.perf_counter() - start
+        print(summary(f"{people} people at once", [x for r in results for x in r], wall))
+    await core.close()
+
+
+def main() -> None:
+    """Parse arguments, pin to one core, run SQLite (and PostgreSQL when given)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL", ""))
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"machine: {os.cpu_count()} cores visible, pinned to 1; python {sys.version.split()[0]}")
+        print("SQLite:")
+        asyncio.run(run(f"sqlite+aiosqlite:///{tmp}/bench.db", args.updates))
+    if args.postgres:
+        print("PostgreSQL:")
+        asyncio.run(run(args.postgres, args.updates))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Telegram glue and the composition root: settings, CLI, handlers, polling, webhook, terminal chat."""

@@ -1,0 +1,111 @@
+"""Turning Telegram updates into the dialogue's :class:`Incoming` events, and replies back.
+
+This is the only place that knows both Telegram's shapes and the guide's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from guide.model import Incoming, Reply
+
+#: Telegram's limit for one message; longer input is cut before it reaches the dialogue.
+MAX_TEXT = 4096
+
+#: Kinds of messages the dialogue gets as ``other`` with the kind named in ``data``.
+_OTHER_KINDS = (
+    "sticker",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "location",
+    "venue",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+)
+
+
+def _when(message: Message | None) -> datetime:
+    if message is not None and message.date is not None:
+        date = message.date
+        return date if date.tzinfo else date.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def update_key(update: Update) -> str:
+    """The idempotency key of an update: Telegram's update id."""
+    return f"tg:{update.update_id}"
+
+
+def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: str = "") -> Incoming | None:
+    """The dialogue event for a private-chat update, or ``None`` when it is ignored by design."""
+    user = update.effective_user
+    is_operator = user is not None and user.id in operator_ids
+    if update.callback_query is not None:
+        query = update.callback_query
+        return Incoming(
+            kind="button",
+            at=datetime.now(UTC),
+            data=(query.data or "")[:64],
+            is_operator=is_operator,
+        )
+    message = update.message
+    if message is None:
+        return None
+    at = _when(message)
+    if message.photo:
+        largest = message.photo[-1]
+        return Incoming(
+            kind="photo",
+            at=at,
+            file_id=largest.file_id,
+            file_unique_id=largest.file_unique_id,
+            caption=(message.caption or "")[:1024],
+            is_operator=is_operator,
+        )
+    if message.document is not None:
+        doc = message.document
+        return Incoming(
+            kind="document",
+            at=at,
+            file_id=doc.file_id,
+            file_unique_id=doc.file_unique_id,
+            caption=(message.caption or "")[:1024],
+            file_name=(doc.file_name or "")[:200],
+            mime_type=(doc.mime_type or "")[:100],
+            is_operator=is_operator,
+        )
+    text = message.text
+    if text is not None:
+        text = text[:MAX_TEXT]
+        if text.startswith("/"):
+            head, _, args = text.partition(" ")
+            command = head[1:]
+            name, _, target = command.partition("@")
+            if target and bot_username and target.lower() != bot_username.lower():
+                return None  # a command meant for another bot
+            return Incoming(
+                kind="command", at=at, command=name.lower()[:32], args=args.strip()[:500], is_operator=is_operator
+            )
+        return Incoming(kind="text", at=at, text=text, is_operator=is_operator)
+    for kind in _OTHER_KINDS:
+        if getattr(message, kind, None):
+            return Incoming(kind="other", at=at, data=kind, is_operator=is_operator)
+    if message.caption:
+        return Incoming(kind="text", at=at, text=message.caption[:MAX_TEXT], is_operator=is_operator)
+    return Incoming(kind="other", at=at, data="unknown", is_operator=is_operator)
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply, if it has buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )

@@ -1,0 +1,89 @@
+"""The bot's core, shared by Telegram and the terminal chat: storage + classifier + dialogue.
+
+Built once in ``main()`` (nothing at import time) and passed down explicitly. The classifier
+can be swapped at run time by the hot reloader; the dialogue always asks :meth:`BotCore.classify`,
+so a reload takes effect on the next message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from guide import Dialogue, GuideContent, load_content
+from guide.model import Incoming
+from intents import Classifier, IntentReloader, Problem, load_intents, unknown_tokens
+from intents.match import IntentMatch
+from storage import HandleResult, Storage
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class BotCore:
+    """Everything an update needs, except Telegram itself."""
+
+    def __init__(self, settings: Settings, storage: Storage, content: GuideContent, classifier: Classifier) -> None:
+        self.settings = settings
+        self.storage = storage
+        self.content = content
+        self.classifier = classifier
+        self.dialogue = Dialogue(content, self.classify, follow_up_delay=settings.follow_up_delay)
+        self.reload_listeners: list[Callable[[list[Problem]], None]] = []
+        self.last_reload_problems: list[Problem] = []
+
+    @classmethod
+    async def create(cls, settings: Settings, *, migrate: bool = True) -> BotCore:
+        """Load content and keywords, open (and upgrade) the database."""
+        content = load_content(settings.guide_dir)
+        classifier = Classifier(load_intents(settings_intents_dir(settings)), cache_dir=settings.cache_dir)
+        storage = await Storage.connect(settings.database_url, migrate=migrate)
+        return cls(settings, storage, content, classifier)
+
+    def classify(self, text: str) -> IntentMatch:
+        """Classify with the current keyword set; unmatched tokens are filtered for statistics."""
+        match = self.classifier.classify(text)
+        if match.intent == "other":
+            return dataclasses.replace(match, tokens=tuple(unknown_tokens(match.tokens)))
+        return match
+
+    async def handle(self, user_id: int, chat_id: int, update_key: str | None, incoming: Incoming) -> HandleResult:
+        """Run the dialogue for one event in one transaction; the replies land in the outbox."""
+        return await self.storage.handle(
+            user_id, chat_id, update_key, lambda view: self.dialogue.handle(view, incoming)
+        )
+
+    def make_reloader(self) -> IntentReloader:
+        """A file watcher that swaps the classifier when keyword files change."""
+        return IntentReloader(
+            settings_intents_dir(self.settings),
+            self.settings.cache_dir,
+            on_reload=self._on_reload,
+            on_error=self._on_reload_error,
+        )
+
+    def _on_reload(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+        self.last_reload_problems = []
+        log.info("intent keyword files reloaded")
+
+    def _on_reload_error(self, problems: list[Problem]) -> None:
+        self.last_reload_problems = problems
+        log.warning("intent keyword files not reloaded, keeping the last good set: %s",
+                    "; ".join(str(p) for p in problems))
+        for listener in self.reload_listeners:
+            listener(problems)
+
+    async def close(self) -> None:
+        """Release the database."""
+        await self.storage.close()
+
+
+def settings_intents_dir(settings: Settings) -> Path:
+    """The keyword folder: ``INTENTS_DIR`` or the files shipped in the package."""
+    from intents import default_intents_dir
+
+    return settings.intents_dir or default_intents_dir()

@@ -1,0 +1,178 @@
+"""Running the Telegram bot: our own long-polling loop and the background loops.
+
+We poll ourselves instead of using PTB's Updater because the Updater confirms an update to
+Telegram as soon as it is fetched; a crash would then lose it. Here an update is confirmed
+(``offset`` advanced) only after its state change and replies are committed; a redelivered
+update is recognised by its key and not applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from guide.model import Incoming
+
+from bot.core import BotCore
+from bot.telegram_app import TelegramFrontend
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 20
+
+
+async def process_batch(frontend: TelegramFrontend, updates: list[Update]) -> None:
+    """Apply a batch: each person's updates in order, different people concurrently."""
+    lanes: dict[int, list[Update]] = {}
+    for update in updates:
+        user = update.effective_user
+        chat = update.effective_chat
+        key = user.id if user is not None else (chat.id if chat is not None else 0)
+        lanes.setdefault(key, []).append(update)
+
+    async def run_lane(lane: list[Update]) -> None:
+        for update in lane:
+            await frontend.app.process_update(update)
+
+    await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
+
+
+async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
+    """Fetch updates until ``stop`` is set; confirm each batch only after it is applied."""
+    bot = frontend.app.bot
+    offset: int | None = None
+    backoff = 1.0
+    while not stop.is_set():
+        fetch = asyncio.create_task(
+            bot.get_updates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+        )
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({fetch, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if fetch not in done:
+            fetch.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                await fetch
+            break
+        try:
+            updates = list(fetch.result())
+        except InvalidToken:
+            raise
+        except RetryAfter as exc:
+            await asyncio.sleep(float(exc.retry_after if isinstance(exc.retry_after, int) else 5))
+            continue
+        except (NetworkError, TelegramError) as exc:
+            log.warning("getUpdates failed (%s); retrying in %.0fs", type(exc).__name__, backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
+            continue
+        backoff = 1.0
+        if updates:
+            await process_batch(frontend, updates)
+            offset = updates[-1].update_id + 1
+    if offset is not None:
+        # Confirm the last batch so a clean restart does not fetch it again.
+        with contextlib.suppress(TelegramError):
+            await bot.get_updates(offset=offset, timeout=0, limit=1)
+
+
+async def reminder_loop(core: BotCore, frontend: TelegramFrontend, interval: float) -> None:
+    """Fire due reminders through the dialogue, exactly once each (keyed by reminder id)."""
+    while True:
+        try:
+            now = datetime.now(UTC)
+            for user_id, reminder in await core.storage.due_reminders(now):
+                incoming = Incoming(kind="reminder", at=now, data=reminder.id)
+                result = await core.handle(user_id, user_id, f"reminder:{reminder.id}", incoming)
+                log.info("reminder %s fired for user %s", reminder.id, user_id)
+                frontend.deliverer.submit(result.entries)
+        except Exception:
+            log.exception("reminder loop iteration failed")
+        await asyncio.sleep(interval)
+
+
+async def redelivery_loop(frontend: TelegramFrontend, interval: float) -> None:
+    """Send replies that were committed but not sent (a crash, a long outage)."""
+    await frontend.deliverer.redeliver(older_than=timedelta(0))
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await frontend.deliverer.redeliver(older_than=timedelta(seconds=30))
+        except Exception:
+            log.exception("redelivery loop iteration failed")
+
+
+async def retention_loop(core: BotCore) -> None:
+    """Purge closed cases older than ``RETENTION_DAYS`` (when set), once an hour."""
+    days = core.settings.retention_days
+    if days <= 0:
+        return
+    while True:
+        try:
+            purged = await core.storage.purge_closed(datetime.now(UTC) - timedelta(days=days))
+            pruned = await core.storage.prune_processed(datetime.now(UTC) - timedelta(days=7))
+            if purged or pruned:
+                log.info("retention: purged %s closed cases, %s old update records", purged, pruned)
+        except Exception:
+            log.exception("retention loop iteration failed")
+        await asyncio.sleep(3600)
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    """SIGTERM and SIGINT ask for a graceful stop: the update in hand is finished first."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def run_with_background(
+    core: BotCore, frontend: TelegramFrontend, main: Callable[[asyncio.Event], Awaitable[None]]
+) -> None:
+    """Start the application and background loops, run ``main`` until a stop signal, shut down."""
+    stop = asyncio.Event()
+    install_signal_handlers(stop)
+    async with frontend.app:
+        await frontend.announce_commands()
+        loop = asyncio.get_running_loop()
+        core.reload_listeners.append(
+            lambda problems: loop.create_task(
+                frontend.notify_operators(
+                    "⚠️ 关键词文件有错误，机器人继续使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
+                )
+            )
+        )
+        reloader = core.make_reloader()
+        background = [
+            asyncio.create_task(reloader.run(), name="intent-reloader"),
+            asyncio.create_task(reminder_loop(core, frontend, core.settings.reminder_poll_interval), name="reminders"),
+            asyncio.create_task(redelivery_loop(frontend, 5.0), name="redelivery"),
+            asyncio.create_task(retention_loop(core), name="retention"),
+        ]
+        log.info("bot @%s is running (%s mode)", frontend.app.bot.username, core.settings.mode)
+        try:
+            await main(stop)
+        finally:
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            await frontend.deliverer.drain()
+    log.info("bot stopped")
+
+
+async def run_polling(core: BotCore) -> None:
+    """Run the bot with long polling until SIGTERM/SIGINT."""
+    frontend = TelegramFrontend(core)
+
+    async def main(stop: asyncio.Event) -> None:
+        await frontend.app.bot.delete_webhook()
+        await poll(frontend, stop)
+
+    await run_with_background(core, frontend, main)

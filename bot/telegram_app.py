@@ -1,0 +1,157 @@
+"""The Telegram front end: the Application, its handlers (one registration site), and operators' commands."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from guide import COMMANDS
+
+from bot.convert import to_incoming, update_key
+from bot.core import BotCore
+from bot.delivery import Deliverer
+
+log = logging.getLogger(__name__)
+
+Context = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[object, object]]
+
+_GROUP_HINT = "你好！维权咨询涉及订单号等个人信息，请私聊我，点我的头像后选择“发消息”即可开始。"
+
+
+class TelegramFrontend:
+    """Owns the Application and turns each update into one call of :meth:`BotCore.handle`."""
+
+    def __init__(self, core: BotCore, *, request: BaseRequest | None = None, rate_limit: bool = True) -> None:
+        """``request`` replaces the HTTP layer (benchmarks and offline tests pass a fake one);
+        ``rate_limit=False`` drops the outgoing limiter (only for measuring the handler stack)."""
+        self.core = core
+        settings = core.settings
+        builder: ApplicationBuilder = (  # type: ignore[type-arg]
+            ApplicationBuilder()
+            .token(settings.telegram_bot_token or "0:offline")
+            .base_url(settings.telegram_api_base_url)
+            .base_file_url(settings.telegram_file_base_url)
+            .request(request or HTTPXRequest(connection_pool_size=64, read_timeout=20.0, write_timeout=20.0))
+            .get_updates_request(request or HTTPXRequest(connection_pool_size=2, read_timeout=60.0))
+            .updater(None)
+            .concurrent_updates(True)
+            .context_types(ContextTypes())
+        )
+        if rate_limit:
+            # Telegram's limits: about 30 messages a second overall, 20 a minute per group.
+            builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0))
+        self.app: Application = builder.build()  # type: ignore[type-arg]
+        self.deliverer = Deliverer(self.app.bot, core.storage)
+        self._register(self.app)
+
+    def _register(self, app: Application) -> None:  # type: ignore[type-arg]
+        """The one place where handlers are registered."""
+        operators = filters.User(user_id=list(self.core.settings.operator_ids))
+        private = filters.ChatType.PRIVATE
+        new_messages = filters.UpdateType.MESSAGE
+        if self.core.settings.operator_ids:
+            app.add_handler(CommandHandler("reload", self.on_reload, filters=private & operators & new_messages))
+            app.add_handler(CommandHandler("stats", self.on_stats, filters=private & operators & new_messages))
+        app.add_handler(MessageHandler(filters.ChatType.GROUPS & new_messages, self.on_group_message))
+        app.add_handler(TypeHandler(Update, self.on_update))
+        app.add_error_handler(self.on_error)
+
+    async def on_update(self, update: Update, context: Context) -> None:
+        """Every private-chat update goes through the dialogue; the rest is ignored by design."""
+        chat = update.effective_chat
+        user = update.effective_user
+        if user is None or user.is_bot:
+            return
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            return
+        incoming = to_incoming(
+            update, operator_ids=self.core.settings.operator_ids, bot_username=self.app.bot.username or ""
+        )
+        query_id = update.callback_query.id if update.callback_query is not None else None
+        if incoming is None:
+            self.deliverer.submit([], query_id)
+            return
+        chat_id = chat.id if chat is not None else user.id
+        result = await self.core.handle(user.id, chat_id, update_key(update), incoming)
+        log.info(
+            "update %s user %s kind %s -> %d replies%s",
+            update.update_id,
+            user.id,
+            incoming.kind,
+            len(result.entries),
+            " (duplicate)" if result.duplicate else "",
+        )
+        self.deliverer.submit(result.entries, query_id)
+
+    async def on_group_message(self, update: Update, context: Context) -> None:
+        """In groups the bot speaks only when mentioned, and then invites a private chat."""
+        message = update.message
+        if message is None or message.from_user is None or message.from_user.is_bot:
+            return
+        username = (self.app.bot.username or "").lower()
+        mentioned = bool(username) and f"@{username}" in (message.text or message.caption or "").lower()
+        replied_to_bot = (
+            message.reply_to_message is not None
+            and message.reply_to_message.from_user is not None
+            and message.reply_to_message.from_user.id == self.app.bot.id
+        )
+        if mentioned or replied_to_bot:
+            await message.reply_text(_GROUP_HINT)
+
+    async def on_reload(self, update: Update, context: Context) -> None:
+        """Operators: reload the intent keyword files now."""
+        assert update.message is not None
+        reloader = self.core.make_reloader()
+        classifier, problems = reloader.reload_now()
+        if classifier is not None:
+            self.core.classifier = classifier
+            log.info("operator %s reloaded the keyword files", update.message.chat_id)
+            text = "✅ 关键词文件已重新加载。"
+            if problems:
+                text += "\n提示：\n" + "\n".join(f"• {p}" for p in problems[:10])
+        else:
+            log.warning("operator reload failed; keeping the last good keyword set")
+            text = "⚠️ 关键词文件有错误，仍在使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
+        await update.message.reply_text(text[:4000])
+
+    async def on_stats(self, update: Update, context: Context) -> None:
+        """Operators: anonymous usage statistics."""
+        assert update.message is not None
+        from bot.stats import format_stats
+
+        stats = await self.core.storage.stats()
+        await update.message.reply_text(format_stats(stats)[:4000])
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure with its stack trace; never send internals to a chat."""
+        user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
+        log.error("handling an update of user %s failed", user_id, exc_info=context.error)
+
+    async def notify_operators(self, text: str) -> None:
+        """Tell every operator something (e.g. that a keyword file is broken)."""
+        for operator in self.core.settings.operator_ids:
+            try:
+                await self.app.bot.send_message(operator, text[:4000])
+            except Exception as exc:  # an operator who never started the bot
+                log.warning("could not notify operator %s: %s", operator, type(exc).__name__)
+
+    async def announce_commands(self) -> None:
+        """Register the command list with Telegram (setMyCommands)."""
+        await self.app.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])

@@ -1,0 +1,93 @@
+"""The same conversation in a terminal: buttons become numbered choices.
+
+``weiquan-bot chat`` (and ``make run`` without a token) uses the real dialogue and the real
+database, so a case started here is a case like any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TextIO
+
+from guide.model import Button, Incoming, Reply
+
+from bot.core import BotCore
+
+HELP = "（输入文字交谈；输入数字选择按钮；/help 查看命令；/photo 说明 模拟发送截图；/quit 退出）"
+
+
+def render(replies: list[Reply], out: TextIO) -> list[Button]:
+    """Print replies; return the buttons in the order they were numbered."""
+    buttons: list[Button] = []
+    for reply in replies:
+        if reply.document is not None:
+            out.write(f"\n📎 {reply.document.filename}\n{reply.document.content.decode('utf-8', 'replace')}\n")
+            continue
+        out.write(f"\n{reply.text}\n")
+        for row in reply.buttons:
+            cells = []
+            for button in row:
+                buttons.append(button)
+                cells.append(f"[{len(buttons)}] {button.label}")
+            out.write("   ".join(cells) + "\n")
+    out.flush()
+    return buttons
+
+
+def parse_line(line: str, buttons: list[Button]) -> Incoming | None:
+    """The event a typed line stands for, or ``None`` for an empty line / unknown number."""
+    now = datetime.now(UTC)
+    text = line.strip()
+    if not text:
+        return None
+    if text.isdigit() and buttons:
+        index = int(text) - 1
+        if 0 <= index < len(buttons):
+            return Incoming(kind="button", at=now, data=buttons[index].data)
+        return None
+    if text.startswith("/photo"):
+        caption = text[len("/photo") :].strip()
+        stamp = now.strftime("%H%M%S%f")
+        return Incoming(kind="photo", at=now, file_id=f"terminal-{stamp}", file_unique_id=stamp, caption=caption)
+    if text.startswith("/"):
+        head, _, args = text.partition(" ")
+        return Incoming(kind="command", at=now, command=head[1:].lower(), args=args.strip())
+    return Incoming(kind="text", at=now, text=text)
+
+
+async def chat(
+    core: BotCore,
+    user_id: int,
+    *,
+    read_line: Callable[[], str] | None = None,
+    out: TextIO = sys.stdout,
+) -> None:
+    """Run the dialogue against stdin/stdout until /quit or end of input."""
+    reader = read_line or (lambda: input("> "))
+    out.write(f"维权助手 · 终端模式 {HELP}\n")
+    buttons: list[Button] = []
+    first = Incoming(kind="command", at=datetime.now(UTC), command="start")
+    view = await core.storage.load_view(user_id)
+    pending: Incoming | None = first if view.current_case is None else Incoming(
+        kind="command", at=datetime.now(UTC), command="status"
+    )
+    while True:
+        if pending is not None:
+            result = await core.handle(user_id, user_id, None, pending)
+            for entry in result.entries:
+                await core.storage.mark_sent(entry.id, None)
+            buttons = render([entry.reply for entry in result.entries], out) or buttons
+        try:
+            line = await asyncio.to_thread(reader)
+        except (EOFError, KeyboardInterrupt):
+            out.write("\n再见！你的案件已保存，下次输入 weiquan-bot chat 继续。\n")
+            return
+        if line.strip() in ("/quit", "/exit", "quit", "exit"):
+            out.write("再见！你的案件已保存。\n")
+            return
+        pending = parse_line(line, buttons)
+        if pending is None and line.strip():
+            out.write("没有这个选项，请输入上面列出的数字或直接打字。\n")

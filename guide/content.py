@@ -1,0 +1,188 @@
+"""The guide's content (step texts, buttons, prompts, evidence checklists) as typed objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guide.labels import STAGE_IDS
+
+#: Actions a step button may carry (``goto:``, ``say:`` and ``ask:`` take an argument).
+SIMPLE_ACTIONS: tuple[str, ...] = (
+    "next",
+    "back",
+    "menu",
+    "status",
+    "facts",
+    "evidence",
+    "draft",
+    "contacted",
+    "close",
+    "export",
+)
+ARG_ACTIONS: tuple[str, ...] = ("goto", "say", "ask")
+
+#: Message keys the dialogue uses; ``common.toml`` must define each.
+REQUIRED_MESSAGES: tuple[str, ...] = (
+    "welcome",
+    "greeting",
+    "choose_type",
+    "other",
+    "clarify",
+    "stale",
+    "other_case_button",
+    "no_case",
+    "case_opened",
+    "type_set",
+    "switch_offer",
+    "facts_saved",
+    "fact_invalid",
+    "cancelled",
+    "nothing_to_cancel",
+    "unknown_command",
+    "empty_text",
+    "unsupported",
+    "evidence_saved",
+    "evidence_need_type",
+    "contacted",
+    "reminder_set",
+    "reminder_cancelled",
+    "follow_up",
+    "follow_up_resolved",
+    "follow_up_unresolved",
+    "follow_up_waiting",
+    "close_ask",
+    "closed",
+    "case_closed_already",
+    "delete_ask",
+    "deleted",
+    "delete_kept",
+    "flow_done",
+    "first_step",
+    "drafts_intro",
+    "scam_warning",
+)
+
+
+def default_content_dir() -> Path:
+    """The directory of the shipped step files (``guide/steps/``)."""
+    return Path(__file__).resolve().parent / "steps"
+
+
+class GuideFileError(Exception):
+    """A step file is malformed; the message names the file and line of each problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonSpec:
+    """A button of a step: its label and the action it triggers (e.g. ``next``, ``goto:legal``)."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    """One short message of a stage, with per-issue-type text variants."""
+
+    title: str
+    text: str
+    buttons: tuple[ButtonSpec, ...] = ()
+    variants: dict[str, str] = field(default_factory=dict)
+    nav: bool = True
+
+    def text_for(self, issue_type: str | None) -> str:
+        """The text for ``issue_type`` (the variant when there is one)."""
+        if issue_type is not None and issue_type in self.variants:
+            return self.variants[issue_type]
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class StageSpec:
+    """A stage of the flow (``confirm`` ... ``cautions``) and its steps."""
+
+    id: str
+    title: str
+    summary: str
+    steps: tuple[StepSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSpec:
+    """An item of the evidence checklist: category id, label, caption keywords, issue types."""
+
+    category: str
+    label: str
+    keywords: tuple[str, ...]
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GuideContent:
+    """Everything the dialogue says, loaded and validated from the step files."""
+
+    stages: tuple[StageSpec, ...]
+    messages: dict[str, str]
+    prompts: dict[str, str]
+    evidence: tuple[EvidenceSpec, ...]
+    nav_buttons: tuple[ButtonSpec, ...]
+    scam_keywords: tuple[str, ...]
+
+    def stage(self, stage_id: str) -> StageSpec | None:
+        """The stage with ``stage_id``, or ``None``."""
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        return None
+
+    def stage_index(self, stage_id: str) -> int:
+        """The position of ``stage_id`` in the flow (0 when unknown)."""
+        for index, stage in enumerate(self.stages):
+            if stage.id == stage_id:
+                return index
+        return 0
+
+    def step(self, stage_id: str, step: int) -> StepSpec | None:
+        """The step at ``stage_id``/``step``, or ``None`` when it does not exist."""
+        stage = self.stage(stage_id)
+        if stage is None or not 0 <= step < len(stage.steps):
+            return None
+        return stage.steps[step]
+
+    def message(self, key: str) -> str:
+        """The common message ``key`` (validated at load)."""
+        return self.messages[key]
+
+    def checklist(self, issue_type: str | None) -> tuple[EvidenceSpec, ...]:
+        """The evidence checklist for ``issue_type`` (all items when the type is unknown)."""
+        if issue_type is None:
+            return self.evidence
+        return tuple(item for item in self.evidence if issue_type in item.types)
+
+
+def load_content(directory: Path | None = None) -> GuideContent:
+    """Load and validate the step files of ``directory`` (default: the shipped ``guide/steps/``)."""
+    from guide.loader import load_directory
+
+    return load_directory(directory if directory is not None else default_content_dir())
+
+
+__all__ = [
+    "ARG_ACTIONS",
+    "REQUIRED_MESSAGES",
+    "SIMPLE_ACTIONS",
+    "STAGE_IDS",
+    "ButtonSpec",
+    "EvidenceSpec",
+    "GuideContent",
+    "GuideFileError",
+    "StageSpec",
+    "StepSpec",
+    "default_content_dir",
+    "load_content",
+]

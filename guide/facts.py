@@ -1,0 +1,218 @@
+"""Case facts: extraction from free text and validation of answers to a fact question."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from guide.labels import FACT_LABELS
+
+MAX_FACT = 300
+
+#: Canonical platform name -> spellings (ASCII ones match as whole words only).
+PLATFORMS: dict[str, tuple[str, ...]] = {
+    "拼多多": ("拼多多", "拼夕夕", "拼dd", "pdd", "pinduoduo", "多多买菜"),
+    "天猫": ("天猫", "tmall"),
+    "淘宝": ("淘宝", "taobao", "tb", "淘特"),
+    "京东": ("京东", "jd", "jingdong"),
+    "抖音": ("抖音", "dy", "douyin"),
+    "快手": ("快手", "kuaishou"),
+    "美团": ("美团", "meituan"),
+    "饿了么": ("饿了么", "饿了吗", "eleme"),
+    "唯品会": ("唯品会", "vip.com"),
+    "闲鱼": ("闲鱼",),
+    "苏宁": ("苏宁",),
+    "小红书": ("小红书",),
+}
+ACTIVITIES: tuple[str, ...] = (
+    "砍价免费拿",
+    "现金大转盘",
+    "助力免费领",
+    "天天领现金",
+    "百亿补贴",
+    "多多果园",
+    "免单",
+    "0元购",
+    "好评返现",
+    "新人首单",
+    "抽奖",
+)
+
+_AMOUNT_NUMBER = r"(\d{1,7}(?:\.\d{1,2})?)"
+_PDD_ORDER = re.compile(r"(?<![\d-])(\d{6}-\d{12,18})(?![\d-])")
+_DIGITS = re.compile(r"(?<![\d.])(\d{10,25})(?![\d.])")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+_SHORTFALL = re.compile(r"还?差\s*[¥￥]?\s*" + _AMOUNT_NUMBER + r"\s*(?:元|块|rmb)?", re.I)
+_AMOUNT = re.compile(
+    r"[¥￥]\s*" + _AMOUNT_NUMBER + r"|" + _AMOUNT_NUMBER + r"\s*(?:元|块钱|块|rmb)(?![a-z])", re.I
+)
+_FULL_DATE = re.compile(r"(?<!\d)(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+_MONTH_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_RELATIVE = {"大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "昨晚": 1, "今天": 0, "今日": 0, "今早": 0}
+_MERCHANT = re.compile(r"(?:商家|店铺|店家|卖家)(?:名称|名字|叫|是|：|:)+\s*([^\s，。,.!！?？;；]{2,30})")
+_STORE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{2,20}(?:旗舰店|专营店|专卖店|官方店|自营店))")
+_ACTIVITY = re.compile(r"活动(?:名称|名字|叫|是|：|:)+\s*[「“\"]?([^\s，。,.!！?？;；」”\"]{2,30})")
+_DEMAND = re.compile(r"(?:我要求|要求|希望|我想要|诉求是?[：:]?)\s*([^。！!？?\n]{2,80})")
+_CS_REPLY = re.compile(r"客服(?:回复|答复|回答|说|称|表示)(?:了|的是)?[：:，,]?\s*[「“\"]?([^。！!？?\n」”\"]{2,120})")
+_CS_CONTACT = re.compile(r"(联系|找|问|咨询|打)(过|了)?\s*(人工)?客服|客服(回复|答复|回答|说|称|表示)")
+_NAME = re.compile(r"(?:我叫|我的名字是|姓名[：:]?)\s*([\u4e00-\u9fa5·]{2,8}|[A-Za-z ]{2,30})")
+_CONTACT_PHONE = re.compile(r"(?:电话|手机|联系方式)")
+_ADDRESS = re.compile(r"(?:地址|住址)(?:是|：|:)+\s*([^\n]{4,120})")
+_YES = ("是", "是的", "对", "有", "联系过", "联系了", "已联系", "找过", "嗯", "yes", "y")
+_NO = ("否", "不是", "没有", "没", "还没", "未联系", "no", "n")
+
+
+def _clean(value: str) -> str:
+    """Collapse whitespace and cut to MAX_FACT characters."""
+    return " ".join(value.split())[:MAX_FACT]
+
+
+def _money(value: str) -> str:
+    """``9.90`` -> ``9.9元``."""
+    number = value.rstrip("0").rstrip(".") if "." in value else value
+    return f"{number or '0'}元"
+
+
+def _platform(text: str) -> str | None:
+    lowered = text.lower()
+    for name, spellings in PLATFORMS.items():
+        for spelling in spellings:
+            if spelling.isascii():
+                if re.search(rf"(?<![a-z]){re.escape(spelling)}(?![a-z])", lowered):
+                    return name
+            elif spelling in text:
+                return name
+    return None
+
+
+def _order_no(text: str) -> str | None:
+    found = _PDD_ORDER.search(text)
+    if found:
+        return found.group(1)
+    for match in _DIGITS.finditer(text):
+        digits = match.group(1)
+        if not _PHONE.fullmatch(digits):
+            return digits
+    return None
+
+
+def _date(text: str, now: datetime) -> str | None:
+    today = now.date()
+    found = _FULL_DATE.search(text)
+    if found:
+        return _valid_date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    found = _MONTH_DAY.search(text)
+    if found:
+        month, day = int(found.group(1)), int(found.group(2))
+        value = _valid_date(today.year, month, day)
+        if value is not None and date.fromisoformat(value) > today:
+            value = _valid_date(today.year - 1, month, day)
+        return value
+    for word, days in _RELATIVE.items():
+        if word in text:
+            return (today - timedelta(days=days)).isoformat()
+    return None
+
+
+def _valid_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _amounts(text: str) -> tuple[str | None, str | None]:
+    """(amount, shortfall) found in ``text``; a shortfall is not also an amount."""
+    shortfall_match = _SHORTFALL.search(text)
+    shortfall = _money(shortfall_match.group(1)) if shortfall_match else None
+    rest = text
+    if shortfall_match:
+        rest = text[: shortfall_match.start()] + " " + text[shortfall_match.end() :]
+    rest = _PDD_ORDER.sub(" ", rest)
+    amount_match = _AMOUNT.search(rest)
+    amount = None
+    if amount_match:
+        amount = _money(amount_match.group(1) or amount_match.group(2))
+    return amount, shortfall
+
+
+def extract_facts(text: str, now: datetime) -> dict[str, str]:
+    """Facts found in free ``text`` (dates relative to ``now``), keyed by fact name."""
+    text = text[:4096]
+    facts: dict[str, str] = {}
+    found: dict[str, str | None] = {
+        "platform": _platform(text),
+        "order_no": _order_no(text),
+        "date": _date(text, now),
+    }
+    found["amount"], found["shortfall"] = _amounts(text)
+    merchant = _MERCHANT.search(text) or _STORE.search(text)
+    found["merchant"] = merchant.group(1) if merchant else None
+    activity = _ACTIVITY.search(text)
+    found["activity"] = activity.group(1) if activity else next((a for a in ACTIVITIES if a in text), None)
+    demand = _DEMAND.search(text)
+    found["demand"] = demand.group(1) if demand else None
+    reply = _CS_REPLY.search(text)
+    found["cs_reply"] = reply.group(1) if reply else None
+    found["cs_contacted"] = "是" if _CS_CONTACT.search(text) and "没" not in text[:40] else None
+    name = _NAME.search(text)
+    found["complainant_name"] = name.group(1).strip() if name else None
+    phone = _PHONE.search(text)
+    found["complainant_phone"] = phone.group(1) if phone and _CONTACT_PHONE.search(text) else None
+    address = _ADDRESS.search(text)
+    found["complainant_address"] = address.group(1) if address else None
+    for key, value in found.items():
+        if value:
+            facts[key] = _clean(value)
+    return facts
+
+
+def parse_fact(name: str, text: str, now: datetime) -> str | None:
+    """The value of fact ``name`` in an answer ``text``, or ``None`` when it is not valid."""
+    answer = _clean(text)
+    if not answer or name not in FACT_LABELS:
+        return None
+    found = extract_facts(answer, now)
+    if name == "order_no":
+        return found.get("order_no")
+    if name == "date":
+        return found.get("date")
+    if name in ("amount", "shortfall"):
+        bare = re.fullmatch(r"[¥￥]?\s*" + _AMOUNT_NUMBER + r"\s*(元|块)?", answer)
+        if bare:
+            return _money(bare.group(1))
+        return found.get(name) or found.get("shortfall" if name == "amount" else "amount")
+    if name == "platform":
+        return found.get("platform") or (answer if len(answer) <= 20 else None)
+    if name == "complainant_phone":
+        phone = re.fullmatch(r"\+?(?:86)?[\s-]*(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})", answer.replace(" ", ""))
+        return phone.group(1) if phone else None
+    if name == "cs_contacted":
+        lowered = answer.lower().strip("。.!！ ")
+        if lowered in _YES:
+            return "是"
+        if lowered in _NO:
+            return "否"
+        return None
+    if name == "complainant_name":
+        return answer if 1 < len(answer) <= 30 and not any(ch.isdigit() for ch in answer) else None
+    if name == "complainant_address":
+        return answer if len(answer) >= 4 else None
+    return answer if len(answer) >= 2 else None
+
+
+#: What to tell the person when an answer does not parse.
+FACT_HINTS: dict[str, str] = {
+    "order_no": "订单号一般是一串数字，如 231118-492817365029174（不是手机号）。",
+    "date": "日期可以写 2024-11-18、11月18日、昨天。",
+    "amount": "金额请写数字，如 9.9 或 9.9元。",
+    "shortfall": "请写数字，如 0.01 或 0.01元。",
+    "complainant_phone": "请写 11 位手机号或带区号的电话。",
+    "cs_contacted": "请回答「是」或「否」。",
+    "complainant_name": "请写姓名（不含数字）。",
+}
+
+
+def fact_hint(name: str) -> str:
+    """A short hint of the expected format of fact ``name``."""
+    return FACT_HINTS.get(name, "请写得具体一点。")

@@ -1,0 +1,107 @@
+"""The classifier: normalize, tokenize with an owned jieba tokenizer, score, decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from intents.explain import Explanation
+from intents.lexicon import build_tokenizer
+from intents.match import ISSUE_TYPES, IntentMatch
+from intents.model import IntentSet
+from intents.normalize import Normalizer
+from intents.scoring import IntentScore, Scorer
+
+OTHER = "other"
+
+
+class Classifier:
+    """Classifies one message at a time; build it once (it loads a dictionary) and share it."""
+
+    def __init__(self, intent_set: IntentSet, cache_dir: Path | None = None) -> None:
+        self.intent_set = intent_set
+        self._settings = intent_set.settings
+        self._normalizer = Normalizer()
+        self._scorer = Scorer(intent_set.intents, intent_set.settings)
+        self._tokenizer: Any = build_tokenizer(
+            self._scorer.dictionary_terms(), cache_dir, intent_set.settings.keyword_freq
+        )
+        self._priority = {spec.id: spec.priority for spec in intent_set.intents}
+        self._min_score = {
+            spec.id: self._settings.min_score if spec.min_score is None else spec.min_score
+            for spec in intent_set.intents
+        }
+
+    def normalize(self, text: str) -> str:
+        """The normalized form of ``text`` (what keywords are matched against)."""
+        return self._normalizer.normalize(text)
+
+    def tokenize(self, normalized: str) -> list[str]:
+        """jieba tokens of an already normalized text, without blanks."""
+        return [t for t in self._tokenizer.cut(normalized, HMM=False) if not t.isspace()]
+
+    def classify(self, text: str) -> IntentMatch:
+        """Decide the intent of one message."""
+        normalized = self.normalize(text)
+        tokens = self.tokenize(normalized)
+        return self._decide(self._scorer.score(normalized, tokens), tokens)
+
+    def explain(self, text: str) -> Explanation:
+        """Everything behind a decision: normalization, tokens, hits and scores per intent."""
+        normalized = self.normalize(text)
+        tokens = self.tokenize(normalized)
+        scores = self._scorer.score(normalized, tokens)
+        match = self._decide(scores, tokens)
+        return Explanation(text, normalized, tuple(tokens), tuple(scores), match, self._min_score)
+
+    def _rank_key(self, score: IntentScore) -> tuple[float, int]:
+        return (score.score, self._priority.get(score.intent, 0))
+
+    def _decide(self, scores: list[IntentScore], tokens: list[str]) -> IntentMatch:
+        settings = self._settings
+        ranked = sorted((s for s in scores if s.score > 0), key=self._rank_key, reverse=True)
+        qualified = [s for s in ranked if s.score >= self._min_score[s.intent]]
+        issues = [s for s in qualified if s.intent in ISSUE_TYPES]
+        # An issue type beats a greeting: "你好，助力被吞了" is a complaint that opens politely.
+        winner = issues[0] if issues else (qualified[0] if qualified else None)
+        if winner is None:
+            best = ranked[0].score if ranked else 0.0
+            closest = min(best / settings.min_score, 1.0) if settings.min_score > 0 else 0.0
+            return IntentMatch(
+                intent=OTHER,
+                confidence=round(1.0 - 0.5 * closest, 3),
+                runner_up=ranked[0].intent if ranked else None,
+                runner_up_score=round(best, 3),
+                tokens=tuple(tokens),
+            )
+        others = [s for s in ranked if s is not winner]
+        runner = others[0] if others else None
+        second = runner.score if runner else 0.0
+        strength = min(winner.score / settings.saturation, 1.0)
+        confidence = strength * winner.score / (winner.score + second)
+        needs = False
+        candidates: tuple[str, ...] = ()
+        if winner.intent in ISSUE_TYPES:
+            close = runner is not None and runner.intent in ISSUE_TYPES and second >= settings.close_ratio * winner.score
+            needs = close or confidence < settings.confidence_threshold
+            if needs:
+                candidates = self._candidates(ranked)
+        return IntentMatch(
+            intent=winner.intent,
+            confidence=round(confidence, 3),
+            keywords=tuple(winner.keywords),
+            runner_up=runner.intent if runner else None,
+            runner_up_score=round(second, 3),
+            score=round(winner.score, 3),
+            needs_clarification=needs,
+            candidates=candidates,
+            tokens=tuple(tokens),
+        )
+
+    def _candidates(self, ranked: list[IntentScore]) -> tuple[str, ...]:
+        """Issue types to offer: those that scored, best first, then the rest by priority."""
+        scored = [s.intent for s in ranked if s.intent in ISSUE_TYPES]
+        rest = sorted(
+            (i for i in ISSUE_TYPES if i not in scored), key=lambda i: self._priority.get(i, 0), reverse=True
+        )
+        return tuple(scored + rest)

@@ -1,0 +1,374 @@
+"""Load and validate the keyword files (``intents/keywords/*.toml``) into an :class:`IntentSet`.
+
+Every problem names its file and line. Errors (malformed TOML, unknown fields, wrong types,
+an empty intent, a keyword claimed by two intents...) raise :class:`IntentFileError`; warnings
+(a keyword hidden inside another intent's keyword, a missing intent file) are returned for display.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from intents.locate import TomlLines
+from intents.match import LABELS
+from intents.model import VETO, IntentFileError, IntentSet, IntentSpec, Problem, Settings, Signal
+
+SETTINGS_FILE = "_settings.toml"
+INTENT_FIELDS = {
+    "id",
+    "name",
+    "priority",
+    "min_score",
+    "examples",
+    "counter_examples",
+    "keywords",
+    "variants",
+    "exclusions",
+    "signals",
+}
+SIGNAL_FIELDS = {"name", "weight", "cues", "regex", "also", "needs_keyword"}
+SETTINGS_FIELDS: dict[str, set[str]] = {
+    "thresholds": {"min_score", "confidence", "close_ratio", "saturation"},
+    "negation": {"words", "window"},
+    "tokenizer": {"keyword_freq"},
+}
+EXPECTED_INTENTS = tuple(label for label in LABELS if label != "other")
+
+
+def default_intents_dir() -> Path:
+    """The keyword files shipped with the package (``intents/keywords``)."""
+    return Path(__file__).resolve().parent / "keywords"
+
+
+class _FileReader:
+    """Typed access to one parsed TOML file that records problems with their lines."""
+
+    def __init__(self, path: Path, text: str, problems: list[Problem]) -> None:
+        self.name = path.name
+        self.lines = TomlLines(text)
+        self.problems = problems
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message, "error"))
+
+    def warn(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message, "warning"))
+
+    def unknown_fields(self, data: dict[str, Any], allowed: set[str], table: str, index: int = 0) -> None:
+        for key in data:
+            if key not in allowed:
+                where = f"[{table}]" if table else "the top level"
+                self.error(
+                    self.lines.key(table, key, index),
+                    f"unknown field {key!r} in {where} (allowed: {', '.join(sorted(allowed))})",
+                )
+
+    def string(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(self.lines.key(table, key, index), f"{key!r} must be a string, got {_kind(value)}")
+            return None
+        return value
+
+    def number(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> float | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(self.lines.key(table, key, index), f"{key!r} must be a number, got {_kind(value)}")
+            return None
+        return float(value)
+
+    def integer(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(self.lines.key(table, key, index), f"{key!r} must be an integer, got {_kind(value)}")
+            return None
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        line = self.lines.key(table, key, index)
+        if not isinstance(value, list):
+            self.error(line, f"{key!r} must be a list of strings, got {_kind(value)}")
+            return ()
+        bad = [item for item in value if not isinstance(item, str) or not item.strip()]
+        if bad:
+            self.error(line, f"{key!r} must hold non-empty strings only, got {bad[0]!r}")
+            return ()
+        return tuple(value)
+
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(self.lines.key("", key), f"{key!r} must be a table ([{key}]), got {_kind(value)}")
+            return {}
+        return value
+
+
+def _kind(value: object) -> str:
+    """A TOML-ish name for a value's type, for error messages."""
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+    if isinstance(value, dict):
+        return "a table"
+    return names.get(type(value), type(value).__name__)
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
+    """Parse one file; a syntax error becomes a problem with the parser's line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, 0, f"cannot read the file: {exc}"))
+        return None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", 0) or _line_from_message(str(exc))
+        problems.append(Problem(path.name, line, f"malformed TOML: {exc}"))
+        return None
+
+
+def _line_from_message(message: str) -> int:
+    """tomllib before 3.14 only puts the line in the message: "(at line 3, column 7)"."""
+    found = re.search(r"line (\d+)", message)
+    return int(found.group(1)) if found else 0
+
+
+def _load_settings(directory: Path, problems: list[Problem]) -> Settings:
+    """Read ``_settings.toml`` if present; unknown fields and wrong types are errors."""
+    path = directory / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    parsed = _read_toml(path, problems)
+    if parsed is None:
+        return Settings()
+    data, text = parsed
+    reader = _FileReader(path, text, problems)
+    reader.unknown_fields(data, set(SETTINGS_FIELDS), "")
+    defaults = Settings()
+    thresholds = reader.table(data, "thresholds")
+    negation = reader.table(data, "negation")
+    tokenizer = reader.table(data, "tokenizer")
+    reader.unknown_fields(thresholds, SETTINGS_FIELDS["thresholds"], "thresholds")
+    reader.unknown_fields(negation, SETTINGS_FIELDS["negation"], "negation")
+    reader.unknown_fields(tokenizer, SETTINGS_FIELDS["tokenizer"], "tokenizer")
+    min_score = reader.number(thresholds, "min_score", "thresholds")
+    confidence = reader.number(thresholds, "confidence", "thresholds")
+    close_ratio = reader.number(thresholds, "close_ratio", "thresholds")
+    saturation = reader.number(thresholds, "saturation", "thresholds")
+    window = reader.integer(negation, "window", "negation")
+    freq = reader.integer(tokenizer, "keyword_freq", "tokenizer")
+    for key, value in (("confidence", confidence), ("close_ratio", close_ratio)):
+        if value is not None and not 0.0 <= value <= 1.0:
+            reader.error(reader.lines.key("thresholds", key), f"{key!r} must be between 0 and 1, got {value}")
+    return Settings(
+        min_score=defaults.min_score if min_score is None else min_score,
+        confidence_threshold=defaults.confidence_threshold if confidence is None else confidence,
+        close_ratio=defaults.close_ratio if close_ratio is None else close_ratio,
+        saturation=defaults.saturation if saturation is None else max(saturation, 1e-6),
+        negators=reader.strings(negation, "words", "negation"),
+        negation_window=defaults.negation_window if window is None else window,
+        keyword_freq=defaults.keyword_freq if freq is None else freq,
+    )
+
+
+def _weights(reader: _FileReader, data: dict[str, Any], table: str) -> dict[str, float]:
+    """A ``[keywords]`` table: term = weight (a number)."""
+    out: dict[str, float] = {}
+    for term, weight in reader.table(data, table).items():
+        line = reader.lines.key(table, term)
+        if not term.strip():
+            reader.error(line, f"empty term in [{table}]")
+        elif isinstance(weight, bool) or not isinstance(weight, int | float):
+            reader.error(line, f"weight of {term!r} in [{table}] must be a number, got {_kind(weight)}")
+        else:
+            out[term.strip().lower()] = float(weight)
+    return out
+
+
+def _variants(reader: _FileReader, data: dict[str, Any], keywords: dict[str, float]) -> dict[str, str]:
+    """A ``[variants]`` table: variant = the keyword it stands for."""
+    out: dict[str, str] = {}
+    for variant, canonical in reader.table(data, "variants").items():
+        line = reader.lines.key("variants", variant)
+        if not isinstance(canonical, str):
+            reader.error(line, f"variant {variant!r} must name a keyword (a string), got {_kind(canonical)}")
+        elif canonical.lower() not in keywords:
+            reader.error(line, f"variant {variant!r} stands for {canonical!r}, which is not in [keywords]")
+        elif variant.lower() in keywords:
+            reader.error(line, f"{variant!r} is both a keyword and a variant")
+        else:
+            out[variant.strip().lower()] = canonical.lower()
+    return out
+
+
+def _exclusions(reader: _FileReader, data: dict[str, Any], keywords: dict[str, float]) -> dict[str, float | str]:
+    """An ``[exclusions]`` table: term = "veto" or a negative number."""
+    out: dict[str, float | str] = {}
+    for term, effect in reader.table(data, "exclusions").items():
+        line = reader.lines.key("exclusions", term)
+        if term.lower() in keywords:
+            reader.error(line, f"{term!r} is both a keyword and an exclusion")
+        elif effect == VETO:
+            out[term.strip().lower()] = VETO
+        elif isinstance(effect, int | float) and not isinstance(effect, bool) and effect < 0:
+            out[term.strip().lower()] = float(effect)
+        else:
+            reader.error(line, f'exclusion {term!r} must be "veto" or a negative number, got {effect!r}')
+    return out
+
+
+def _signals(reader: _FileReader, data: dict[str, Any]) -> tuple[Signal, ...]:
+    """The ``[[signals]]`` tables (context rules)."""
+    raw = data.get("signals", [])
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        reader.error(reader.lines.key("", "signals"), "'signals' must be written as [[signals]] tables")
+        return ()
+    out: list[Signal] = []
+    for index, item in enumerate(raw):
+        line = reader.lines.table("signals", index)
+        reader.unknown_fields(item, SIGNAL_FIELDS, "signals", index)
+        name = reader.string(item, "name", "signals", index) or f"signal #{index + 1}"
+        weight = reader.number(item, "weight", "signals", index)
+        cues = tuple(c.lower() for c in reader.strings(item, "cues", "signals", index))
+        also = tuple(c.lower() for c in reader.strings(item, "also", "signals", index))
+        regex = reader.string(item, "regex", "signals", index) or ""
+        needs = item.get("needs_keyword", True)
+        if not isinstance(needs, bool):
+            reader.error(reader.lines.key("signals", "needs_keyword", index), "'needs_keyword' must be true or false")
+            needs = True
+        if weight is None:
+            reader.error(line, f"signal {name!r} has no 'weight'")
+            continue
+        if not cues and not regex:
+            reader.error(line, f"signal {name!r} needs 'cues' or 'regex'")
+            continue
+        if regex:
+            try:
+                re.compile(regex)
+            except re.error as exc:
+                reader.error(reader.lines.key("signals", "regex", index), f"bad regex in signal {name!r}: {exc}")
+                continue
+        out.append(Signal(name, weight, cues, regex, also, needs, line))
+    return tuple(out)
+
+
+def _load_intent(path: Path, problems: list[Problem]) -> tuple[IntentSpec, TomlLines] | None:
+    """Read one intent file; ``None`` when it is too broken to use."""
+    parsed = _read_toml(path, problems)
+    if parsed is None:
+        return None
+    data, text = parsed
+    reader = _FileReader(path, text, problems)
+    before = sum(p.severity == "error" for p in problems)
+    reader.unknown_fields(data, INTENT_FIELDS, "")
+    intent_id = reader.string(data, "id")
+    if intent_id is None:
+        reader.error(1, "missing 'id'")
+    elif intent_id != path.stem:
+        reader.error(reader.lines.key("", "id"), f"id {intent_id!r} must match the file name ({path.stem!r})")
+    elif intent_id not in EXPECTED_INTENTS:
+        reader.error(reader.lines.key("", "id"), f"unknown intent id {intent_id!r} (expected one of {EXPECTED_INTENTS})")
+    name = reader.string(data, "name")
+    if not name:
+        reader.error(reader.lines.key("", "name") or 1, "missing 'name' (the Chinese display name)")
+    priority = reader.integer(data, "priority")
+    min_score = reader.number(data, "min_score")
+    keywords = _weights(reader, data, "keywords")
+    if not keywords:
+        reader.error(reader.lines.table("keywords") or 1, f"intent {path.stem!r} is empty: it has no [keywords]")
+    spec = IntentSpec(
+        id=intent_id or path.stem,
+        name=name or "",
+        priority=priority or 0,
+        keywords=keywords,
+        variants=_variants(reader, data, keywords),
+        exclusions=_exclusions(reader, data, keywords),
+        signals=_signals(reader, data),
+        min_score=min_score,
+        examples=reader.strings(data, "examples"),
+        counter_examples=reader.strings(data, "counter_examples"),
+        source=path.name,
+    )
+    if sum(p.severity == "error" for p in problems) > before:
+        return None
+    return spec, reader.lines
+
+
+def _cross_check(loaded: list[tuple[IntentSpec, TomlLines]], problems: list[Problem]) -> None:
+    """A term claimed by two intents is an error; one hidden inside another intent's term a warning."""
+    claims: dict[str, tuple[IntentSpec, int]] = {}
+    for spec, lines in loaded:
+        for term in (*spec.keywords, *spec.variants):
+            table = "keywords" if term in spec.keywords else "variants"
+            line = lines.key(table, term)
+            if term in claims:
+                other, other_line = claims[term]
+                problems.append(
+                    Problem(
+                        spec.source,
+                        line,
+                        f"keyword {term!r} is claimed by two intents: {spec.id} and {other.id} "
+                        f"({other.source}:{other_line})",
+                    )
+                )
+            else:
+                claims[term] = (spec, line)
+    for short, (short_spec, short_line) in claims.items():
+        for long, (long_spec, long_line) in claims.items():
+            if short != long and short in long and short_spec.id != long_spec.id:
+                problems.append(
+                    Problem(
+                        short_spec.source,
+                        short_line,
+                        f"keyword {short!r} ({short_spec.id}) is hidden inside {long!r} of {long_spec.id} "
+                        f"({long_spec.source}:{long_line}): where {long!r} appears, {short!r} will not fire",
+                        "warning",
+                    )
+                )
+
+
+def collect_problems(directory: Path) -> tuple[IntentSet | None, list[Problem]]:
+    """Load what can be loaded and list every problem; the set is ``None`` when there are errors."""
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return None, [Problem(str(directory), 0, "not a directory")]
+    settings = _load_settings(directory, problems)
+    loaded: list[tuple[IntentSpec, TomlLines]] = []
+    files = sorted(p for p in directory.glob("*.toml") if not p.name.startswith("_"))
+    for path in files:
+        result = _load_intent(path, problems)
+        if result is not None:
+            loaded.append(result)
+    if not files:
+        problems.append(Problem(str(directory), 0, "no intent files (*.toml) found"))
+    present = {path.stem for path in files}
+    for expected in EXPECTED_INTENTS:
+        if files and expected not in present:
+            problems.append(Problem(f"{expected}.toml", 0, f"intent file missing: {expected} will never match", "warning"))
+    _cross_check(loaded, problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    intents = tuple(spec for spec, _ in loaded)
+    return IntentSet(intents, settings, warnings, directory), problems
+
+
+def load_intents(directory: Path) -> IntentSet:
+    """Load the keyword files in ``directory``; raises :class:`IntentFileError` on any error."""
+    intent_set, problems = collect_problems(Path(directory))
+    if intent_set is None:
+        raise IntentFileError(problems)
+    return intent_set

@@ -1,0 +1,33 @@
+"""Text normalization before tokenizing: width, case, Traditional→Simplified, emoji, punctuation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import opencc
+
+# Pictographs, dingbats, variation selectors, joiners, skin tones, flags, tags.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
+    "\U0000200d\U000020e3\U000e0000-\U000e007f\U0001f1e6-\U0001f1ff]+"
+)
+_SPACES = re.compile(r"\s+")
+# A run of two or more punctuation marks or symbols (anything but letters, digits, CJK, spaces).
+_PUNCT_RUN = re.compile(r"([^\w\s])[^\w\s]+")
+
+
+class Normalizer:
+    """Owns the OpenCC converter; ``normalize`` is a pure function of the text."""
+
+    def __init__(self) -> None:
+        self._t2s = opencc.OpenCC("t2s")
+
+    def normalize(self, text: str) -> str:
+        """NFKC (full→half width), lower case, Traditional→Simplified, no emoji, one punctuation per run."""
+        text = unicodedata.normalize("NFKC", text).lower()
+        text = self._t2s.convert(text)
+        text = _EMOJI.sub(" ", text)
+        text = _SPACES.sub(" ", text).strip()
+        # Keep the first mark of each run ("？？？" → "?", "……" → ".").
+        return _PUNCT_RUN.sub(r"\1", text)

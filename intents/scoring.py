@@ -1,0 +1,107 @@
+"""Per-intent scoring of one tokenized message: keywords, negation, exclusions and signals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from intents.model import VETO, IntentSpec, Settings, Signal
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """What one dictionary term means for one intent."""
+
+    intent: int
+    kind: str  # "keyword" or "exclusion"
+    canonical: str
+    weight: float
+    veto: bool = False
+
+
+@dataclass(slots=True)
+class IntentScore:
+    """How one intent scored on one message (shown by ``explain``)."""
+
+    intent: str
+    score: float = 0.0
+    keywords: list[str] = field(default_factory=list)
+    negated: list[str] = field(default_factory=list)
+    exclusions: list[str] = field(default_factory=list)
+    signals: list[tuple[str, float]] = field(default_factory=list)
+    vetoed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledSignal:
+    signal: Signal
+    regex: re.Pattern[str] | None
+
+
+class Scorer:
+    """Scores every intent of a set; built once per loaded set, then pure and thread-safe."""
+
+    def __init__(self, intents: tuple[IntentSpec, ...], settings: Settings) -> None:
+        self.intents = intents
+        self.settings = settings
+        self.negators = frozenset(settings.negators)
+        self.roles: dict[str, list[_Role]] = {}
+        for index, spec in enumerate(intents):
+            for term, weight in spec.keywords.items():
+                self.roles.setdefault(term, []).append(_Role(index, "keyword", term, weight))
+            for variant, canonical in spec.variants.items():
+                role = _Role(index, "keyword", canonical, spec.keywords[canonical])
+                self.roles.setdefault(variant, []).append(role)
+            for term, effect in spec.exclusions.items():
+                veto = effect == VETO
+                weight = 0.0 if isinstance(effect, str) else effect
+                self.roles.setdefault(term, []).append(_Role(index, "exclusion", term, weight, veto))
+        self.signals = tuple(
+            tuple(_CompiledSignal(s, re.compile(s.regex) if s.regex else None) for s in spec.signals)
+            for spec in intents
+        )
+
+    def dictionary_terms(self) -> list[str]:
+        """Every term that must segment as one token (keywords, variants, exclusions, negators)."""
+        return sorted({*self.roles, *self.negators})
+
+    def score(self, text: str, tokens: list[str]) -> list[IntentScore]:
+        """Score every intent (in the set's order) on a normalized text and its tokens."""
+        results = [IntentScore(spec.id) for spec in self.intents]
+        fired: list[set[str]] = [set() for _ in self.intents]
+        window = self.settings.negation_window
+        for position, token in enumerate(tokens):
+            roles = self.roles.get(token)
+            if not roles:
+                continue
+            negated = window > 0 and any(t in self.negators for t in tokens[max(0, position - window) : position])
+            for role in roles:
+                result = results[role.intent]
+                if role.kind == "exclusion":
+                    result.exclusions.append(role.canonical)
+                    result.vetoed = result.vetoed or role.veto
+                    result.score += role.weight
+                elif negated:
+                    result.negated.append(token)
+                elif role.canonical not in fired[role.intent]:
+                    fired[role.intent].add(role.canonical)
+                    result.keywords.append(token)
+                    result.score += role.weight
+        for index, result in enumerate(results):
+            has_keyword = bool(fired[index])
+            for compiled in self.signals[index]:
+                signal = compiled.signal
+                if signal.needs_keyword and not has_keyword:
+                    continue
+                if signal.cues and not any(cue in text for cue in signal.cues):
+                    continue
+                if compiled.regex is not None and compiled.regex.search(text) is None:
+                    continue
+                if signal.also and not any(cue in text for cue in signal.also):
+                    continue
+                result.signals.append((signal.name, signal.weight))
+                result.score += signal.weight
+            if result.vetoed:
+                result.score = 0.0
+            result.score = max(result.score, 0.0)
+        return results

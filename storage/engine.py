@@ -1,0 +1,102 @@
+"""Engine factory: SQLite (aiosqlite) tuned for one writer at a time, or PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, event, make_url
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.errors import StorageConfigError
+
+SQLITE_DRIVER = "sqlite+aiosqlite"
+POSTGRES_DRIVER = "postgresql+asyncpg"
+#: How long SQLite waits for another writer before failing with SQLITE_BUSY.
+BUSY_TIMEOUT_MS = 5000
+#: Execution option: the transaction only reads, so SQLite may start it DEFERRED.
+READ_ONLY_OPTION = "weiquan_read_only"
+
+# Driver names accepted as a shorthand and what they mean.
+_ALIASES = {
+    "sqlite": SQLITE_DRIVER,
+    SQLITE_DRIVER: SQLITE_DRIVER,
+    "postgres": POSTGRES_DRIVER,
+    "postgresql": POSTGRES_DRIVER,
+    POSTGRES_DRIVER: POSTGRES_DRIVER,
+}
+
+
+def parse_url(url: str) -> URL:
+    """Validate a database URL and normalise its driver; raise :class:`StorageConfigError` if unusable."""
+    if not isinstance(url, str) or not url.strip():
+        raise StorageConfigError(
+            "DATABASE_URL is empty; expected sqlite+aiosqlite:///path or postgresql+asyncpg://..."
+        )
+    try:
+        parsed = make_url(url.strip())
+    except ArgumentError:
+        raise StorageConfigError(
+            "DATABASE_URL is not a valid database URL; expected sqlite+aiosqlite:///path or postgresql+asyncpg://..."
+        ) from None
+    driver = _ALIASES.get(parsed.drivername)
+    if driver is None:
+        raise StorageConfigError(
+            f"DATABASE_URL uses unsupported driver {parsed.drivername!r}; use {SQLITE_DRIVER} or {POSTGRES_DRIVER}"
+        )
+    parsed = parsed.set(drivername=driver)
+    if driver == POSTGRES_DRIVER and not parsed.database:
+        raise StorageConfigError(
+            "DATABASE_URL names no PostgreSQL database; expected postgresql+asyncpg://host/dbname"
+        )
+    return parsed
+
+
+def is_memory_sqlite(url: URL) -> bool:
+    """True for an in-memory SQLite database (no file)."""
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create the async engine for ``url`` (see :func:`parse_url` for accepted URLs)."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_async_engine(
+        parsed,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=30,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def _sqlite_engine(url: URL) -> AsyncEngine:
+    """SQLite: WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE for write transactions."""
+    memory = is_memory_sqlite(url)
+    if not memory and url.database is not None and not url.database.startswith("file:"):
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver must not open transactions on its own: we emit BEGIN ourselves below,
+        # so that a write transaction takes the write lock up front (no SQLITE_BUSY upgrade).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+    return engine

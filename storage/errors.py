@@ -1,0 +1,11 @@
+"""Typed exceptions raised by the storage layer."""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Base class of every error the storage layer raises on purpose."""
+
+
+class StorageConfigError(StorageError):
+    """The database URL (the ``DATABASE_URL`` setting) is malformed or names an unsupported driver."""

@@ -1,0 +1,99 @@
+"""Schema migrations without an ``alembic.ini``: ``upgrade``/``downgrade`` from sync or async code."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import create_engine, parse_url
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    """An alembic ``Config`` built in code, pointing at the migrations inside this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # configparser interpolation: a literal "%" (e.g. in a password) must be doubled.
+    config.set_main_option(
+        "sqlalchemy.url", parse_url(url).render_as_string(hide_password=False).replace("%", "%%")
+    )
+    return config
+
+
+def _alembic_on(connection: Connection, config: Config, action: str, revision: str) -> None:
+    """Run an alembic command on an open connection (inside a greenlet via ``run_sync``)."""
+    config.attributes["connection"] = connection
+    if action == "upgrade":
+        command.upgrade(config, revision)
+    else:
+        command.downgrade(config, revision)
+
+
+async def migrate_engine(engine: AsyncEngine, url: str, action: str, revision: str) -> None:
+    """Run ``action`` (``"upgrade"``/``"downgrade"``) to ``revision`` on ``engine`` in one transaction."""
+    config = alembic_config(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(_alembic_on, config, action, revision)
+
+
+async def _migrate(url: str, action: str, revision: str) -> None:
+    """Run ``action`` to ``revision`` on a short-lived engine."""
+    engine = create_engine(url)
+    try:
+        await migrate_engine(engine, url, action, revision)
+    finally:
+        await engine.dispose()
+
+
+async def upgrade_async(url: str, revision: str = "head") -> None:
+    """Upgrade the database at ``url`` to ``revision`` (from inside an event loop)."""
+    await _migrate(url, "upgrade", revision)
+
+
+async def downgrade_async(url: str, revision: str) -> None:
+    """Downgrade the database at ``url`` to ``revision`` (``"base"`` drops every table)."""
+    await _migrate(url, "downgrade", revision)
+
+
+async def current_revision_async(url: str) -> str | None:
+    """The revision the database at ``url`` is at (``None`` when never migrated)."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+    finally:
+        await engine.dispose()
+
+
+def _run_blocking(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run ``coroutine`` to completion from sync code, even when called inside a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    # A loop runs in this thread: give the migration a private loop in a worker thread.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="migrate") as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Upgrade the database at ``url`` to ``revision`` (blocking; usable from sync code)."""
+    _run_blocking(upgrade_async(url, revision))
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Downgrade the database at ``url`` to ``revision`` (blocking; usable from sync code)."""
+    _run_blocking(downgrade_async(url, revision))

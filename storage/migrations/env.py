@@ -1,0 +1,63 @@
+"""Alembic environment: migrates on a connection handed over by :mod:`storage.migrate`, or on a URL.
+
+When ``config.attributes["connection"]`` holds a (sync facade of an async) connection, the
+migrations run on it inside the caller's transaction; otherwise (the ``alembic`` command line)
+an async engine is built from ``sqlalchemy.url`` and driven with :func:`asyncio.run`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from storage.engine import create_engine
+from storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run_on(connection: Connection) -> None:
+    """Configure the migration context on ``connection`` and run the migrations."""
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_on_url(url: str) -> None:
+    """Open an engine on ``url`` and run the migrations in one transaction."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_run_on)
+    finally:
+        await engine.dispose()
+
+
+def _run_offline() -> None:
+    """Emit the SQL instead of running it (``alembic upgrade --sql``)."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    _run_offline()
+else:
+    shared = config.attributes.get("connection")
+    if shared is not None:
+        _run_on(shared)
+    else:
+        asyncio.run(_run_on_url(str(config.get_main_option("sqlalchemy.url"))))

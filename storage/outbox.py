@@ -1,0 +1,97 @@
+"""The outbox: replies stored in the update's transaction, sent (and marked) afterwards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select
+
+from guide.model import Reply
+from storage.convert import reply_from_payload, reply_to_payload
+from storage.models import OUTBOX
+
+_outbox = OUTBOX
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A reply waiting to be sent: ``id`` is what :meth:`Storage.mark_sent` takes."""
+
+    id: int
+    chat_id: int
+    user_id: int
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class HandleResult:
+    """What :meth:`Storage.handle` produced: entries to send, and whether the update was a repeat."""
+
+    entries: list[OutboxEntry]
+    duplicate: bool
+
+
+_ENTRY_COLUMNS = (_outbox.c.id, _outbox.c.chat_id, _outbox.c.user_id, _outbox.c.payload, _outbox.c.document)
+_INSERT = insert(_outbox).returning(_outbox.c.id, sort_by_parameter_order=True)
+_UNSENT_OF_UPDATE = (
+    select(*_ENTRY_COLUMNS)
+    .where(_outbox.c.update_key == bindparam("update_key"), _outbox.c.sent_at.is_(None))
+    .order_by(_outbox.c.seq, _outbox.c.id)
+)
+
+
+def entry_from_row(row: Any) -> OutboxEntry:
+    """An :class:`OutboxEntry` from a row with id, chat_id, user_id, payload and document."""
+    return OutboxEntry(
+        id=row.id,
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        reply=reply_from_payload(row.payload, row.document),
+    )
+
+
+def add_replies(
+    connection: Connection,
+    *,
+    update_key: str | None,
+    user_id: int,
+    chat_id: int,
+    replies: tuple[Reply, ...],
+    now: datetime,
+) -> list[OutboxEntry]:
+    """Insert ``replies`` (in order) into the outbox and return them as entries."""
+    if not replies:
+        return []
+    rows: list[dict[str, Any]] = []
+    for seq, reply in enumerate(replies):
+        payload, document = reply_to_payload(reply)
+        rows.append(
+            {
+                "update_key": update_key,
+                "user_id": user_id,
+                "chat_id": chat_id,
+                "seq": seq,
+                "payload": payload,
+                "document": document,
+                "created_at": now,
+                "sent_at": None,
+                "telegram_message_id": None,
+            }
+        )
+    ids = connection.execute(_INSERT, rows).scalars().all()
+    return [
+        OutboxEntry(id=entry_id, chat_id=chat_id, user_id=user_id, reply=reply)
+        for entry_id, reply in zip(ids, replies, strict=True)
+    ]
+
+
+def unsent_of_update(connection: Connection, update_key: str) -> list[OutboxEntry]:
+    """The entries of one update that were not sent yet, in reply order."""
+    return [entry_from_row(row) for row in connection.execute(_UNSENT_OF_UPDATE, {"update_key": update_key})]
+
+
+def entry_columns() -> tuple[Any, ...]:
+    """The columns :func:`entry_from_row` needs, for building other selects."""
+    return _ENTRY_COLUMNS

@@ -1,0 +1,83 @@
+"""Read-only queries for operators: anonymous statistics and unknown tokens (no personal data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from storage.models import CASES, CLASSIFICATION_STATS, OUTBOX, OutboxRow, REMINDERS, ReminderRow, STAGE_STATS, TIMELINE, UNKNOWN_TOKENS, USERS
+)
+
+_cases = CASES
+_timeline = TIMELINE
+_class_stats = CLASSIFICATION_STATS
+_stage_stats = STAGE_STATS
+_tokens = UNKNOWN_TOKENS
+
+
+def _grouped(connection: Connection, key: Any, value: Any, *where: Any) -> dict[str, int]:
+    """``{str(key): value}`` grouped by ``key`` (``None`` keys become ``"unknown"``)."""
+    stmt = select(key, value).where(*where).group_by(key).order_by(key)
+    return {("unknown" if k is None else str(k)): int(v or 0) for k, v in connection.execute(stmt)}
+
+
+def _scalar(connection: Connection, stmt: Any) -> int:
+    """An integer from a one-value select (0 when NULL)."""
+    return int(connection.execute(stmt).scalar() or 0)
+
+
+def collect_stats(connection: Connection) -> dict[str, object]:
+    """Counts of cases, stages reached, classifications and unknown messages."""
+    count = func.count()
+    return {
+        "users": _scalar(connection, select(count).select_from(USERS)),
+        "cases_total": _scalar(connection, select(count).select_from(_cases)),
+        "cases_by_type": _grouped(connection, _cases.c.issue_type, count),
+        "cases_by_stage": _grouped(connection, _cases.c.stage, count),
+        "cases_by_status": _grouped(connection, _cases.c.status, count),
+        "cases_by_outcome": _grouped(connection, _cases.c.outcome, count, _cases.c.status == "closed"),
+        # Distinct cases (still stored) whose timeline shows they entered each stage.
+        "stage_reached": _grouped(
+            connection,
+            _timeline.c.detail,
+            func.count(_timeline.c.case_id.distinct()),
+            _timeline.c.event == "stage",
+        ),
+        # All-time counters, kept when cases are deleted or purged.
+        "stage_entries_total": _grouped(connection, _stage_stats.c.stage, func.sum(_stage_stats.c.count)),
+        "classifications_by_intent": _grouped(
+            connection, _class_stats.c.intent, func.sum(_class_stats.c.count)
+        ),
+        "needed_clarification": _scalar(
+            connection,
+            select(func.sum(_class_stats.c.count)).where(_class_stats.c.needed_clarification.is_(True)),
+        ),
+        "clarified_as": _grouped(
+            connection,
+            _class_stats.c.clarified_as,
+            func.sum(_class_stats.c.count),
+            _class_stats.c.clarified_as != "",
+        ),
+        "unknown_messages": _scalar(
+            connection, select(func.sum(_class_stats.c.count)).where(_class_stats.c.intent == "other")
+        ),
+        "unknown_tokens_distinct": _scalar(connection, select(count).select_from(_tokens)),
+        "reminders_pending": _scalar(
+            connection,
+            select(count).select_from(REMINDERS).where(ReminderRow.status == "pending"),
+        ),
+        "outbox_unsent": _scalar(
+            connection, select(count).select_from(OUTBOX).where(OutboxRow.sent_at.is_(None))
+        ),
+    }
+
+
+def top_unknown_tokens(connection: Connection, limit: int) -> list[tuple[str, int]]:
+    """The most frequent tokens of unmatched messages, most frequent first."""
+    stmt = (
+        select(_tokens.c.token, _tokens.c.count)
+        .order_by(_tokens.c.count.desc(), _tokens.c.token)
+        .limit(limit)
+    )
+    return [(str(token), int(n)) for token, n in connection.execute(stmt)]

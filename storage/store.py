@@ -1,0 +1,249 @@
+"""The :class:`Storage` facade the bot uses: one transaction per update, plus outbox and housekeeping."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from guide.model import Outcome, Reminder, UserView
+from storage import maintenance, reports
+from storage.coltypes import utcnow
+from storage.convert import reminder_from_row
+from storage.effects import EffectApplier, dialect_insert
+from storage.engine import READ_ONLY_OPTION, create_engine
+from storage.locks import KeyedLock
+from storage.migrate import migrate_engine
+from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
+from storage.outbox import (
+    HandleResult,
+    OutboxEntry,
+    add_replies,
+    entry_columns,
+    entry_from_row,
+    unsent_of_update,
+)
+from storage.views import load_view
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Decide = Callable[[UserView], Outcome]
+
+_outbox = OUTBOX
+_processed = PROCESSED_UPDATES
+_reminders = REMINDERS
+_users = USERS
+
+
+class Storage:
+    """Persistence for the bot: build it with :meth:`connect`, release it with :meth:`close`."""
+
+    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+        )
+        self._user_locks = KeyedLock()
+        # SQLite has one writer at a time; queueing writers here avoids its busy-wait sleeps.
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def connect(
+        cls, url: str, *, migrate: bool = True, clock: Callable[[], datetime] = utcnow
+    ) -> Storage:
+        """Create the engine for ``url`` and, when ``migrate``, upgrade the schema to the latest revision."""
+        engine = create_engine(url)
+        try:
+            if migrate:
+                await migrate_engine(engine, url, "upgrade", "head")
+        except BaseException:
+            await engine.dispose()
+            raise
+        return cls(engine, clock=clock)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The underlying engine (for tests and diagnostics)."""
+        return self._engine
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self._engine.dispose()
+
+    # --- units of work --------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _writer(self, user_id: int | None) -> AsyncIterator[None]:
+        """Serialise writers in this process on SQLite (per user, then globally)."""
+        if not self._sqlite:
+            yield
+            return
+        async with AsyncExitStack() as stack:
+            if user_id is not None:
+                await stack.enter_async_context(self._user_locks.hold(user_id))
+            await stack.enter_async_context(self._write_lock)
+            yield
+
+    async def _write(self, work: Callable[[Connection], T], user_id: int | None = None) -> T:
+        """Run ``work`` in one write transaction (committed when it returns)."""
+        async with self._writer(user_id), self._sessions() as session, session.begin():
+            return await session.run_sync(_on_connection, work)
+
+    async def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one read-only transaction."""
+        async with self._read_sessions() as session, session.begin():
+            return await session.run_sync(_on_connection, work)
+
+    # --- the update ---------------------------------------------------------------------------
+
+    async def handle(
+        self, user_id: int, chat_id: int, update_key: str | None, decide: Decide
+    ) -> HandleResult:
+        """Decide and persist one update in one transaction; a repeated ``update_key`` is not decided again."""
+
+        def work(connection: Connection) -> HandleResult:
+            return self._handle_in_transaction(connection, user_id, chat_id, update_key, decide)
+
+        try:
+            return await self._write(work, user_id)
+        except IntegrityError:
+            # Only a concurrent twin of this very update may end here: report it as the duplicate.
+            if update_key is None or not await self._read(lambda c: _is_processed(c, update_key)):
+                raise
+            logger.info("update for user %s was processed concurrently", user_id)
+            return HandleResult(
+                entries=await self._read(lambda c: unsent_of_update(c, update_key)), duplicate=True
+            )
+
+    def _handle_in_transaction(
+        self, connection: Connection, user_id: int, chat_id: int, update_key: str | None, decide: Decide
+    ) -> HandleResult:
+        """The body of :meth:`handle`, inside the transaction."""
+        dialect = connection.dialect.name
+        if dialect == "postgresql":
+            connection.execute(select(func.pg_advisory_xact_lock(user_id)))
+        now = self._clock()
+        if update_key is not None:
+            claim = (
+                dialect_insert(dialect, _processed)
+                .on_conflict_do_nothing(index_elements=["update_key"])
+                .returning(_processed.c.update_key)
+            )
+            claimed = connection.execute(
+                claim, {"update_key": update_key, "user_id": user_id, "processed_at": now}
+            ).first()
+            if claimed is None:
+                logger.info("duplicate update for user %s", user_id)
+                return HandleResult(entries=unsent_of_update(connection, update_key), duplicate=True)
+        view, user_exists = load_view(connection, user_id)
+        if not user_exists:
+            connection.execute(
+                insert(_users),
+                {
+                    "user_id": user_id,
+                    "current_case_id": None,
+                    "pending": {},
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+        outcome = decide(view)
+        EffectApplier(connection, view, user_exists=True, now=now, update_key=update_key).apply(
+            outcome.effects
+        )
+        entries = add_replies(
+            connection,
+            update_key=update_key,
+            user_id=user_id,
+            chat_id=chat_id,
+            replies=outcome.replies,
+            now=now,
+        )
+        return HandleResult(entries=entries, duplicate=False)
+
+    # --- outbox -----------------------------------------------------------------------------
+
+    async def mark_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
+        """Record that an outbox entry reached Telegram."""
+        stmt = (
+            update(_outbox)
+            .where(_outbox.c.id == entry_id)
+            .values(sent_at=self._clock(), telegram_message_id=telegram_message_id)
+        )
+        await self._write(lambda connection: connection.execute(stmt))
+
+    async def unsent(self, *, older_than: timedelta = timedelta(0), limit: int = 100) -> list[OutboxEntry]:
+        """Entries not sent yet and created at least ``older_than`` ago, oldest first (for redelivery)."""
+        cutoff = self._clock() - older_than
+        stmt = (
+            select(*entry_columns())
+            .where(_outbox.c.sent_at.is_(None), _outbox.c.created_at <= cutoff)
+            .order_by(_outbox.c.id)
+            .limit(limit)
+        )
+        return await self._read(lambda connection: [entry_from_row(row) for row in connection.execute(stmt)])
+
+    # --- reads ------------------------------------------------------------------------------
+
+    async def load_view(self, user_id: int) -> UserView:
+        """The person's view as :meth:`handle` would pass it to ``decide`` (read-only; creates nothing)."""
+        return await self._read(lambda connection: load_view(connection, user_id)[0])
+
+    async def due_reminders(self, now: datetime, limit: int = 100) -> list[tuple[int, Reminder]]:
+        """Pending reminders due at ``now`` or earlier, oldest first, with their user id."""
+        stmt = (
+            select(_reminders)
+            .where(_reminders.c.status == "pending", _reminders.c.due_at <= now)
+            .order_by(_reminders.c.due_at, _reminders.c.id)
+            .limit(limit)
+        )
+        return await self._read(
+            lambda connection: [
+                (int(row.user_id), reminder_from_row(row)) for row in connection.execute(stmt)
+            ]
+        )
+
+    async def stats(self) -> dict[str, object]:
+        """Anonymous counters: cases by type/stage/status, stages reached, classifications, unknowns."""
+        return await self._read(reports.collect_stats)
+
+    async def unknown_tokens(self, limit: int = 30) -> list[tuple[str, int]]:
+        """The most frequent tokens of messages no intent matched, with their counts."""
+        return await self._read(lambda connection: reports.top_unknown_tokens(connection, limit))
+
+    async def user_row_counts(self, user_id: int) -> dict[str, int]:
+        """Rows per table that belong to ``user_id`` (to check that a deletion was complete)."""
+        return await self._read(lambda connection: maintenance.user_row_counts(connection, user_id))
+
+    # --- housekeeping ---------------------------------------------------------------------------
+
+    async def purge_closed(self, older_than: datetime) -> int:
+        """Delete closed cases (and everything hanging off them) closed before ``older_than``."""
+        return await self._write(lambda connection: maintenance.purge_closed(connection, older_than))
+
+    async def prune_processed(self, older_than: datetime) -> int:
+        """Forget processed update keys and sent outbox rows older than ``older_than``."""
+        return await self._write(lambda connection: maintenance.prune_processed(connection, older_than))
+
+
+def _on_connection(session: Session, work: Callable[[Connection], T]) -> T:
+    """Run ``work`` on the session's connection (called through ``AsyncSession.run_sync``)."""
+    return work(session.connection())
+
+
+def _is_processed(connection: Connection, update_key: str) -> bool:
+    """True when ``update_key`` is recorded as processed."""
+    stmt = select(_processed.c.update_key).where(_processed.c.update_key == update_key)
+    return connection.execute(stmt).first() is not None

@@ -1,0 +1,108 @@
+"""Loading a person's :class:`UserView` with a handful of selects (inside the caller's transaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from guide.model import CaseState, UserView
+from storage.convert import case_from_row, evidence_from_row, reminder_from_row, timeline_from_row
+from storage.models import CASE_FACTS, CASES, EVIDENCE, REMINDERS, TIMELINE, USERS
+
+#: How many of the current case's latest timeline entries the dialogue gets to see.
+TIMELINE_LIMIT = 50
+
+_users = USERS
+_cases = CASES
+_facts = CASE_FACTS
+_evidence = EVIDENCE
+_reminders = REMINDERS
+_timeline = TIMELINE
+
+# Built once, so each update only pays for a statement-cache lookup.
+_USER_CASES_FACTS = (
+    select(
+        _users.c.current_case_id,
+        _users.c.pending,
+        *(column.label(f"case_{column.name}") for column in _cases.c),
+        _facts.c.name.label("fact_name"),
+        _facts.c.value.label("fact_value"),
+    )
+    .select_from(_users)
+    .outerjoin(_cases, _cases.c.user_id == _users.c.user_id)
+    .outerjoin(_facts, _facts.c.case_id == _cases.c.id)
+    .where(_users.c.user_id == bindparam("user_id"))
+    .order_by(_cases.c.created_at, _cases.c.id, _facts.c.name)
+)
+_EVIDENCE = (
+    select(_evidence)
+    .join(_cases, _cases.c.id == _evidence.c.case_id)
+    .where(_cases.c.user_id == bindparam("user_id"))
+    .order_by(_evidence.c.received_at, _evidence.c.id)
+)
+_PENDING_REMINDERS = (
+    select(_reminders)
+    .where(_reminders.c.user_id == bindparam("user_id"), _reminders.c.status == "pending")
+    .order_by(_reminders.c.due_at, _reminders.c.id)
+)
+_LATEST_TIMELINE = (
+    select(_timeline)
+    .where(_timeline.c.case_id == bindparam("case_id"))
+    .order_by(_timeline.c.id.desc())
+    .limit(TIMELINE_LIMIT)
+)
+
+
+class _CaseRow:
+    """Attribute view of the ``case_*`` columns of a joined row (for :func:`case_from_row`)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Any) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, f"case_{name}")
+
+
+def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
+    """Load everything the dialogue may read about ``user_id``; also say whether the user row exists."""
+    rows = connection.execute(_USER_CASES_FACTS, {"user_id": user_id}).all()
+    if not rows:
+        return UserView(user_id=user_id), False
+    current_case_id: str | None = rows[0].current_case_id
+    pending = {str(key): str(value) for key, value in (rows[0].pending or {}).items()}
+    facts_by_case: dict[str, dict[str, str]] = {}
+    case_rows: dict[str, Any] = {}
+    for row in rows:
+        if row.case_id is None:
+            continue
+        if row.case_id not in case_rows:
+            case_rows[row.case_id] = row
+            facts_by_case[row.case_id] = {}
+        if row.fact_name is not None:
+            facts_by_case[row.case_id][row.fact_name] = row.fact_value
+    cases: tuple[CaseState, ...] = tuple(
+        case_from_row(_CaseRow(row), facts_by_case[case_id]) for case_id, row in case_rows.items()
+    )
+    if not cases:
+        return UserView(user_id=user_id, current_case_id=current_case_id, pending=pending), True
+    evidence = tuple(evidence_from_row(row) for row in connection.execute(_EVIDENCE, {"user_id": user_id}))
+    reminders = tuple(
+        reminder_from_row(row) for row in connection.execute(_PENDING_REMINDERS, {"user_id": user_id})
+    )
+    timeline: tuple[Any, ...] = ()
+    if current_case_id is not None and current_case_id in case_rows:
+        latest = connection.execute(_LATEST_TIMELINE, {"case_id": current_case_id}).all()
+        timeline = tuple(timeline_from_row(row) for row in reversed(latest))
+    view = UserView(
+        user_id=user_id,
+        cases=cases,
+        current_case_id=current_case_id,
+        evidence=evidence,
+        reminders=reminders,
+        timeline=timeline,
+        pending=pending,
+    )
+    return view, True
