@@ -16,9 +16,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_URL=sqlite+aiosqlite:////data/weiquan.db
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
-    && useradd --create-home --uid 10001 weiquan \
+    && groupadd --gid 10001 weiquan && useradd --create-home --uid 10001 --gid 10001 weiquan \
     && mkdir -p /data && chown weiquan:weiquan /data
-USER weiquan
+USER 10001:10001
 WORKDIR /home/weiquan
 VOLUME ["/data"]
 EXPOSE 8080

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 MAX_BYTES = 64
 #: Placeholder for "no case yet" in callback data (e.g. choose a type before a case exists).
 NEW = "new"
+#: "Always a new case" (from /new): unlike NEW, never reuses an open case of the same type.
+FRESH = "fresh"
 
 _PART = re.compile(r"^[A-Za-z0-9_.:\-]{1,48}$")
 #: op -> number of arguments after it.

@@ -28,12 +28,14 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "greeting",
     "choose_type",
     "other",
+    "other_in_case",
     "clarify",
     "stale",
     "other_case_button",
     "no_case",
     "case_opened",
     "type_set",
+    "same_type_open",
     "switch_offer",
     "facts_saved",
     "fact_invalid",
@@ -60,6 +62,9 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "flow_done",
     "first_step",
     "drafts_intro",
+    "drafts_missing",
+    "facts_next",
+    "duplicate_evidence",
     "scam_warning",
 )
 
@@ -132,6 +137,9 @@ class GuideContent:
     evidence: tuple[EvidenceSpec, ...]
     nav_buttons: tuple[ButtonSpec, ...]
     scam_keywords: tuple[str, ...]
+    #: While a case is open: words that mean "next step" (``next``), a plain acknowledgement
+    #: (``ack``), or point to a stage (key = stage id).
+    shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def stage(self, stage_id: str) -> StageSpec | None:
         """The stage with ``stage_id``, or ``None``."""
@@ -153,6 +161,17 @@ class GuideContent:
         if stage is None or not 0 <= step < len(stage.steps):
             return None
         return stage.steps[step]
+
+    def shortcut(self, text: str) -> str | None:
+        """The shortcut a short message stands for (``next``, ``ack`` or a stage id), if any."""
+        compact = "".join(text.split()).lower().strip("。.!！~～")
+        for key in ("next", "ack"):
+            if compact in self.shortcuts.get(key, ()):
+                return key
+        for key, words in self.shortcuts.items():
+            if key not in ("next", "ack") and any(word in compact for word in words):
+                return key
+        return None
 
     def message(self, key: str) -> str:
         """The common message ``key`` (validated at load)."""

@@ -109,7 +109,11 @@ def _complaint(case: CaseState, evidence: Sequence[EvidenceItem]) -> str:
     contact = ""
     if case.facts.get("cs_contacted") == "是" or case.facts.get("cs_reply"):
         reply = case.facts.get("cs_reply")
-        contact = f"我已联系平台客服，客服答复：{reply}，问题未得到解决。" if reply else "我已联系平台客服，问题未得到解决。"
+        contact = (
+            f"我已联系平台客服，客服答复：{reply}，问题未得到解决。"
+            if reply
+            else "我已联系平台客服，问题未得到解决。"
+        )
     amount = case.facts.get("amount") or placeholder("amount")
     shortfall = f"（砍价还差{case.facts['shortfall']}）" if case.facts.get("shortfall") else ""
     lines = [
@@ -118,6 +122,7 @@ def _complaint(case: CaseState, evidence: Sequence[EvidenceItem]) -> str:
         f"联系电话：{_fact(case, 'complainant_phone')}",
         f"联系地址：{_fact(case, 'complainant_address')}",
         f"被投诉方：{_fact(case, 'merchant')}（经营者名称/店铺），所在平台：{_fact(case, 'platform')}",
+        "被投诉方地址：（查看店铺资质信息后填写；不清楚的，可要求平台提供）",
         "",
         "事实经过：",
         f"{_fact(case, 'date')}，我在{_fact(case, 'platform')}参加「{_fact(case, 'activity')}」活动"

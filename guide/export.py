@@ -23,6 +23,15 @@ EVENT_LABELS: dict[str, str] = {
 }
 
 
+_DETAILS: dict[str, str] = {
+    "asked": "询问处理结果",
+    "resolved": "已解决",
+    "unresolved": "未解决",
+    "abandoned": "放弃",
+    "cancelled": "已取消",
+}
+
+
 def _when(entry: TimelineEntry) -> str:
     return entry.at.strftime("%Y-%m-%d %H:%M")
 
@@ -34,6 +43,8 @@ def _detail(entry: TimelineEntry) -> str:
         return FACT_LABELS.get(entry.detail, entry.detail)
     if entry.event in ("opened", "type"):
         return issue_label(entry.detail or None)
+    if entry.event in ("follow_up", "closed"):
+        return _DETAILS.get(entry.detail, entry.detail)
     if entry.event == "evidence":
         return CATEGORY_LABELS.get(entry.detail, entry.detail)
     return entry.detail
@@ -62,9 +73,7 @@ def render_export(
         "二、时间线",
     ]
     entries = [entry for entry in timeline if entry.case_id == case.id]
-    lines.extend(
-        f"{_when(e)}  {EVENT_LABELS.get(e.event, e.event)}  {_detail(e)}".rstrip() for e in entries
-    )
+    lines.extend(f"{_when(e)}  {EVENT_LABELS.get(e.event, e.event)}  {_detail(e)}".rstrip() for e in entries)
     if not entries:
         lines.append("（无）")
     lines += ["", "三、证据清单"]

@@ -53,8 +53,11 @@ _MERCHANT = re.compile(r"(?:商家|店铺|店家|卖家)(?:名称|名字|叫|是
 _STORE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{2,20}(?:旗舰店|专营店|专卖店|官方店|自营店))")
 _ACTIVITY = re.compile(r"活动(?:名称|名字|叫|是|：|:)+\s*[「“\"]?([^\s，。,.!！?？;；」”\"]{2,30})")
 _DEMAND = re.compile(r"(?:我要求|要求|希望|我想要|诉求是?[：:]?)\s*([^。！!？?\n]{2,80})")
-_CS_REPLY = re.compile(r"客服(?:回复|答复|回答|说|称|表示)(?:了|的是)?[：:，,]?\s*[「“\"]?([^。！!？?\n」”\"]{2,120})")
+_CS_REPLY = re.compile(
+    r"客服(?:回复|答复|回答|说|称|表示)(?:了|的是)?[：:，,]?\s*[「“\"]?([^。！!？?\n」”\"]{2,120})"
+)
 _CS_CONTACT = re.compile(r"(联系|找|问|咨询|打)(过|了)?\s*(人工)?客服|客服(回复|答复|回答|说|称|表示)")
+_CS_NOT_CONTACTED = re.compile(r"(没|未|还没|不)有?去?(联系|找|问|咨询|打)过?(人工)?客服")
 _NAME = re.compile(r"(?:我叫|我的名字是|姓名[：:]?)\s*([\u4e00-\u9fa5·]{2,8}|[A-Za-z ]{2,30})")
 _CONTACT_PHONE = re.compile(r"(?:电话|手机|联系方式)")
 _ADDRESS = re.compile(r"(?:地址|住址)(?:是|：|:)+\s*([^\n]{4,120})")
@@ -147,14 +150,15 @@ def extract_facts(text: str, now: datetime) -> dict[str, str]:
     }
     found["amount"], found["shortfall"] = _amounts(text)
     merchant = _MERCHANT.search(text) or _STORE.search(text)
-    found["merchant"] = merchant.group(1) if merchant else None
+    found["merchant"] = merchant.group(1).lstrip("在从去到于是的了买家个那这") if merchant else None
     activity = _ACTIVITY.search(text)
     found["activity"] = activity.group(1) if activity else next((a for a in ACTIVITIES if a in text), None)
     demand = _DEMAND.search(text)
     found["demand"] = demand.group(1) if demand else None
     reply = _CS_REPLY.search(text)
     found["cs_reply"] = reply.group(1) if reply else None
-    found["cs_contacted"] = "是" if _CS_CONTACT.search(text) and "没" not in text[:40] else None
+    contacted = _CS_CONTACT.search(text) and not _CS_NOT_CONTACTED.search(text)
+    found["cs_contacted"] = "是" if contacted else None
     name = _NAME.search(text)
     found["complainant_name"] = name.group(1).strip() if name else None
     phone = _PHONE.search(text)
@@ -182,6 +186,8 @@ def parse_fact(name: str, text: str, now: datetime) -> str | None:
         if bare:
             return _money(bare.group(1))
         return found.get(name) or found.get("shortfall" if name == "amount" else "amount")
+    if name == "cs_reply":
+        return found.get("cs_reply") or (answer if len(answer) >= 2 else None)
     if name == "platform":
         return found.get("platform") or (answer if len(answer) <= 20 else None)
     if name == "complainant_phone":

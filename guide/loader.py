@@ -109,7 +109,9 @@ def _buttons(report: _Report, value: object, section: str, key: str) -> list[tup
     return found
 
 
-def _parse_stage(data: dict[str, Any], report: _Report) -> tuple[StageSpec, dict[tuple[int, int], int]] | None:
+def _parse_stage(
+    data: dict[str, Any], report: _Report
+) -> tuple[StageSpec, dict[tuple[int, int], int]] | None:
     """A stage file -> StageSpec and the line of each (step, button) (problems go to the report)."""
     _unknown(report, data, "", {"stage", "step"})
     head = data.get("stage")
@@ -160,7 +162,7 @@ def _parse_stage(data: dict[str, Any], report: _Report) -> tuple[StageSpec, dict
 
 def _parse_common(data: dict[str, Any], report: _Report) -> dict[str, Any]:
     """The common file's tables (messages, prompts, nav, scam, evidence), validated."""
-    _unknown(report, data, "", {"messages", "prompts", "nav", "scam", "evidence"})
+    _unknown(report, data, "", {"messages", "prompts", "nav", "scam", "evidence", "shortcuts"})
     messages: dict[str, str] = {}
     raw_messages = data.get("messages", {})
     if not isinstance(raw_messages, dict):
@@ -203,7 +205,19 @@ def _parse_common(data: dict[str, Any], report: _Report) -> dict[str, Any]:
             words = []
         label = _text(report, raw, section, "label", required=True)
         evidence.append(EvidenceSpec(category, label, tuple(words), tuple(types)))
+    shortcuts: dict[str, tuple[str, ...]] = {}
+    raw_shortcuts = data.get("shortcuts", {})
+    if not isinstance(raw_shortcuts, dict):
+        report.add("shortcuts", "", "[shortcuts] must be a table")
+        raw_shortcuts = {}
+    _unknown(report, raw_shortcuts, "shortcuts", {"next", "ack", *STAGE_IDS})
+    for key, words in raw_shortcuts.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            report.add("shortcuts", key, f"shortcuts.{key} must be a list of strings")
+            continue
+        shortcuts[key] = tuple(w.lower() for w in words)
     return {
+        "shortcuts": shortcuts,
         "messages": messages,
         "prompts": prompts,
         "nav": nav_buttons,
@@ -290,4 +304,5 @@ def load_directory(directory: Path) -> GuideContent:
         evidence=common["evidence"],
         nav_buttons=tuple(button for button, _ in common["nav"]),
         scam_keywords=common["scam"],
+        shortcuts=common["shortcuts"],
     )

@@ -77,7 +77,9 @@ def facts_menu(case: CaseState) -> Reply:
     buttons: list[Button] = []
     for name, label in FACT_LABELS.items():
         lines.append(f"• {label}：{case.facts.get(name) or '待补充'}")
-        buttons.append(Button(("修改" if case.facts.get(name) else "填写") + label, callbacks.make("f", case.id, name)))
+        buttons.append(
+            Button(("修改" if case.facts.get(name) else "填写") + label, callbacks.make("f", case.id, name))
+        )
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return Reply(clip("\n".join(lines)), _as_tuple(rows))
 

@@ -41,6 +41,7 @@ class Turn:
         self.effects: list[Effect] = []
         self.cases: dict[str, CaseState] = {case.id: case for case in view.cases}
         self.current_id = view.current_case_id
+        self.pending: dict[str, str] = dict(view.pending)
 
     @property
     def current(self) -> CaseState | None:

@@ -82,7 +82,11 @@ class Classifier:
         needs = False
         candidates: tuple[str, ...] = ()
         if winner.intent in ISSUE_TYPES:
-            close = runner is not None and runner.intent in ISSUE_TYPES and second >= settings.close_ratio * winner.score
+            close = (
+                runner is not None
+                and runner.intent in ISSUE_TYPES
+                and second >= settings.close_ratio * winner.score
+            )
             needs = close or confidence < settings.confidence_threshold
             if needs:
                 candidates = self._candidates(ranked)

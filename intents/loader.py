@@ -214,7 +214,9 @@ def _variants(reader: _FileReader, data: dict[str, Any], keywords: dict[str, flo
     return out
 
 
-def _exclusions(reader: _FileReader, data: dict[str, Any], keywords: dict[str, float]) -> dict[str, float | str]:
+def _exclusions(
+    reader: _FileReader, data: dict[str, Any], keywords: dict[str, float]
+) -> dict[str, float | str]:
     """An ``[exclusions]`` table: term = "veto" or a negative number."""
     out: dict[str, float | str] = {}
     for term, effect in reader.table(data, "exclusions").items():
@@ -247,7 +249,9 @@ def _signals(reader: _FileReader, data: dict[str, Any]) -> tuple[Signal, ...]:
         regex = reader.string(item, "regex", "signals", index) or ""
         needs = item.get("needs_keyword", True)
         if not isinstance(needs, bool):
-            reader.error(reader.lines.key("signals", "needs_keyword", index), "'needs_keyword' must be true or false")
+            reader.error(
+                reader.lines.key("signals", "needs_keyword", index), "'needs_keyword' must be true or false"
+            )
             needs = True
         if weight is None:
             reader.error(line, f"signal {name!r} has no 'weight'")
@@ -259,7 +263,9 @@ def _signals(reader: _FileReader, data: dict[str, Any]) -> tuple[Signal, ...]:
             try:
                 re.compile(regex)
             except re.error as exc:
-                reader.error(reader.lines.key("signals", "regex", index), f"bad regex in signal {name!r}: {exc}")
+                reader.error(
+                    reader.lines.key("signals", "regex", index), f"bad regex in signal {name!r}: {exc}"
+                )
                 continue
         out.append(Signal(name, weight, cues, regex, also, needs, line))
     return tuple(out)
@@ -280,15 +286,20 @@ def _load_intent(path: Path, problems: list[Problem]) -> tuple[IntentSpec, TomlL
     elif intent_id != path.stem:
         reader.error(reader.lines.key("", "id"), f"id {intent_id!r} must match the file name ({path.stem!r})")
     elif intent_id not in EXPECTED_INTENTS:
-        reader.error(reader.lines.key("", "id"), f"unknown intent id {intent_id!r} (expected one of {EXPECTED_INTENTS})")
+        reader.error(
+            reader.lines.key("", "id"),
+            f"unknown intent id {intent_id!r} (expected one of {EXPECTED_INTENTS})",
+        )
     name = reader.string(data, "name")
     if not name:
         reader.error(reader.lines.key("", "name") or 1, "missing 'name' (the Chinese display name)")
     priority = reader.integer(data, "priority")
     min_score = reader.number(data, "min_score")
     keywords = _weights(reader, data, "keywords")
-    if not keywords:
-        reader.error(reader.lines.table("keywords") or 1, f"intent {path.stem!r} is empty: it has no [keywords]")
+    if not reader.table(data, "keywords"):
+        reader.error(
+            reader.lines.table("keywords") or 1, f"intent {path.stem!r} is empty: it has no [keywords]"
+        )
     spec = IntentSpec(
         id=intent_id or path.stem,
         name=name or "",
@@ -357,7 +368,9 @@ def collect_problems(directory: Path) -> tuple[IntentSet | None, list[Problem]]:
     present = {path.stem for path in files}
     for expected in EXPECTED_INTENTS:
         if files and expected not in present:
-            problems.append(Problem(f"{expected}.toml", 0, f"intent file missing: {expected} will never match", "warning"))
+            problems.append(
+                Problem(f"{expected}.toml", 0, f"intent file missing: {expected} will never match", "warning")
+            )
     _cross_check(loaded, problems)
     if any(p.severity == "error" for p in problems):
         return None, problems

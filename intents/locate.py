@@ -43,7 +43,9 @@ class TomlLines:
         section = self._section(table, index)
         if section is None:
             return 0
-        pattern = re.compile(r"^\s*(?:\"" + re.escape(key) + r"\"|'" + re.escape(key) + r"'|" + re.escape(key) + r")\s*=")
+        pattern = re.compile(
+            r"^\s*(?:\"" + re.escape(key) + r"\"|'" + re.escape(key) + r"'|" + re.escape(key) + r")\s*="
+        )
         for number in range(max(section.first, 1), section.last + 1):
             if pattern.match(self._lines[number - 1]):
                 return number

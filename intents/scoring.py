@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from intents.model import VETO, IntentSpec, Settings, Signal
+from intents.substrings import SubstringIndex, bigrams
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,13 @@ class IntentScore:
 class _CompiledSignal:
     signal: Signal
     regex: re.Pattern[str] | None
+    cues: frozenset[str]
+    also: frozenset[str]
+
+
+def _compile(signal: Signal) -> _CompiledSignal:
+    regex = re.compile(signal.regex) if signal.regex else None
+    return _CompiledSignal(signal, regex, frozenset(signal.cues), frozenset(signal.also))
 
 
 class Scorer:
@@ -56,9 +64,10 @@ class Scorer:
                 veto = effect == VETO
                 weight = 0.0 if isinstance(effect, str) else effect
                 self.roles.setdefault(term, []).append(_Role(index, "exclusion", term, weight, veto))
-        self.signals = tuple(
-            tuple(_CompiledSignal(s, re.compile(s.regex) if s.regex else None) for s in spec.signals)
-            for spec in intents
+        self.signals = tuple(tuple(_compile(s) for s in spec.signals) for spec in intents)
+        # One index over every cue: a message only pays for the cues it could contain.
+        self.cues = SubstringIndex(
+            c for spec in intents for sig in spec.signals for c in (*sig.cues, *sig.also)
         )
 
     def dictionary_terms(self) -> list[str]:
@@ -74,7 +83,9 @@ class Scorer:
             roles = self.roles.get(token)
             if not roles:
                 continue
-            negated = window > 0 and any(t in self.negators for t in tokens[max(0, position - window) : position])
+            negated = window > 0 and any(
+                t in self.negators for t in tokens[max(0, position - window) : position]
+            )
             for role in roles:
                 result = results[role.intent]
                 if role.kind == "exclusion":
@@ -87,17 +98,18 @@ class Scorer:
                     fired[role.intent].add(role.canonical)
                     result.keywords.append(token)
                     result.score += role.weight
+        present = self.cues.present(text, bigrams(text))
         for index, result in enumerate(results):
             has_keyword = bool(fired[index])
             for compiled in self.signals[index]:
                 signal = compiled.signal
                 if signal.needs_keyword and not has_keyword:
                     continue
-                if signal.cues and not any(cue in text for cue in signal.cues):
+                if compiled.cues and compiled.cues.isdisjoint(present):
+                    continue
+                if compiled.also and compiled.also.isdisjoint(present):
                     continue
                 if compiled.regex is not None and compiled.regex.search(text) is None:
-                    continue
-                if signal.also and not any(cue in text for cue in signal.also):
                     continue
                 result.signals.append((signal.name, signal.weight))
                 result.score += signal.weight

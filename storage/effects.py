@@ -6,8 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection
 
 from guide.model import (
     AddEvidence,
@@ -26,30 +25,12 @@ from guide.model import (
 )
 from storage.convert import case_columns, evidence_columns
 from storage.errors import StorageError
-from storage.models import CASES, CASE_FACTS, CLASSIFICATION_STATS, EVIDENCE, OUTBOX, PROCESSED_UPDATES, REMINDERS, STAGE_STATS, TIMELINE, UNKNOWN_TOKENS, USERS
-)
+from storage.statements import CASE_COLUMNS, statements_for
 
 #: Longest token stored in ``unknown_tokens`` (longer ones are cut).
 TOKEN_MAX_LENGTH = 128
-
-_users = USERS
-_cases = CASES
-_facts = CASE_FACTS
-_timeline = TIMELINE
-_evidence = EVIDENCE
-_reminders = REMINDERS
-_outbox = OUTBOX
-_processed = PROCESSED_UPDATES
-_class_stats = CLASSIFICATION_STATS
-_tokens = UNKNOWN_TOKENS
-_stage_stats = STAGE_STATS
-
-
-def dialect_insert(dialect_name: str, table: Table) -> Any:
-    """An INSERT supporting ``ON CONFLICT`` for the backend (SQLite or PostgreSQL)."""
-    if dialect_name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+#: Longest label (intent, stage) stored in the statistics tables.
+LABEL_MAX_LENGTH = 64
 
 
 class EffectApplier:
@@ -69,7 +50,7 @@ class EffectApplier:
         update_key: str | None,
     ) -> None:
         self._conn = connection
-        self._dialect = connection.dialect.name
+        self._sql = statements_for(connection.dialect.name)
         self._user_id = view.user_id
         self._now = now
         self._update_key = update_key
@@ -87,6 +68,7 @@ class EffectApplier:
 
     def _apply_one(self, effect: Effect) -> None:
         """Dispatch one effect."""
+        sql, uid = self._sql, self._user_id
         match effect:
             case SaveCase(case=case):
                 self._save_case(case)
@@ -101,32 +83,37 @@ class EffectApplier:
                     self._pending = dict(values)
                     self._user_dirty = True
             case AddTimeline(entry=entry):
-                self._conn.execute(
-                    _timeline.insert(),
-                    {"case_id": entry.case_id, "at": entry.at, "event": entry.event, "detail": entry.detail},
-                )
+                row = {"case_id": entry.case_id, "at": entry.at, "event": entry.event, "detail": entry.detail}
+                self._conn.execute(sql.insert_timeline, row)
                 if entry.event == "stage":
-                    self._count_stage(entry.detail)
+                    stage = {"day": self._now.date(), "stage": entry.detail[:LABEL_MAX_LENGTH], "count": 1}
+                    self._conn.execute(sql.count_stage, stage)
             case AddEvidence(item=item):
-                stmt = dialect_insert(self._dialect, _evidence).on_conflict_do_nothing(index_elements=["id"])
-                self._conn.execute(stmt, evidence_columns(item))
+                self._conn.execute(sql.insert_evidence, evidence_columns(item))
             case ScheduleReminder(reminder=reminder):
-                self._schedule(reminder.id, reminder.case_id, reminder.due_at, reminder.purpose)
-            case CancelReminders(case_id=case_id, purpose=purpose):
-                stmt = update(_reminders).where(
-                    _reminders.c.user_id == self._user_id,
-                    _reminders.c.case_id == case_id,
-                    _reminders.c.status == "pending",
-                )
-                if purpose:
-                    stmt = stmt.where(_reminders.c.purpose == purpose)
-                self._conn.execute(stmt.values(status="cancelled"))
-            case MarkReminderDone(reminder_id=reminder_id):
+                self._ensure_user()
                 self._conn.execute(
-                    update(_reminders)
-                    .where(_reminders.c.id == reminder_id, _reminders.c.user_id == self._user_id)
-                    .values(status="done")
+                    sql.drop_replaced_reminders,
+                    {"b_case_id": reminder.case_id, "b_purpose": reminder.purpose, "b_id": reminder.id},
                 )
+                row = {
+                    "id": reminder.id,
+                    "case_id": reminder.case_id,
+                    "user_id": uid,
+                    "due_at": reminder.due_at,
+                    "purpose": reminder.purpose,
+                    "status": "pending",
+                }
+                self._conn.execute(sql.upsert_reminder, row)
+            case CancelReminders(case_id=case_id, purpose=""):
+                self._conn.execute(sql.cancel_reminders, {"b_user_id": uid, "b_case_id": case_id})
+            case CancelReminders(case_id=case_id, purpose=purpose):
+                self._conn.execute(
+                    sql.cancel_reminders_of_purpose,
+                    {"b_user_id": uid, "b_case_id": case_id, "b_purpose": purpose},
+                )
+            case MarkReminderDone(reminder_id=reminder_id):
+                self._conn.execute(sql.reminder_done, {"b_user_id": uid, "b_id": reminder_id})
             case DeleteUser():
                 self._delete_user()
             case RecordClassification():
@@ -140,16 +127,9 @@ class EffectApplier:
         """Create the user row if it does not exist (e.g. after DeleteUser in this update)."""
         if self._user_exists:
             return
-        stmt = dialect_insert(self._dialect, _users).on_conflict_do_nothing(index_elements=["user_id"])
+        row: dict[str, Any] = {"user_id": self._user_id, "current_case_id": None, "pending": {}}
         self._conn.execute(
-            stmt,
-            {
-                "user_id": self._user_id,
-                "current_case_id": None,
-                "pending": {},
-                "created_at": self._now,
-                "updated_at": self._now,
-            },
+            self._sql.insert_user_if_missing, {**row, "created_at": self._now, "updated_at": self._now}
         )
         self._user_exists = True
         self._current_case_id = None
@@ -159,23 +139,21 @@ class EffectApplier:
         """Write the buffered current case and scratch values."""
         if not self._user_dirty:
             return
-        self._conn.execute(
-            update(_users)
-            .where(_users.c.user_id == self._user_id)
-            .values(current_case_id=self._current_case_id, pending=self._pending, updated_at=self._now)
-        )
+        values = {"current_case_id": self._current_case_id, "pending": self._pending, "updated_at": self._now}
+        self._conn.execute(self._sql.update_user, {"b_user_id": self._user_id, **values})
         self._user_dirty = False
 
     def _delete_user(self) -> None:
         """Erase the person; the current update's own bookkeeping rows are kept."""
+        sql, uid = self._sql, {"b_user_id": self._user_id}
         self._user_dirty = False
-        self._conn.execute(delete(_outbox).where(_outbox.c.user_id == self._user_id))
-        processed = delete(_processed).where(_processed.c.user_id == self._user_id)
-        if self._update_key is not None:
-            processed = processed.where(_processed.c.update_key != self._update_key)
-        self._conn.execute(processed)
+        self._conn.execute(sql.delete_outbox_of_user, uid)
+        if self._update_key is None:
+            self._conn.execute(sql.delete_keys_of_user, uid)
+        else:
+            self._conn.execute(sql.delete_keys_of_user_but, {**uid, "b_update_key": self._update_key})
         # ON DELETE CASCADE takes cases, facts, timeline, evidence and reminders with it.
-        self._conn.execute(delete(_users).where(_users.c.user_id == self._user_id))
+        self._conn.execute(sql.delete_user, uid)
         self._user_exists = False
         self._stored_cases.clear()
         self._current_case_id = None
@@ -188,30 +166,23 @@ class EffectApplier:
         if case.user_id != self._user_id:
             raise StorageError("SaveCase for a case of another user")
         self._ensure_user()
+        sql = self._sql
         stored = self._stored_cases.get(case.id)
         if stored is None:
-            columns = case_columns(case)
-            insert = dialect_insert(self._dialect, _cases)
-            stmt = insert.on_conflict_do_update(
-                index_elements=["id"],
-                set_={name: insert.excluded[name] for name in columns if name != "id"},
-                where=_cases.c.user_id == insert.excluded.user_id,
-            ).returning(_cases.c.id)
-            if self._conn.execute(stmt, columns).first() is None:
+            if self._conn.execute(sql.upsert_new_case, case_columns(case)).first() is None:
                 raise StorageError("SaveCase with the id of another user's case")
-            self._conn.execute(delete(_facts).where(_facts.c.case_id == case.id))
+            self._conn.execute(sql.delete_facts, {"b_case_id": case.id})
             self._write_facts(case.id, case.facts)
         else:
             if replace(stored, facts={}) != replace(case, facts={}):
                 columns = case_columns(case)
-                del columns["id"]
-                self._conn.execute(update(_cases).where(_cases.c.id == case.id).values(columns))
+                self._conn.execute(
+                    sql.update_case, {"b_id": case.id, **{n: columns[n] for n in CASE_COLUMNS}}
+                )
             if stored.facts != case.facts:
                 removed = [name for name in stored.facts if name not in case.facts]
                 if removed:
-                    self._conn.execute(
-                        delete(_facts).where(_facts.c.case_id == case.id, _facts.c.name.in_(removed))
-                    )
+                    self._conn.execute(sql.delete_some_facts, {"b_case_id": case.id, "b_names": removed})
                 changed = {
                     name: value for name, value in case.facts.items() if stored.facts.get(name) != value
                 }
@@ -220,86 +191,24 @@ class EffectApplier:
 
     def _write_facts(self, case_id: str, facts: dict[str, str]) -> None:
         """Insert or overwrite the given facts of a case."""
-        if not facts:
-            return
-        insert = dialect_insert(self._dialect, _facts)
-        stmt = insert.on_conflict_do_update(
-            index_elements=["case_id", "name"], set_={"value": insert.excluded.value}
-        )
-        self._conn.execute(
-            stmt, [{"case_id": case_id, "name": name, "value": value} for name, value in facts.items()]
-        )
-
-    # --- reminders ------------------------------------------------------------------------
-
-    def _schedule(self, reminder_id: str, case_id: str, due_at: datetime, purpose: str) -> None:
-        """Store a pending reminder, replacing a pending one of the same case and purpose."""
-        self._ensure_user()
-        self._conn.execute(
-            delete(_reminders).where(
-                _reminders.c.case_id == case_id,
-                _reminders.c.purpose == purpose,
-                _reminders.c.status == "pending",
-                _reminders.c.id != reminder_id,
-            )
-        )
-        insert = dialect_insert(self._dialect, _reminders)
-        stmt = insert.on_conflict_do_update(
-            index_elements=["id"],
-            set_={
-                "case_id": insert.excluded.case_id,
-                "due_at": insert.excluded.due_at,
-                "purpose": insert.excluded.purpose,
-                "status": insert.excluded.status,
-            },
-            where=_reminders.c.user_id == insert.excluded.user_id,
-        )
-        self._conn.execute(
-            stmt,
-            {
-                "id": reminder_id,
-                "case_id": case_id,
-                "user_id": self._user_id,
-                "due_at": due_at,
-                "purpose": purpose,
-                "status": "pending",
-            },
-        )
+        if facts:
+            rows = [{"case_id": case_id, "name": name, "value": value} for name, value in facts.items()]
+            self._conn.execute(self._sql.upsert_facts, rows)
 
     # --- anonymous statistics -------------------------------------------------------------
 
-    def _count_stage(self, stage: str) -> None:
-        """Count a case entering ``stage`` today."""
-        insert = dialect_insert(self._dialect, _stage_stats)
-        stmt = insert.on_conflict_do_update(
-            index_elements=["day", "stage"], set_={"count": _stage_stats.c.count + 1}
-        )
-        self._conn.execute(stmt, {"day": self._now.date(), "stage": stage[:64], "count": 1})
-
     def _record_classification(self, effect: RecordClassification) -> None:
         """Increment the day's classification counter and the unknown tokens' counters."""
-        insert = dialect_insert(self._dialect, _class_stats)
-        stmt = insert.on_conflict_do_update(
-            index_elements=["day", "intent", "clarified_as", "needed_clarification"],
-            set_={"count": _class_stats.c.count + 1},
-        )
-        self._conn.execute(
-            stmt,
-            {
-                "day": self._now.date(),
-                "intent": effect.intent[:64],
-                "clarified_as": (effect.clarified_as or "")[:64],
-                "needed_clarification": effect.needed_clarification,
-                "count": 1,
-            },
-        )
+        row = {
+            "day": self._now.date(),
+            "intent": effect.intent[:LABEL_MAX_LENGTH],
+            "clarified_as": (effect.clarified_as or "")[:LABEL_MAX_LENGTH],
+            "needed_clarification": effect.needed_clarification,
+            "count": 1,
+        }
+        self._conn.execute(self._sql.count_classification, row)
         # One count per message and token; a multi-row upsert may not touch a row twice.
         tokens = dict.fromkeys(token[:TOKEN_MAX_LENGTH] for token in effect.unknown_tokens if token.strip())
-        if not tokens:
-            return
-        insert = dialect_insert(self._dialect, _tokens)
-        stmt = insert.on_conflict_do_update(
-            index_elements=["token"],
-            set_={"count": _tokens.c.count + 1, "last_seen": insert.excluded.last_seen},
-        )
-        self._conn.execute(stmt, [{"token": token, "count": 1, "last_seen": self._now} for token in tokens])
+        if tokens:
+            rows = [{"token": token, "count": 1, "last_seen": self._now} for token in tokens]
+            self._conn.execute(self._sql.count_tokens, rows)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, event, make_url
+from sqlalchemy import URL, Engine, event, make_url
+from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -74,14 +75,17 @@ def create_engine(url: str) -> AsyncEngine:
     )
 
 
-def _sqlite_engine(url: URL) -> AsyncEngine:
-    """SQLite: WAL, foreign keys, busy timeout, and BEGIN IMMEDIATE for write transactions."""
-    memory = is_memory_sqlite(url)
-    if not memory and url.database is not None and not url.database.startswith("file:"):
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+def _sqlite_file_path(url: URL) -> Path | None:
+    """The database file of a SQLite URL, or ``None`` for an in-memory database."""
+    if is_memory_sqlite(url) or url.database is None or url.database.startswith("file:"):
+        return None
+    return Path(url.database).expanduser()
 
-    @event.listens_for(engine.sync_engine, "connect")
+
+def _install_sqlite_events(engine: Engine, *, memory: bool) -> None:
+    """Pragmas on connect, and BEGIN IMMEDIATE (DEFERRED when read-only) on begin."""
+
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The driver must not open transactions on its own: we emit BEGIN ourselves below,
         # so that a write transaction takes the write lock up front (no SQLITE_BUSY upgrade).
@@ -94,9 +98,38 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
+
+def _sqlite_engine(url: URL) -> AsyncEngine:
+    """SQLite through aiosqlite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes."""
+    path = _sqlite_file_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    _install_sqlite_events(engine.sync_engine, memory=is_memory_sqlite(url))
+    return engine
+
+
+def create_sqlite_thread_engine(url: str) -> Engine:
+    """A synchronous (stdlib ``sqlite3``) engine on the same file, set up like :func:`create_engine`.
+
+    Meant to be used from one worker thread only (see :class:`storage.runners.ThreadRunner`):
+    running a whole unit of work there costs one thread hop instead of several per statement.
+    """
+    parsed = parse_url(url)
+    path = _sqlite_file_path(parsed)
+    if parsed.get_backend_name() != "sqlite" or path is None:
+        raise StorageConfigError("DATABASE_URL: the threaded SQLite engine needs a SQLite database file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa_create_engine(
+        parsed.set(drivername="sqlite+pysqlite"),
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        pool_size=1,
+        max_overflow=0,
+    )
+    _install_sqlite_events(engine, memory=False)
     return engine

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from storage.models import CASES, CaseFact, Evidence, OUTBOX, PROCESSED_UPDATES, ReminderRow, Timeline, USERS
-)
+from storage.models import CASES, OUTBOX, PROCESSED_UPDATES, USERS, CaseFact, Evidence, ReminderRow, Timeline
 
 _cases = CASES
 _users = USERS

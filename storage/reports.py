@@ -6,7 +6,17 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from storage.models import CASES, CLASSIFICATION_STATS, OUTBOX, OutboxRow, REMINDERS, ReminderRow, STAGE_STATS, TIMELINE, UNKNOWN_TOKENS, USERS
+from storage.models import (
+    CASES,
+    CLASSIFICATION_STATS,
+    OUTBOX,
+    REMINDERS,
+    STAGE_STATS,
+    TIMELINE,
+    UNKNOWN_TOKENS,
+    USERS,
+    OutboxRow,
+    ReminderRow,
 )
 
 _cases = CASES

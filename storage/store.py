@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
 
 from guide.model import Outcome, Reminder, UserView
 from storage import maintenance, reports
 from storage.coltypes import utcnow
 from storage.convert import reminder_from_row
-from storage.effects import EffectApplier, dialect_insert
-from storage.engine import READ_ONLY_OPTION, create_engine
+from storage.effects import EffectApplier
+from storage.engine import create_engine, create_sqlite_thread_engine, is_memory_sqlite
 from storage.locks import KeyedLock
 from storage.migrate import migrate_engine
 from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
@@ -31,6 +27,8 @@ from storage.outbox import (
     entry_from_row,
     unsent_of_update,
 )
+from storage.runners import AsyncRunner, ThreadRunner, UnitRunner
+from storage.statements import statements_for
 from storage.views import load_view
 
 logger = logging.getLogger(__name__)
@@ -47,17 +45,11 @@ _users = USERS
 class Storage:
     """Persistence for the bot: build it with :meth:`connect`, release it with :meth:`close`."""
 
-    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utcnow) -> None:
-        self._engine = engine
+    def __init__(self, runner: UnitRunner, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self._runner = runner
         self._clock = clock
-        self._sqlite = engine.dialect.name == "sqlite"
-        self._sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(engine, expire_on_commit=False)
-        self._read_sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
-        )
+        self._sqlite = runner.dialect_name == "sqlite"
         self._user_locks = KeyedLock()
-        # SQLite has one writer at a time; queueing writers here avoids its busy-wait sleeps.
-        self._write_lock = asyncio.Lock()
 
     @classmethod
     async def connect(
@@ -71,40 +63,36 @@ class Storage:
         except BaseException:
             await engine.dispose()
             raise
-        return cls(engine, clock=clock)
+        if engine.dialect.name == "sqlite" and not is_memory_sqlite(engine.url):
+            await engine.dispose()
+            return cls(ThreadRunner(create_sqlite_thread_engine(url)), clock=clock)
+        return cls(AsyncRunner(engine), clock=clock)
 
     @property
-    def engine(self) -> AsyncEngine:
-        """The underlying engine (for tests and diagnostics)."""
-        return self._engine
+    def dialect_name(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._runner.dialect_name
 
     async def close(self) -> None:
         """Close every pooled connection."""
-        await self._engine.dispose()
+        await self._runner.close()
 
     # --- units of work --------------------------------------------------------------------
 
-    @asynccontextmanager
-    async def _writer(self, user_id: int | None) -> AsyncIterator[None]:
-        """Serialise writers in this process on SQLite (per user, then globally)."""
-        if not self._sqlite:
-            yield
-            return
-        async with AsyncExitStack() as stack:
-            if user_id is not None:
-                await stack.enter_async_context(self._user_locks.hold(user_id))
-            await stack.enter_async_context(self._write_lock)
-            yield
-
     async def _write(self, work: Callable[[Connection], T], user_id: int | None = None) -> T:
-        """Run ``work`` in one write transaction (committed when it returns)."""
-        async with self._writer(user_id), self._sessions() as session, session.begin():
-            return await session.run_sync(_on_connection, work)
+        """Run ``work`` in one write transaction (committed when it returns).
+
+        On SQLite a person's updates also queue on an in-process lock, so they reach the
+        database one at a time and in arrival order (PostgreSQL uses an advisory lock).
+        """
+        if self._sqlite and user_id is not None:
+            async with self._user_locks.hold(user_id):
+                return await self._runner.write(work)
+        return await self._runner.write(work)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one read-only transaction."""
-        async with self._read_sessions() as session, session.begin():
-            return await session.run_sync(_on_connection, work)
+        return await self._runner.read(work)
 
     # --- the update ---------------------------------------------------------------------------
 
@@ -131,34 +119,25 @@ class Storage:
         self, connection: Connection, user_id: int, chat_id: int, update_key: str | None, decide: Decide
     ) -> HandleResult:
         """The body of :meth:`handle`, inside the transaction."""
-        dialect = connection.dialect.name
-        if dialect == "postgresql":
+        sql = statements_for(connection.dialect.name)
+        if connection.dialect.name == "postgresql":
             connection.execute(select(func.pg_advisory_xact_lock(user_id)))
         now = self._clock()
         if update_key is not None:
-            claim = (
-                dialect_insert(dialect, _processed)
-                .on_conflict_do_nothing(index_elements=["update_key"])
-                .returning(_processed.c.update_key)
-            )
-            claimed = connection.execute(
-                claim, {"update_key": update_key, "user_id": user_id, "processed_at": now}
-            ).first()
-            if claimed is None:
+            claim = {"update_key": update_key, "user_id": user_id, "processed_at": now}
+            if connection.execute(sql.claim_update, claim).first() is None:
                 logger.info("duplicate update for user %s", user_id)
                 return HandleResult(entries=unsent_of_update(connection, update_key), duplicate=True)
         view, user_exists = load_view(connection, user_id)
         if not user_exists:
-            connection.execute(
-                insert(_users),
-                {
-                    "user_id": user_id,
-                    "current_case_id": None,
-                    "pending": {},
-                    "created_at": now,
-                    "updated_at": now,
-                },
-            )
+            row: dict[str, Any] = {
+                "user_id": user_id,
+                "current_case_id": None,
+                "pending": {},
+                "created_at": now,
+                "updated_at": now,
+            }
+            connection.execute(sql.insert_user, row)
         outcome = decide(view)
         EffectApplier(connection, view, user_exists=True, now=now, update_key=update_key).apply(
             outcome.effects
@@ -236,11 +215,6 @@ class Storage:
     async def prune_processed(self, older_than: datetime) -> int:
         """Forget processed update keys and sent outbox rows older than ``older_than``."""
         return await self._write(lambda connection: maintenance.prune_processed(connection, older_than))
-
-
-def _on_connection(session: Session, work: Callable[[Connection], T]) -> T:
-    """Run ``work`` on the session's connection (called through ``AsyncSession.run_sync``)."""
-    return work(session.connection())
 
 
 def _is_processed(connection: Connection, update_key: str) -> bool:

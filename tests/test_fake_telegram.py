@@ -1,73 +1,59 @@
-"""The fake Bot API server, exercised through the real python-telegram-bot client."""
+"""The fake Bot API server, exercised through the real python-telegram-bot client.
+
+Messages, keyboards, edits, callbacks, commands, getUpdates, files and a whole Application.
+Errors, fault injection, webhooks and a bot in another process are tested in
+``tests/fake_telegram/test_faults_and_webhooks.py``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import struct
-import zlib
-from collections.abc import AsyncIterator
-from datetime import timedelta
 
-import aiohttp
 import pytest
-import pytest_asyncio
-from aiohttp import web
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram import Bot as TelegramBot
-from telegram.error import (
-    BadRequest,
-    Conflict,
-    EndPointNotFound,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
 )
+from telegram.error import BadRequest, Conflict
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from tests.fake_telegram import FakeTelegram
-from tests.fake_telegram.fixtures import fake_telegram  # noqa: F401  (the fixture under test)
+from tests.fake_telegram.fixtures import TEST_TOKEN as TOKEN
+from tests.fake_telegram.fixtures import fake_telegram, telegram_bot  # noqa: F401
+from tests.fake_telegram.users import tiny_png
 
-TOKEN = "123456:TEST-TOKEN"
 USER = 4242
 
 
-def make_png(width: int, height: int) -> bytes:
-    """A valid, tiny, all-black grayscale PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+@pytest.fixture
+def tg(fake_telegram: FakeTelegram) -> FakeTelegram:  # noqa: F811
+    """The fake server; the test fails on unexpected calls unless it cleared them."""
+    return fake_telegram
 
 
-def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows of (label, callback_data)."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    """A fake server whose test fails on unexpected calls unless the test cleared them."""
-    async with FakeTelegram(token=TOKEN) as server:
-        yield server
-    server.assert_no_unexpected_calls()
-
-
-@pytest_asyncio.fixture
-async def bot(tg: FakeTelegram) -> AsyncIterator[TelegramBot]:
+@pytest.fixture
+def bot(telegram_bot: TelegramBot) -> TelegramBot:  # noqa: F811
     """A real python-telegram-bot Bot pointed at the fake server."""
-    async with TelegramBot(TOKEN, base_url=tg.api_base_url, base_file_url=tg.file_base_url) as client:
-        yield client
+    return telegram_bot
 
 
 @pytest.fixture(autouse=True)
 def timedelta_durations(monkeypatch: pytest.MonkeyPatch) -> None:
     """Opt in to PTB's timedelta durations so reading RetryAfter.retry_after does not warn."""
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, callback_data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
 # -- identity, messages, keyboards ---------------------------------------------------------
@@ -81,7 +67,9 @@ async def test_get_me_describes_the_bot_from_the_token(tg: FakeTelegram, bot: Te
 
 async def test_send_message_with_keyboard_is_recorded_and_parsed(tg: FakeTelegram, bot: TelegramBot) -> None:
     await tg.send_text(USER, "你好")
-    sent = await bot.send_message(USER, "请选择", reply_markup=keyboard([("助力被吞", "k:help"), ("砍价", "k:cut")]))
+    sent = await bot.send_message(
+        USER, "请选择", reply_markup=keyboard([("助力被吞", "k:help"), ("砍价", "k:cut")])
+    )
     assert sent.chat.id == USER and sent.from_user is not None and sent.from_user.is_bot
     assert sent.reply_markup is not None
     assert sent.reply_markup.inline_keyboard[0][1].callback_data == "k:cut"
@@ -102,15 +90,17 @@ async def test_message_ids_are_per_chat_and_shared_with_the_user(tg: FakeTelegra
 
 
 async def test_sending_to_a_chat_the_bot_never_saw_fails(bot: TelegramBot) -> None:
-    with pytest.raises(BadRequest, match="chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(999, "hi")
 
 
 async def test_text_longer_than_4096_characters_is_rejected(tg: FakeTelegram, bot: TelegramBot) -> None:
     await tg.send_text(USER, "hi")
     await bot.send_message(USER, "维" * 4096)
-    with pytest.raises(BadRequest, match="message is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(USER, "维" * 4097)
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
+        await bot.send_message(USER, "<b> </b>", parse_mode="HTML")
     assert len(tg.sent_messages(USER)) == 1
     assert tg.calls_of("sendMessage")[-1].status == 400
 
@@ -124,17 +114,18 @@ async def test_length_is_counted_after_html_markup(tg: FakeTelegram, bot: Telegr
 async def test_callback_data_over_64_bytes_is_rejected(tg: FakeTelegram, bot: TelegramBot) -> None:
     await tg.send_text(USER, "hi")
     await bot.send_message(USER, "ok", reply_markup=keyboard([("x", "d" * 64)]))
-    with pytest.raises(BadRequest, match="BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         await bot.send_message(USER, "too long", reply_markup=keyboard([("x", "d" * 65)]))
     # 22 Chinese characters are 66 bytes in UTF-8: the limit is on bytes.
-    with pytest.raises(BadRequest, match="BUTTON_DATA_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
         await bot.send_message(USER, "too long", reply_markup=keyboard([("x", "维" * 22)]))
 
 
 @pytest.mark.parametrize(
     ("text", "parse_mode", "error"),
     [
-        ("a < b", "HTML", "Unsupported start tag"),
+        ("a <foo> b", "HTML", 'Unsupported start tag "foo"'),
+        ("a < b", "HTML", "Unclosed start tag"),
         ("<b>bold", "HTML", "Can't find end tag"),
         ("<b>x</i>", "HTML", "Unmatched end tag"),
         ("第1步.", "MarkdownV2", "Character '.' is reserved"),
@@ -145,9 +136,10 @@ async def test_bad_markup_is_a_bad_request(
     tg: FakeTelegram, bot: TelegramBot, text: str, parse_mode: str, error: str
 ) -> None:
     await tg.send_text(USER, "hi")
-    with pytest.raises(BadRequest, match="can't parse entities") as raised:
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities") as raised:
         await bot.send_message(USER, text, parse_mode=parse_mode)
-    assert error in raised.value.message
+    # python-telegram-bot drops "Bad Request: " and lower-cases the rest of Telegram's text.
+    assert error.lower() in raised.value.message.lower()
 
 
 @pytest.mark.parametrize(
@@ -156,6 +148,11 @@ async def test_bad_markup_is_a_bad_request(
         ("<b>粗</b> &lt;3 &amp; <a href='https://x.y'>链接</a>", "HTML", "粗 <3 & 链接"),
         ("*粗* 第1步\\. _斜_ [链接](https://x.y/a\\)b) `a.b`", "MarkdownV2", "粗 第1步. 斜 链接 a.b"),
         ("*粗* _斜_", "Markdown", "粗 斜"),
+        (
+            "**>展开\n>引用 ![👍](tg://emoji?id=5368324170671202286) ||剧透||",
+            "MarkdownV2",
+            "展开\n引用 👍 剧透",
+        ),
     ],
 )
 async def test_good_markup_is_accepted_and_stored_as_seen(
@@ -164,8 +161,20 @@ async def test_good_markup_is_accepted_and_stored_as_seen(
     await tg.send_text(USER, "hi")
     sent = await bot.send_message(USER, text, parse_mode=parse_mode)
     assert sent.text == visible
+    # Telegram answers with entities (legacy Markdown aside, which the fake does not model).
+    assert bool(sent.entities) == (parse_mode != "Markdown")
     [recorded] = tg.sent_messages(USER)
     assert (recorded.text, recorded.sent_text, recorded.parse_mode) == (visible, text, parse_mode)
+
+
+async def test_reply_keyboards_are_recorded_but_not_echoed(tg: FakeTelegram, bot: TelegramBot) -> None:
+    await tg.send_text(USER, "hi")
+    markup = ReplyKeyboardMarkup([[KeyboardButton("是"), KeyboardButton("否")]], one_time_keyboard=True)
+    sent = await bot.send_message(USER, "回答", reply_markup=markup)
+    assert sent.reply_markup is None
+    [recorded] = tg.sent_messages(USER)
+    assert recorded.buttons == [] and recorded.reply_keyboard is not None
+    assert [b["text"] for b in recorded.reply_keyboard["keyboard"][0]] == ["是", "否"]
 
 
 # -- edits and callbacks -------------------------------------------------------------------
@@ -181,7 +190,9 @@ async def test_edit_message_text_keeps_history_and_drops_omitted_keyboard(
     recorded = tg.message(USER, sent.message_id)
     assert recorded.text == "第二版" and recorded.buttons == []
     assert [edit.text for edit in recorded.edits] == ["第二版"]
-    await bot.edit_message_reply_markup(chat_id=USER, message_id=sent.message_id, reply_markup=keyboard([("B", "b")]))
+    await bot.edit_message_reply_markup(
+        chat_id=USER, message_id=sent.message_id, reply_markup=keyboard([("B", "b")])
+    )
     assert recorded.buttons == [[("B", "b")]]
     assert [edit.method for edit in recorded.edits] == ["editMessageText", "editMessageReplyMarkup"]
     assert len(tg.sent_messages(USER)) == 1
@@ -190,9 +201,9 @@ async def test_edit_message_text_keeps_history_and_drops_omitted_keyboard(
 async def test_editing_without_change_or_unknown_message_fails(tg: FakeTelegram, bot: TelegramBot) -> None:
     await tg.send_text(USER, "hi")
     sent = await bot.send_message(USER, "same")
-    with pytest.raises(BadRequest, match="message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("same", chat_id=USER, message_id=sent.message_id)
-    with pytest.raises(BadRequest, match="message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("new", chat_id=USER, message_id=sent.message_id + 10)
 
 
@@ -207,14 +218,28 @@ async def test_pressed_button_is_delivered_and_answered_once(tg: FakeTelegram, b
     assert await query.answer("收到")
     [answered] = tg.answered_callbacks
     assert (answered.user_id, answered.data, answered.text) == (USER, "no", "收到")
-    with pytest.raises(BadRequest, match="query is too old"):
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await query.answer()
+
+
+async def test_wait_for_edits_wakes_when_the_bot_edits(tg: FakeTelegram, bot: TelegramBot) -> None:
+    await tg.send_text(USER, "hi")
+    sent = await bot.send_message(USER, "进度 0%")
+    waiting = asyncio.create_task(tg.wait_for_edits(USER, sent.message_id, 2, timeout=10))
+    await bot.edit_message_text("进度 50%", chat_id=USER, message_id=sent.message_id)
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    await bot.edit_message_text("进度 100%", chat_id=USER, message_id=sent.message_id)
+    edited = await waiting
+    assert [e.text for e in edited.edits] == ["进度 50%", "进度 100%"]
+    with pytest.raises(AssertionError, match=r"3 edit"):
+        await tg.wait_for_edits(USER, sent.message_id, 3, timeout=0.05)
 
 
 async def test_a_user_cannot_press_a_button_that_is_not_there(tg: FakeTelegram, bot: TelegramBot) -> None:
     await tg.send_text(USER, "hi")
     sent = await bot.send_message(USER, "选一个", reply_markup=keyboard([("是", "yes")]))
-    with pytest.raises(ValueError, match="no button"):
+    with pytest.raises(ValueError, match=r"(?i)no button"):
         await tg.press_button(USER, sent.message_id, "maybe")
     with pytest.raises(LookupError):
         await tg.press_button(USER, sent.message_id + 5, "yes")
@@ -229,16 +254,18 @@ async def test_commands_are_stored_per_scope(tg: FakeTelegram, bot: TelegramBot)
     got = await bot.get_my_commands()
     assert [(c.command, c.description) for c in got] == [("start", "开始"), ("export", "导出")]
     assert await bot.get_my_commands(language_code="en") == ()
-    with pytest.raises(BadRequest, match="BOT_COMMAND_INVALID"):
+    with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([BotCommand("Start", "大写不行")])
+    await bot.set_my_commands([BotCommand("help", "帮助")], scope=BotCommandScopeAllPrivateChats())
+    assert tg.commands_for({"type": "all_private_chats"}) == [{"command": "help", "description": "帮助"}]
     await bot.delete_my_commands()
-    assert tg.commands == []
+    assert tg.commands == [] and len(tg.commands_for({"type": "all_private_chats"})) == 1
 
 
 async def test_chat_actions_are_validated(tg: FakeTelegram, bot: TelegramBot) -> None:
     await tg.send_text(USER, "hi")
     assert await bot.send_chat_action(USER, "typing")
-    with pytest.raises(BadRequest, match="wrong parameter action"):
+    with pytest.raises(BadRequest, match=r"(?i)wrong parameter action"):
         await bot.send_chat_action(USER, "dancing")
     assert tg.chat_actions == [(USER, "typing")]
 
@@ -281,18 +308,20 @@ async def test_long_poll_returns_empty_when_nothing_arrives(bot: TelegramBot) ->
 async def test_a_second_poller_terminates_the_first(tg: FakeTelegram, bot: TelegramBot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=35))
     await tg.wait_for_calls("getUpdates", 1, timeout=5)
-    second = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=35))
-    with pytest.raises(Conflict, match="terminated by other getUpdates"):
-        await asyncio.wait_for(first, 5)
-    await tg.send_text(USER, "hi")
-    assert len(await asyncio.wait_for(second, 5)) == 1
+    # A second bot instance (PTB's own Bot keeps one connection for getUpdates).
+    async with TelegramBot(TOKEN, base_url=tg.api_base_url) as other:
+        second = asyncio.create_task(other.get_updates(timeout=30, read_timeout=35))
+        with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates"):
+            await asyncio.wait_for(first, 5)
+        await tg.send_text(USER, "hi")
+        assert len(await asyncio.wait_for(second, 5)) == 1
 
 
 # -- files ---------------------------------------------------------------------------------
 
 
 async def test_user_photo_can_be_fetched_and_downloaded(tg: FakeTelegram, bot: TelegramBot) -> None:
-    image = make_png(1000, 500)
+    image = tiny_png(1000, 500)
     await tg.send_photo(USER, image, caption="截图")
     [update] = await bot.get_updates()
     assert update.message is not None and update.message.caption == "截图"
@@ -310,7 +339,7 @@ async def test_user_document_can_be_downloaded(tg: FakeTelegram, bot: TelegramBo
     assert document is not None and document.file_name == "订单.pdf"
     file = await document.get_file()
     assert bytes(await file.download_as_bytearray()) == b"%PDF-1.4 fake"
-    with pytest.raises(BadRequest, match="invalid file_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("nope")
 
 
@@ -327,6 +356,8 @@ async def test_send_document_keeps_bytes_and_name(tg: FakeTelegram, bot: Telegra
     assert call.uploads["document"].data == export
     again = await bot.get_file(sent.document.file_id)
     assert bytes(await again.download_as_bytearray()) == export
+    resent = await bot.send_document(USER, sent.document.file_id)  # by file_id: no upload
+    assert resent.document is not None and resent.document.file_id == sent.document.file_id
 
 
 # -- the whole Application -----------------------------------------------------------------
@@ -363,7 +394,7 @@ async def test_wait_for_messages_reads_in_order_with_a_cursor(tg: FakeTelegram, 
     assert [m.text for m in await tg.wait_for_messages(USER, 2, timeout=1)] == ["一", "二"]
     assert [m.text for m in tg.unread_messages(USER)] == ["三"]
     assert [m.text for m in await tg.wait_for_messages(USER, 1, timeout=1)] == ["三"]
-    with pytest.raises(AssertionError, match="1 new message"):
+    with pytest.raises(AssertionError, match=r"(?i)1 new message"):
         await tg.wait_for_messages(USER, 1, timeout=0.05)
     await bot.send_message(USER, "四")
     tg.mark_read(USER)

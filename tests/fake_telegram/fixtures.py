@@ -1,6 +1,6 @@
-"""Pytest fixture for the fake Bot API server; import it into a conftest.py.
+"""Pytest fixtures for the fake Bot API server; import them into a conftest.py or a test module.
 
-from tests.fake_telegram.fixtures import fake_telegram  # noqa: F401
+from tests.fake_telegram.fixtures import fake_telegram, telegram_bot  # noqa: F401
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
+from telegram import Bot
 
 from tests.fake_telegram.server import FakeTelegram
 
@@ -23,3 +24,12 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram(token=TEST_TOKEN) as server:
         yield server
     server.assert_no_unexpected_calls()
+
+
+@pytest_asyncio.fixture
+async def telegram_bot(fake_telegram: FakeTelegram) -> AsyncIterator[Bot]:
+    """An initialised python-telegram-bot ``Bot`` talking to ``fake_telegram``."""
+    async with Bot(
+        fake_telegram.token, base_url=fake_telegram.api_base_url, base_file_url=fake_telegram.file_base_url
+    ) as bot:
+        yield bot

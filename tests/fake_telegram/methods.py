@@ -2,21 +2,18 @@
 
 :class:`BotApi` owns the server-side state (chats, the bot's messages, files, commands,
 webhook, callback queries) and answers one method call at a time. It knows nothing of
-HTTP: the server decodes parameters, calls :meth:`BotApi.call` and encodes the answer.
+HTTP: the server decodes parameters, looks the method up in :attr:`BotApi.handlers`
+(names are case-insensitive, as in Telegram) and encodes the answer.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.fake_telegram.formatting import visible_text
+from tests.fake_telegram.config import BotConfig
 from tests.fake_telegram.models import (
     AnsweredCallback,
-    ApiError,
     JsonDict,
     MessageEdit,
     SentMessage,
@@ -26,94 +23,26 @@ from tests.fake_telegram.models import (
     inline_buttons,
 )
 from tests.fake_telegram.updates import UpdateQueue, now
-
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_CALLBACK_DATA_BYTES = 64
-CHAT_ACTIONS: frozenset[str] = frozenset(
-    {
-        "typing",
-        "upload_photo",
-        "record_video",
-        "upload_video",
-        "record_voice",
-        "upload_voice",
-        "upload_document",
-        "choose_sticker",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    }
+from tests.fake_telegram.validation import (
+    CALLBACK_TOO_OLD,
+    CHAT_ACTIONS,
+    MAX_CAPTION,
+    MAX_TEXT,
+    WEBHOOK_ACTIVE,
+    CheckedText,
+    as_bool,
+    checked_text,
+    int_param,
+    json_param,
+    new_file_ids,
+    validate_reply_markup,
 )
-COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
-SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-WEBHOOK_ACTIVE = ApiError(
-    409,
-    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-)
-CALLBACK_TOO_OLD = bad_request("query is too old and response timeout expired or query ID is invalid")
 
 Handler = Callable[[JsonDict, dict[str, Upload]], Awaitable[Any]]
 
 
-def new_file_ids() -> tuple[str, str]:
-    """A fresh ``(file_id, file_unique_id)`` pair shaped like Telegram's."""
-    token = uuid.uuid4().hex
-    return f"BQACAgIAAxkB{token}", f"AgAD{token[:12]}"
-
-
-def _as_bool(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.lower() == "true")
-
-
-def _int_param(params: JsonDict, name: str, default: int | None = None) -> int:
-    value = params.get(name, default)
-    if value is None or value == "":
-        raise bad_request(f"{name} is empty")
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise bad_request(f"invalid {name} specified") from None
-
-
-def _json_param(params: JsonDict, name: str) -> Any:
-    value = params.get(name)
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            raise bad_request(f"can't parse {name} JSON object") from None
-    return value
-
-
-def validate_reply_markup(markup: Any) -> JsonDict | None:
-    """Check a reply_markup as Telegram does; return it (or None when absent)."""
-    if markup is None:
-        return None
-    if not isinstance(markup, dict):
-        raise bad_request("can't parse reply keyboard markup JSON object")
-    keyboard = markup.get("inline_keyboard")
-    if keyboard is None:
-        return markup
-    if not isinstance(keyboard, list) or not all(isinstance(row, list) for row in keyboard):
-        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
-    for row in keyboard:
-        for button in row:
-            if not isinstance(button, dict) or not button.get("text"):
-                raise bad_request(
-                    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-                )
-            kinds = set(button) - {"text"}
-            if not kinds:
-                raise bad_request(
-                    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-                )
-            data = button.get("callback_data")
-            if "callback_data" in button and (
-                not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES
-            ):
-                raise bad_request("BUTTON_DATA_INVALID")
-    return markup
+def _reply_keyboard(markup: JsonDict | None) -> JsonDict | None:
+    return markup if markup and "inline_keyboard" not in markup else None
 
 
 class BotApi:
@@ -125,11 +54,10 @@ class BotApi:
         self.chats: dict[int, JsonDict] = {}
         self.messages: dict[int, list[SentMessage]] = {}
         self.files: dict[str, StoredFile] = {}
-        self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.callback_queries: dict[str, tuple[int, str | None]] = {}
         self.answered_callbacks: list[AnsweredCallback] = []
         self.chat_actions: list[tuple[int, str]] = []
-        self.webhook: JsonDict = {}
+        self.config = BotConfig(queue)
         self._message_ids: dict[int, int] = {}
         self.handlers: dict[str, Handler] = {
             name.lower(): handler
@@ -141,12 +69,12 @@ class BotApi:
                 "editMessageReplyMarkup": self.edit_message_reply_markup,
                 "deleteMessage": self.delete_message,
                 "answerCallbackQuery": self.answer_callback_query,
-                "setMyCommands": self.set_my_commands,
-                "getMyCommands": self.get_my_commands,
-                "deleteMyCommands": self.delete_my_commands,
-                "setWebhook": self.set_webhook,
-                "deleteWebhook": self.delete_webhook,
-                "getWebhookInfo": self.get_webhook_info,
+                "setMyCommands": self.config.set_my_commands,
+                "getMyCommands": self.config.get_my_commands,
+                "deleteMyCommands": self.config.delete_my_commands,
+                "setWebhook": self.config.set_webhook,
+                "deleteWebhook": self.config.delete_webhook,
+                "getWebhookInfo": self.config.get_webhook_info,
                 "getFile": self.get_file,
                 "sendDocument": self.send_document,
                 "sendChatAction": self.send_chat_action,
@@ -157,6 +85,16 @@ class BotApi:
                 "logOut": self.accept,
             }.items()
         }
+
+    @property
+    def commands(self) -> dict[tuple[str, str], list[JsonDict]]:
+        """Command lists by (scope as sorted JSON, language code)."""
+        return self.config.commands
+
+    @property
+    def webhook(self) -> JsonDict:
+        """The webhook the bot set (empty if none)."""
+        return self.config.webhook
 
     # -- shared helpers -------------------------------------------------------------------
 
@@ -189,7 +127,7 @@ class BotApi:
         if params.get("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")
         chat = self._chat(params)
-        message = self.find_message(chat["id"], _int_param(params, "message_id"))
+        message = self.find_message(chat["id"], int_param(params, "message_id"))
         if message is None:
             raise bad_request("message to edit not found")
         return message
@@ -197,9 +135,30 @@ class BotApi:
     def _message_dict(self, chat: JsonDict, message_id: int, body: JsonDict) -> JsonDict:
         return {"message_id": message_id, "from": self.bot_user, "chat": chat, "date": now(), **body}
 
-    def _record(self, chat: JsonDict, method: str, body: JsonDict, **fields: Any) -> JsonDict:
+    def _reply_target(self, chat: JsonDict, params: JsonDict) -> int | None:
+        """The message replied to (reply_parameters or the legacy reply_to_message_id)."""
+        reply = json_param(params, "reply_parameters") or {}
+        if not isinstance(reply, dict):
+            raise bad_request("can't parse reply parameters JSON object")
+        target = reply.get("message_id", params.get("reply_to_message_id"))
+        if target is None:
+            return None
+        target = int(target)
+        deleted = any(m.message_id == target and m.deleted for m in self.messages.get(chat["id"], []))
+        if 1 <= target <= self._message_ids.get(chat["id"], 0) and not deleted:
+            return target
+        if as_bool(reply.get("allow_sending_without_reply", params.get("allow_sending_without_reply"))):
+            return None
+        raise bad_request("message to be replied not found")
+
+    def _record(
+        self, chat: JsonDict, method: str, body: JsonDict, params: JsonDict, **fields: Any
+    ) -> JsonDict:
+        reply_to = self._reply_target(chat, params)
         message_id = self.next_message_id(chat["id"])
         raw = self._message_dict(chat, message_id, body)
+        if reply_to is not None:
+            raw["reply_to_message"] = {"message_id": reply_to, "chat": chat, "date": raw["date"]}
         markup = body.get("reply_markup")
         self.messages.setdefault(chat["id"], []).append(
             SentMessage(
@@ -209,6 +168,7 @@ class BotApi:
                 buttons=inline_buttons(markup),
                 reply_markup=markup,
                 raw=raw,
+                reply_to_message_id=reply_to,
                 **fields,
             )
         )
@@ -235,52 +195,66 @@ class BotApi:
         """getUpdates: confirm by offset, then return pending updates, long-polling if asked."""
         if self.webhook.get("url"):
             raise WEBHOOK_ACTIVE
-        offset = _int_param(params, "offset", 0)
-        limit = min(max(_int_param(params, "limit", 100), 1), 100)
-        timeout = float(params.get("timeout") or 0)
+        offset = int_param(params, "offset", 0)
+        limit = int_param(params, "limit", 100)
+        limit = 100 if limit <= 0 else min(limit, 100)
+        try:
+            timeout = float(params.get("timeout") or 0)
+        except (TypeError, ValueError):
+            raise bad_request("invalid timeout specified") from None
         return await self.queue.get(offset, limit, timeout)
-
-    def _checked_text(self, params: JsonDict, limit: int, field: str) -> tuple[str, str, str | None]:
-        sent = params.get(field)
-        sent = "" if sent is None else str(sent)
-        parse_mode = params.get("parse_mode") or None
-        shown = visible_text(sent, parse_mode)
-        if field == "text" and not shown.strip():
-            raise bad_request("message text is empty")
-        if len(shown) > limit:
-            raise bad_request("message is too long" if field == "text" else "message caption is too long")
-        return sent, shown, parse_mode
 
     async def send_message(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
         """sendMessage: validate text, markup and chat; record and return the Message."""
         chat = self._chat(params)
-        sent, shown, parse_mode = self._checked_text(params, MAX_TEXT, "text")
-        markup = validate_reply_markup(_json_param(params, "reply_markup"))
-        body: JsonDict = {"text": shown}
+        checked = checked_text(params, MAX_TEXT, "text")
+        markup = validate_reply_markup(json_param(params, "reply_markup"))
+        body: JsonDict = {"text": checked.shown}
+        if checked.entities:
+            body["entities"] = checked.entities
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
-        return self._record(chat, "sendMessage", body, text=shown, sent_text=sent, parse_mode=parse_mode)
+        return self._record(
+            chat,
+            "sendMessage",
+            body,
+            params,
+            text=checked.shown,
+            sent_text=checked.sent,
+            parse_mode=checked.parse_mode,
+            reply_keyboard=_reply_keyboard(markup),
+        )
+
+    @staticmethod
+    def _entities_key(message: SentMessage) -> str:
+        return "caption_entities" if message.document is not None else "entities"
 
     def _apply_edit(
-        self, message: SentMessage, method: str, text: str, sent: str, markup: JsonDict | None
+        self, message: SentMessage, method: str, checked: CheckedText, markup: JsonDict | None
     ) -> JsonDict:
         inline = markup if markup and "inline_keyboard" in markup else None
-        if text == message.text and inline == message.reply_markup:
+        entities_key = self._entities_key(message)
+        if (
+            checked.shown == message.text
+            and checked.entities == message.raw.get(entities_key, [])
+            and inline == message.reply_markup
+        ):
             raise bad_request(
                 "message is not modified: specified new message content and reply markup are exactly "
                 "the same as a current content and reply markup of the message"
             )
-        message.text, message.sent_text = text, sent
+        message.text, message.sent_text, message.parse_mode = checked.shown, checked.sent, checked.parse_mode
         message.reply_markup = inline
         message.buttons = inline_buttons(inline)
         message.edits.append(
-            MessageEdit(method=method, text=text, buttons=message.buttons, reply_markup=inline)
+            MessageEdit(method=method, text=checked.shown, buttons=message.buttons, reply_markup=inline)
         )
         key = "caption" if message.document is not None else "text"
-        message.raw = {**message.raw, key: text, "edit_date": now()}
-        message.raw.pop("reply_markup", None)
-        if inline:
-            message.raw["reply_markup"] = inline
+        message.raw = {**message.raw, key: checked.shown, "edit_date": now()}
+        for optional, value in ((entities_key, checked.entities), ("reply_markup", inline)):
+            message.raw.pop(optional, None)
+            if value:
+                message.raw[optional] = value
         return message.raw
 
     async def edit_message_text(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
@@ -288,21 +262,26 @@ class BotApi:
         message = self._message_to_edit(params)
         if message.document is not None:
             raise bad_request("there is no text in the message to edit")
-        sent, shown, parse_mode = self._checked_text(params, MAX_TEXT, "text")
-        markup = validate_reply_markup(_json_param(params, "reply_markup"))
-        message.parse_mode = parse_mode
-        return self._apply_edit(message, "editMessageText", shown, sent, markup)
+        checked = checked_text(params, MAX_TEXT, "text")
+        markup = validate_reply_markup(json_param(params, "reply_markup"))
+        return self._apply_edit(message, "editMessageText", checked, markup)
 
     async def edit_message_reply_markup(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
         """editMessageReplyMarkup: replace (or, when omitted, remove) the inline keyboard."""
         message = self._message_to_edit(params)
-        markup = validate_reply_markup(_json_param(params, "reply_markup"))
-        return self._apply_edit(message, "editMessageReplyMarkup", message.text, message.sent_text, markup)
+        markup = validate_reply_markup(json_param(params, "reply_markup"))
+        unchanged = CheckedText(
+            message.sent_text,
+            message.text,
+            message.parse_mode,
+            message.raw.get(self._entities_key(message), []),
+        )
+        return self._apply_edit(message, "editMessageReplyMarkup", unchanged, markup)
 
     async def delete_message(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
         """deleteMessage: mark one of the bot's messages deleted."""
         chat = self._chat(params)
-        message = self.find_message(chat["id"], _int_param(params, "message_id"))
+        message = self.find_message(chat["id"], int_param(params, "message_id"))
         if message is None:
             raise bad_request("message to delete not found")
         message.deleted = True
@@ -323,77 +302,11 @@ class BotApi:
                 user_id=user_id,
                 data=data,
                 text=None if text is None else str(text),
-                show_alert=_as_bool(params.get("show_alert")),
+                show_alert=as_bool(params.get("show_alert")),
                 url=params.get("url"),
             )
         )
         return True
-
-    @staticmethod
-    def _commands_key(params: JsonDict) -> tuple[str, str]:
-        scope = _json_param(params, "scope") or {"type": "default"}
-        return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
-
-    async def set_my_commands(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """setMyCommands: validate and store the list for its scope and language."""
-        commands = _json_param(params, "commands")
-        if not isinstance(commands, list) or len(commands) > 100:
-            raise bad_request("can't parse commands JSON object")
-        for command in commands:
-            if not isinstance(command, dict) or not COMMAND_NAME.match(str(command.get("command", ""))):
-                raise bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(str(command.get("description", ""))) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[self._commands_key(params)] = [
-            {"command": str(c["command"]), "description": str(c["description"])} for c in commands
-        ]
-        return True
-
-    async def get_my_commands(self, params: JsonDict, uploads: dict[str, Upload]) -> list[JsonDict]:
-        """getMyCommands: the list stored for the scope and language (empty if none)."""
-        return list(self.commands.get(self._commands_key(params), []))
-
-    async def delete_my_commands(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """deleteMyCommands: forget the list for the scope and language."""
-        self.commands.pop(self._commands_key(params), None)
-        return True
-
-    async def set_webhook(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """setWebhook: store url and secret token (HTTPS only, like Telegram)."""
-        url = str(params.get("url") or "")
-        if url and not url.startswith("https://"):
-            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        secret = params.get("secret_token")
-        if secret is not None and not SECRET_TOKEN.match(str(secret)):
-            raise bad_request("secret token contains unallowed characters")
-        if _as_bool(params.get("drop_pending_updates")):
-            self.queue.drop_all()
-        self.queue.terminate_waiting_polls()
-        self.webhook = {"url": url, "secret_token": secret} if url else {}
-        if url:
-            self.webhook["allowed_updates"] = _json_param(params, "allowed_updates")
-            self.webhook["max_connections"] = _int_param(params, "max_connections", 40)
-        return True
-
-    async def delete_webhook(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """deleteWebhook: forget the webhook, optionally dropping pending updates."""
-        if _as_bool(params.get("drop_pending_updates")):
-            self.queue.drop_all()
-        self.webhook = {}
-        return True
-
-    async def get_webhook_info(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
-        """getWebhookInfo: the WebhookInfo object."""
-        info: JsonDict = {
-            "url": self.webhook.get("url", ""),
-            "has_custom_certificate": False,
-            "pending_update_count": self.queue.pending_count,
-        }
-        if self.webhook.get("url"):
-            info["max_connections"] = self.webhook.get("max_connections", 40)
-            if self.webhook.get("allowed_updates"):
-                info["allowed_updates"] = self.webhook["allowed_updates"]
-        return info
 
     async def get_file(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
         """getFile: the File object of a known file_id."""
@@ -438,8 +351,8 @@ class BotApi:
         """sendDocument: keep the uploaded bytes and file name; return the Message."""
         chat = self._chat(params)
         stored = self._input_file(params.get("document"), uploads, "document")
-        sent, shown, parse_mode = self._checked_text(params, MAX_CAPTION, "caption")
-        markup = validate_reply_markup(_json_param(params, "reply_markup"))
+        checked = checked_text(params, MAX_CAPTION, "caption")
+        markup = validate_reply_markup(json_param(params, "reply_markup"))
         body: JsonDict = {
             "document": {
                 "file_id": stored.file_id,
@@ -449,12 +362,22 @@ class BotApi:
                 "file_size": len(stored.data),
             }
         }
-        if shown:
-            body["caption"] = shown
+        if checked.shown:
+            body["caption"] = checked.shown
+        if checked.entities:
+            body["caption_entities"] = checked.entities
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
         return self._record(
-            chat, "sendDocument", body, text=shown, sent_text=sent, parse_mode=parse_mode, document=stored
+            chat,
+            "sendDocument",
+            body,
+            params,
+            text=checked.shown,
+            sent_text=checked.sent,
+            parse_mode=checked.parse_mode,
+            document=stored,
+            reply_keyboard=_reply_keyboard(markup),
         )
 
     async def send_chat_action(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:

@@ -7,13 +7,10 @@ API calls, answered callback queries, stored files and the faults queued for inj
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 JsonDict = dict[str, Any]
 ButtonRow = list[tuple[str, str | None]]
-FaultKind = Literal["429", "400", "403", "500", "502", "slow", "drop"]
-
-FAULT_KINDS: frozenset[str] = frozenset({"429", "400", "403", "500", "502", "slow", "drop"})
 
 
 class ApiError(Exception):
@@ -85,6 +82,8 @@ class SentMessage:
     ``text`` is the text as the user sees it (markup applied), or the caption for documents;
     ``sent_text`` is what the bot sent, markup included. ``buttons`` is the inline
     keyboard as rows of ``(label, callback_data)`` (``None`` for URL and other buttons).
+    ``reply_keyboard`` holds a non-inline reply_markup (``keyboard``, ``remove_keyboard``,
+    ``force_reply``), which Telegram does not echo back in the Message.
     ``document`` is set for sendDocument and holds the uploaded bytes and file name.
     """
 
@@ -97,6 +96,8 @@ class SentMessage:
     reply_markup: JsonDict | None
     raw: JsonDict
     sent_text: str = ""
+    reply_keyboard: JsonDict | None = None
+    reply_to_message_id: int | None = None
     document: StoredFile | None = None
     edits: list[MessageEdit] = field(default_factory=list)
     deleted: bool = False
@@ -136,26 +137,6 @@ class AnsweredCallback:
     text: str | None
     show_alert: bool
     url: str | None
-
-
-@dataclass(slots=True)
-class Fault:
-    """A fault queued with ``FakeTelegram.inject``; consumed one use at a time."""
-
-    method: str
-    kind: str
-    times: int
-    chat_id: int | None = None
-    retry_after: int = 1
-    delay: float = 1.0
-    description: str | None = None
-    process: bool = False
-
-    def matches(self, method: str, chat_id: object) -> bool:
-        """Whether this fault applies to a call of ``method`` for ``chat_id``."""
-        if self.times <= 0 or self.method.lower() != method.lower():
-            return False
-        return self.chat_id is None or str(self.chat_id) == str(chat_id)
 
 
 def inline_buttons(reply_markup: JsonDict | None) -> list[ButtonRow]:

@@ -29,26 +29,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fake_telegram.faults import FAULT_KINDS, Fault, bad_gateway, drop_connection, take_fault
 from tests.fake_telegram.methods import BotApi
-from tests.fake_telegram.models import (
-    FAULT_KINDS,
-    AnsweredCallback,
-    ApiCall,
-    ApiError,
-    Fault,
-    JsonDict,
-    SentMessage,
-)
+from tests.fake_telegram.models import AnsweredCallback, ApiCall, ApiError, JsonDict, SentMessage
 from tests.fake_telegram.params import read_params
 from tests.fake_telegram.updates import UpdateQueue
 from tests.fake_telegram.users import UserActions
 
 UNAUTHORIZED = ApiError(401, "Unauthorized")
 NOT_FOUND = ApiError(404, "Not Found")
-BAD_GATEWAY_HTML = (
-    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
-)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
@@ -160,10 +149,15 @@ class FakeTelegram(UserActions):
         try:
             params = await read_params(request)
             call.params, call.uploads = params.values, params.uploads
+            self._notify()  # a long poll may hold the answer: let tests see the call now
             return await self._answer(request, call)
         except ApiError as error:
             call.status = error.error_code
             return _json_response(error.payload(), error.error_code)
+        except Exception as exc:  # a bug in the fake: fail the test, do not hide it
+            call.status, call.fault = 500, f"fake server error: {exc!r}"
+            self.unexpected_calls.append(call)
+            return _json_response(ApiError(500, "Internal Server Error").payload(), 500)
         finally:
             self._notify()
 
@@ -172,7 +166,7 @@ class FakeTelegram(UserActions):
         if handler is None:
             self.unexpected_calls.append(call)
             raise NOT_FOUND
-        fault = self._take_fault(call)
+        fault = take_fault(self.faults, call.method, call.params.get("chat_id"))
         if fault is None:
             return _json_response({"ok": True, "result": await handler(call.params, call.uploads)})
         call.fault = fault.kind
@@ -183,35 +177,11 @@ class FakeTelegram(UserActions):
             await handler(call.params, call.uploads)
         if fault.kind == "drop":
             call.status = 0
-            return await self._drop(request)
+            return drop_connection(request)
         if fault.kind == "502":
             call.status = 502
-            return web.Response(status=502, text=BAD_GATEWAY_HTML, content_type="text/html")
-        raise self._fault_error(fault)
-
-    @staticmethod
-    def _fault_error(fault: Fault) -> ApiError:
-        if fault.kind == "429":
-            return ApiError(
-                429,
-                fault.description or f"Too Many Requests: retry after {fault.retry_after}",
-                {"retry_after": fault.retry_after},
-            )
-        if fault.kind == "403":
-            return ApiError(403, fault.description or "Forbidden: bot was blocked by the user")
-        if fault.kind == "400":
-            return ApiError(400, fault.description or "Bad Request: injected fault")
-        return ApiError(500, fault.description or "Internal Server Error")
-
-    @staticmethod
-    async def _drop(request: web.Request) -> web.StreamResponse:
-        """Close the connection without answering (the client sees a protocol error)."""
-        transport = request.transport
-        if transport is not None:
-            transport.abort()
-        response = web.StreamResponse(status=500)
-        response.force_close()
-        return response
+            return bad_gateway()
+        raise fault.error()
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -222,6 +192,8 @@ class FakeTelegram(UserActions):
         for stored in self.api.files.values():
             if stored.file_path == path:
                 return web.Response(body=stored.data, content_type="application/octet-stream")
+        self.unexpected_calls.append(ApiCall(method="file download", params={}, status=404))
+        self._notify()
         return _json_response(NOT_FOUND.payload(), 404)
 
     # -- publishing updates ---------------------------------------------------------------
@@ -264,11 +236,12 @@ class FakeTelegram(UserActions):
         description: str | None = None,
         process: bool = False,
     ) -> Fault:
-        """Make the next ``times`` calls of ``method`` (optionally only for ``chat_id``) fail.
+        """Make the next ``times`` calls of ``method`` (``"*"``: any; optionally only for ``chat_id``) fail.
 
         ``kind``: ``"429"`` (``retry_after`` seconds), ``"400"``/``"403"``/``"500"`` (optional
-        ``description``), ``"502"`` (an HTML gateway page), ``"slow"`` (answer after ``delay``
-        seconds), ``"drop"`` (close the connection unanswered). With ``process`` the call takes
+        ``description``), ``"502"`` (an HTML gateway page), ``"slow"`` (wait ``delay`` seconds,
+        then take effect and answer, even if the client gave up meanwhile), ``"drop"`` (close
+        the connection unanswered). With ``process`` the call takes
         effect before the failure is answered, as when a response is lost on the way back.
         """
         if kind not in FAULT_KINDS:
@@ -285,13 +258,6 @@ class FakeTelegram(UserActions):
         )
         self.faults.append(fault)
         return fault
-
-    def _take_fault(self, call: ApiCall) -> Fault | None:
-        for fault in self.faults:
-            if fault.matches(call.method, call.params.get("chat_id")):
-                fault.times -= 1
-                return fault
-        return None
 
     # -- reading what the bot did ---------------------------------------------------------
     # The waits take ``timeout=`` (ASYNC109) on purpose: that is the API tests are written
@@ -327,8 +293,11 @@ class FakeTelegram(UserActions):
         self._cursors[chat_id] = len(self.api.messages.get(chat_id, []))
 
     async def wait_until(
-        self, predicate: Callable[[], bool], timeout: float, what: str = "condition"
-    ) -> None:  # noqa: ASYNC109
+        self,
+        predicate: Callable[[], bool],
+        timeout: float,  # noqa: ASYNC109
+        what: str = "condition",
+    ) -> None:
         """Wait until ``predicate()`` holds (checked after every change); AssertionError on timeout."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -343,8 +312,11 @@ class FakeTelegram(UserActions):
                 continue
 
     async def wait_for_messages(
-        self, chat_id: int, count: int = 1, timeout: float = 15.0
-    ) -> list[SentMessage]:  # noqa: ASYNC109
+        self,
+        chat_id: int,
+        count: int = 1,
+        timeout: float = 15.0,  # noqa: ASYNC109
+    ) -> list[SentMessage]:
         """Wait for the next ``count`` messages after the chat's cursor; return them, move the cursor."""
         start = self._cursors.get(chat_id, 0)
         try:
@@ -359,7 +331,28 @@ class FakeTelegram(UserActions):
         self._cursors[chat_id] = start + count
         return self.sent_messages(chat_id)[start : start + count]
 
-    async def wait_for_calls(self, method: str, count: int = 1, timeout: float = 15.0) -> list[ApiCall]:  # noqa: ASYNC109
+    async def wait_for_edits(
+        self,
+        chat_id: int,
+        message_id: int,
+        count: int = 1,
+        timeout: float = 15.0,  # noqa: ASYNC109
+    ) -> SentMessage:
+        """Wait until the bot's message has been edited at least ``count`` times in all; return it."""
+        message = self.message(chat_id, message_id)
+        await self.wait_until(
+            lambda: len(message.edits) >= count,
+            timeout,
+            f"{count} edit(s) of message {message_id} in chat {chat_id}",
+        )
+        return message
+
+    async def wait_for_calls(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 15.0,  # noqa: ASYNC109
+    ) -> list[ApiCall]:
         """Wait until ``method`` has been called at least ``count`` times in all; return those calls."""
         await self.wait_until(
             lambda: len(self.calls_of(method)) >= count, timeout, f"{count} {method} call(s)"
@@ -374,7 +367,12 @@ class FakeTelegram(UserActions):
     @property
     def commands(self) -> list[JsonDict]:
         """The command list set for the default scope and no language."""
-        return list(self.api.commands.get(('{"type": "default"}', ""), []))
+        return self.commands_for()
+
+    def commands_for(self, scope: JsonDict | None = None, language_code: str = "") -> list[JsonDict]:
+        """The command list set for ``scope`` (e.g. ``{"type": "all_private_chats"}``) and language."""
+        key = json.dumps(scope or {"type": "default"}, sort_keys=True), language_code
+        return list(self.api.commands.get(key, []))
 
     @property
     def chat_actions(self) -> list[tuple[int, str]]:

@@ -70,6 +70,7 @@ class UpdateQueue:
         self.confirmed_update_id = 0
         self._arrived = asyncio.Event()
         self._poll_generation = 0
+        self._terminated_by = TERMINATED
         self._closing = False
 
     @property
@@ -124,6 +125,7 @@ class UpdateQueue:
         """Answer one getUpdates call, holding it up to ``poll_seconds`` for an update."""
         self.confirm(offset)
         self._poll_generation += 1
+        self._terminated_by = TERMINATED
         generation = self._poll_generation
         self._arrived.set()  # wake an older long poll so it sees it was terminated
         loop = asyncio.get_running_loop()
@@ -138,12 +140,13 @@ class UpdateQueue:
             except TimeoutError:
                 break
             if generation != self._poll_generation:
-                raise TERMINATED
+                raise self._terminated_by
         if generation != self._poll_generation:
-            raise TERMINATED
+            raise self._terminated_by
         return self._pending[:limit]
 
-    def terminate_waiting_polls(self) -> None:
-        """Make any long poll in progress fail with 409, as a competing getUpdates would."""
+    def terminate_waiting_polls(self, error: ApiError = TERMINATED) -> None:
+        """Make any long poll in progress fail with ``error`` (409, as a competing call would)."""
         self._poll_generation += 1
+        self._terminated_by = error
         self._arrived.set()

@@ -8,7 +8,9 @@ gave ``webhook_delivery_url``. Every update gets the next update_id.
 
 from __future__ import annotations
 
+import struct
 import uuid
+import zlib
 from typing import Any
 
 from tests.fake_telegram.methods import BotApi
@@ -18,6 +20,22 @@ from tests.fake_telegram.updates import chat_dict, image_size, now, user_dict
 DEFAULT_FIRST_NAME = "测试"
 MESSAGE_KEYS = ("message", "edited_message", "channel_post", "edited_channel_post")
 PHOTO_SIDES = (90, 320, 800)
+
+
+def tiny_png(width: int, height: int) -> bytes:
+    """A valid all-black grayscale PNG of the given size, for ``send_photo``."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" * (width + 1) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 class UserActions:

@@ -1,0 +1,295 @@
+"""Inline button presses; the data is untrusted, so every check ends in a polite reply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import cast
+
+from guide import callbacks, ops
+from guide.callbacks import Callback
+from guide.content import SIMPLE_ACTIONS
+from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS
+from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification
+from guide.render import evidence_reply, facts_menu, nav_button, status_reply
+from guide.turn import Turn
+
+NAV_ACTIONS = (*SIMPLE_ACTIONS, "resume")
+
+
+def button(label: str, op: str, *args: str) -> Button:
+    """An inline button with callback data ``op|args``."""
+    return Button(label, callbacks.make(op, *args))
+
+
+def stale(turn: Turn) -> None:
+    """Say the button is out of date and show where the person is."""
+    ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+
+
+def _current_case(turn: Turn, case_id: str, *, allow_closed: bool = False) -> CaseState | None:
+    """The case ``case_id`` when it is the open current case; otherwise reply and return None."""
+    case = turn.cases.get(case_id)
+    if case is None:
+        stale(turn)
+        return None
+    if case.id != turn.current_id and case.status != "open":
+        turn.say(ops.msg(turn, "case_closed_already"))
+        return None
+    if case.id != turn.current_id and turn.open_current is None:
+        turn.set_current(case.id)  # no other case in progress: take the button's case up again
+    if case.id != turn.current_id:
+        other = turn.current
+        label = ops.case_label(other) if other is not None else "无"
+        ops.show_current_or_types(turn, ops.msg(turn, "other_case_button", case=label))
+        return None
+    if case.status != "open" and not allow_closed:
+        turn.say(ops.msg(turn, "case_closed_already"))
+        return None
+    return case
+
+
+def _own_open_case(turn: Turn, case_id: str) -> CaseState | None:
+    """Any open case of the person (follow-up buttons may come from a non-current case)."""
+    case = turn.cases.get(case_id)
+    if case is None or case.status != "open":
+        stale(turn)
+        return None
+    turn.set_current(case.id)
+    return case
+
+
+def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> None:
+    """Carry out a step or navigation action on ``case``."""
+    content = turn.content
+    name, _, arg = action.partition(":")
+    if name == "next":
+        ops.step_forward(turn, case)
+    elif name == "back":
+        ops.step_back(turn, case)
+    elif name == "resume":
+        ops.show_step(turn, case)
+    elif name == "menu":
+        ops.show_menu(turn, case)
+    elif name == "status":
+        turn.reply(status_reply(content, case, turn.view.evidence, turn.view.reminders))
+    elif name == "facts":
+        turn.reply(facts_menu(case))
+    elif name == "evidence":
+        turn.reply(evidence_reply(content, case, turn.view.evidence))
+    elif name == "draft":
+        ops.send_drafts(turn, case)
+    elif name == "export":
+        ops.send_export(turn, case)
+    elif name == "close":
+        ops.ask_close(turn, case)
+    elif name == "contacted":
+        ops.mark_contacted(turn, case, delay)
+    elif name == "say" and arg in content.messages:
+        turn.say(content.messages[arg], [[nav_button(case, "▶️ 继续", "resume")]])
+    elif name == "ask" and arg in FACT_LABELS:
+        ops.ask_fact(turn, case, arg)
+    elif name == "goto":
+        stage_id, _, step_text = arg.partition(".")
+        stage = content.stage(stage_id)
+        step = int(step_text) if step_text.isdigit() else 0
+        if stage is None or step >= len(stage.steps):
+            stale(turn)
+            return
+        ops.move(turn, case, stage_id, step)
+    else:
+        stale(turn)
+
+
+def _step_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
+    case_id, position_text, action = cb.args
+    case = _current_case(turn, case_id)
+    if case is None:
+        return
+    position = callbacks.parse_position(position_text)
+    step = turn.content.step(case.stage, case.step)
+    if position != (case.stage, case.step) or step is None:
+        stale(turn)
+        return
+    if action not in {spec.action for spec in step.buttons}:
+        stale(turn)
+        return
+    run_action(turn, case, action, delay)
+
+
+def _nav_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
+    case_id, action = cb.args
+    if case_id == callbacks.NEW and action == "new":
+        turn.say(
+            ops.msg(turn, "choose_type"),
+            [[button(v, "t", callbacks.NEW, k) for k, v in ISSUE_LABELS.items()]],
+        )
+        return
+    read_only = action in ("status", "evidence", "export", "draft")
+    case = _current_case(turn, case_id, allow_closed=read_only)
+    if case is None:
+        return
+    if action not in NAV_ACTIONS:
+        stale(turn)
+        return
+    if case.issue_type is None and action in ("next", "back", "resume", "menu"):
+        ops.show_current_or_types(turn, ops.msg(turn, "choose_type"))
+        return
+    run_action(turn, case, action, delay)
+
+
+def _choose_type(turn: Turn, target: str, issue_type: str) -> None:
+    current = turn.open_current
+    if target == callbacks.NEW and current is not None and current.issue_type == issue_type:
+        # A type button of an old greeting pressed again: do not open a duplicate case.
+        ops.show_step(turn, current, ops.msg(turn, "same_type_open", case=ops.case_label(current)))
+        return
+    if target in (callbacks.NEW, callbacks.FRESH):
+        ops.begin_case(turn, issue_type)
+        return
+    case = _current_case(turn, target)
+    if case is None:
+        return
+    if case.issue_type is None:
+        ops.set_type(turn, case, issue_type)
+    elif case.issue_type == issue_type:
+        ops.show_step(turn, case)
+    else:
+        stale(turn)
+
+
+def _clarified(turn: Turn, target: str, issue_type: str) -> None:
+    offered = turn.pending.get("clarify", "").split(",")
+    if issue_type not in offered:
+        stale(turn)
+        return
+    intent = turn.pending.get("clarify_intent") or issue_type
+    turn.emit(RecordClassification(intent=intent, clarified_as=issue_type, needed_clarification=True))
+    ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in ("clarify", "clarify_intent")})
+    if target not in (callbacks.NEW, callbacks.FRESH) and turn.cases.get(target) is None:
+        stale(turn)
+        return
+    _choose_type(turn, target, issue_type)
+
+
+def _retype(turn: Turn, case_id: str, issue_type: str) -> None:
+    case = _current_case(turn, case_id)
+    if case is None:
+        return
+    if case.issue_type == issue_type:
+        ops.show_step(turn, case)
+        return
+    ops.set_type(turn, case, issue_type)
+
+
+def _follow_up(turn: Turn, case_id: str, answer: str, delay: timedelta) -> None:
+    case = _own_open_case(turn, case_id)
+    if case is None:
+        return
+    if answer == "yes":
+        turn.log(case, "follow_up", "resolved")
+        rows = [
+            [button("🏁 结案（已解决）", "x", case.id, "resolved"), nav_button(case, "暂不结案", "resume")]
+        ]
+        turn.say(ops.msg(turn, "follow_up_resolved"), rows)
+    elif answer == "no":
+        turn.log(case, "follow_up", "unresolved")
+        stage = turn.content.stage("complain")
+        if stage is None:  # pragma: no cover - the loader requires every stage
+            stale(turn)
+            return
+        ops.move(turn, case, "complain", 0, ops.msg(turn, "follow_up_unresolved"))
+    elif answer == "wait":
+        ops.schedule(turn, case, delay)
+        turn.say(ops.msg(turn, "follow_up_waiting", days=str(max(1, delay.days))), ops.reminder_buttons(case))
+    else:
+        stale(turn)
+
+
+def _reminder_change(turn: Turn, case_id: str, days_text: str) -> None:
+    case = _own_open_case(turn, case_id)
+    if case is None:
+        return
+    if days_text == "0":
+        ops.cancel_reminders(turn, case)
+        turn.log(case, "reminder", "cancelled")
+        turn.say(ops.msg(turn, "reminder_cancelled"))
+    elif days_text in {str(d) for d in ops.REMINDER_DAYS}:
+        ops.schedule(turn, case, timedelta(days=int(days_text)))
+        turn.say(ops.msg(turn, "follow_up_waiting", days=days_text))
+    else:
+        stale(turn)
+
+
+def _switch(turn: Turn, case_id: str) -> None:
+    case = turn.cases.get(case_id)
+    if case is None:
+        stale(turn)
+        return
+    turn.set_current(case.id)
+    if case.status != "open":
+        turn.reply(status_reply(turn.content, case, turn.view.evidence, turn.view.reminders))
+    elif case.issue_type is None:
+        ops.show_current_or_types(turn, f"已切换到案件：{ops.case_label(case)}")
+    else:
+        ops.show_step(turn, case, f"已切换到案件：{ops.case_label(case)}")
+
+
+def _delete(turn: Turn, token: str) -> None:
+    expected = turn.pending.get("delete")
+    if token == "no":
+        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != "delete"})
+        turn.say(ops.msg(turn, "delete_kept"))
+    elif expected and token == expected:
+        turn.emit(DeleteUser())
+        turn.say(ops.msg(turn, "deleted"))
+    else:
+        turn.say(ops.msg(turn, "stale").split("。")[0] + "。需要删除数据请重新发送 /delete。")
+
+
+def press(turn: Turn, data: str, delay: timedelta) -> None:
+    """Handle a button press with callback ``data`` (forged, stale or malformed data is answered)."""
+    cb = callbacks.parse(data)
+    if cb is None:
+        stale(turn)
+        return
+    first = cb.args[0]
+    if cb.op == "s":
+        _step_button(turn, cb, delay)
+    elif cb.op == "n":
+        _nav_button(turn, cb, delay)
+    elif cb.op == "m":
+        case = _current_case(turn, first)
+        if case is not None and turn.content.stage(cb.args[1]) is not None and case.issue_type is not None:
+            ops.move(turn, case, cb.args[1], 0)
+        elif case is not None:
+            stale(turn)
+    elif cb.op in ("t", "c", "y") and cb.args[1] not in ISSUE_LABELS:
+        stale(turn)
+    elif cb.op == "t":
+        _choose_type(turn, first, cb.args[1])
+    elif cb.op == "c":
+        _clarified(turn, first, cb.args[1])
+    elif cb.op == "y":
+        _retype(turn, first, cb.args[1])
+    elif cb.op == "f":
+        case = _current_case(turn, first)
+        if case is not None and cb.args[1] in FACT_LABELS:
+            ops.ask_fact(turn, case, cb.args[1])
+        elif case is not None:
+            stale(turn)
+    elif cb.op == "x":
+        case = _current_case(turn, first)
+        if case is not None and cb.args[1] in OUTCOME_LABELS:
+            ops.close_case(turn, case, cast(CaseOutcome, cb.args[1]))
+        elif case is not None:
+            stale(turn)
+    elif cb.op == "o":
+        _follow_up(turn, first, cb.args[1], delay)
+    elif cb.op == "r":
+        _reminder_change(turn, first, cb.args[1])
+    elif cb.op == "k":
+        _switch(turn, first)
+    elif cb.op == "d":
+        _delete(turn, first)
+    else:  # pragma: no cover - parse() only returns known ops
+        stale(turn)

@@ -1,0 +1,134 @@
+"""Slash commands: /start, /help, /status, /new, /cases, /evidence, /draft, /export, /close..."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from guide import callbacks, ops
+from guide.labels import NOTICE
+from guide.model import Button, CaseState, new_id
+from guide.render import evidence_reply, status_reply, type_buttons
+from guide.turn import Turn
+
+#: (command, Chinese description) for /help and Telegram's setMyCommands.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "开始 / 选择问题类型"),
+    ("help", "查看帮助和全部命令"),
+    ("status", "查看当前案件的进度和信息"),
+    ("new", "新建一个案件"),
+    ("cases", "查看并切换我的案件"),
+    ("evidence", "查看证据清单和还缺的材料"),
+    ("draft", "生成客服话术和12315投诉文本"),
+    ("export", "导出案件摘要（txt 文件）"),
+    ("close", "结案"),
+    ("delete", "删除我的全部数据"),
+    ("cancel", "取消当前的问题"),
+)
+MAX_CASES_LISTED = 10
+
+
+def help_text() -> str:
+    """The /help text: every command with its description, and the notice."""
+    lines = ["我可以一步步帮你维权，常用命令："]
+    lines += [f"/{name} — {description}" for name, description in COMMANDS]
+    lines += ["", "也可以直接用文字描述你的问题，或把截图发给我。", NOTICE]
+    return "\n".join(lines)
+
+
+def _need_case(turn: Turn, *, open_only: bool = True) -> CaseState | None:
+    """The current case, or tell the person there is none (with the type buttons)."""
+    case = turn.open_current if open_only else turn.current
+    if case is None:
+        turn.say(ops.msg(turn, "no_case"), type_buttons(callbacks.NEW))
+    return case
+
+
+def _start(turn: Turn) -> None:
+    case = turn.open_current
+    if case is not None and case.issue_type is not None:
+        prefix = f"欢迎回来 👋 当前案件：{ops.case_label(case)}\n遇到新问题可以发送 /new。"
+        ops.show_step(turn, case, prefix)
+        return
+    target = case.id if case is not None else callbacks.NEW
+    turn.say(ops.msg(turn, "welcome"), type_buttons(target))
+
+
+def _cases(turn: Turn) -> None:
+    cases = sorted(turn.cases.values(), key=lambda c: (c.status != "open", c.created_at), reverse=False)
+    if not cases:
+        turn.say(ops.msg(turn, "no_case"), type_buttons(callbacks.NEW))
+        return
+    lines = ["你的案件："]
+    rows: list[list[Button]] = []
+    for case in cases[:MAX_CASES_LISTED]:
+        mark = "👉 " if case.id == turn.current_id else ""
+        state = "进行中" if case.status == "open" else "已结案"
+        lines.append(f"{mark}{ops.case_label(case)}（{state}）")
+        rows.append([Button(f"{ops.case_label(case)}（{state}）", callbacks.make("k", case.id))])
+    if len(cases) > MAX_CASES_LISTED:
+        lines.append(f"……共 {len(cases)} 个，只显示前 {MAX_CASES_LISTED} 个")
+    rows.append([Button("➕ 新建案件", callbacks.make("n", "new", "new"))])
+    turn.say("\n".join(lines), rows)
+
+
+def _cancel(turn: Turn) -> None:
+    case = turn.open_current
+    if case is not None and case.awaiting:
+        case = turn.save(case.evolve(awaiting=""))
+        ops.show_step(turn, case, ops.msg(turn, "cancelled"))
+        return
+    questions = [key for key in turn.pending if not key.startswith(ops.PENDING_FACT)]
+    if questions:
+        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in questions})
+        turn.say(ops.msg(turn, "cancelled"))
+        return
+    turn.say(ops.msg(turn, "nothing_to_cancel"))
+
+
+def _delete(turn: Turn) -> None:
+    token = new_id()[:8]
+    ops.set_pending(turn, {**turn.pending, "delete": token})
+    rows = [
+        [Button("⚠️ 确认删除全部数据", callbacks.make("d", token)), Button("取消", callbacks.make("d", "no"))]
+    ]
+    turn.say(ops.msg(turn, "delete_ask"), rows)
+
+
+def run(turn: Turn, command: str, follow_up_delay: timedelta) -> None:
+    """Run ``/command`` (unknown ones get a pointer to /help)."""
+    del follow_up_delay  # no command schedules a reminder directly
+    name = command.strip().lower().split("@")[0]
+    if name == "start":
+        _start(turn)
+    elif name == "help":
+        turn.say(help_text())
+    elif name == "new":
+        turn.say(ops.msg(turn, "choose_type"), type_buttons(callbacks.FRESH))
+    elif name == "cases":
+        _cases(turn)
+    elif name == "cancel":
+        _cancel(turn)
+    elif name == "delete":
+        _delete(turn)
+    elif name == "status":
+        case = _need_case(turn, open_only=False)
+        if case is not None:
+            turn.reply(status_reply(turn.content, case, turn.view.evidence, turn.view.reminders))
+    elif name == "evidence":
+        case = _need_case(turn, open_only=False)
+        if case is not None:
+            turn.reply(evidence_reply(turn.content, case, turn.view.evidence))
+    elif name == "draft":
+        case = _need_case(turn, open_only=False)
+        if case is not None:
+            ops.send_drafts(turn, case)
+    elif name == "export":
+        case = _need_case(turn, open_only=False)
+        if case is not None:
+            ops.send_export(turn, case)
+    elif name == "close":
+        case = _need_case(turn)
+        if case is not None:
+            ops.ask_close(turn, case)
+    else:
+        turn.say(ops.msg(turn, "unknown_command"))

@@ -1,0 +1,294 @@
+"""The dialogue: ``Dialogue.handle(view, incoming) -> Outcome``, a pure function of its inputs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from guide import buttons, callbacks, commands, ops
+from guide.content import GuideContent
+from guide.facts import extract_facts, fact_hint, parse_fact
+from guide.labels import FACT_LABELS, ISSUE_LABELS
+from guide.model import (
+    AddEvidence,
+    CaseState,
+    EvidenceItem,
+    Incoming,
+    MarkReminderDone,
+    Outcome,
+    RecordClassification,
+    ScheduleReminder,
+    UserView,
+    new_id,
+)
+from guide.render import missing_evidence, nav_button, type_buttons
+from guide.turn import Turn
+from intents.match import IntentMatch
+
+Classify = Callable[[str], IntentMatch]
+MAX_CLASSIFY = 2000
+_MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+
+
+def is_scam_text(text: str, keywords: tuple[str, ...]) -> bool:
+    """True when ``text`` mentions one of the scam keywords."""
+    compact = "".join(text.split())
+    return any(keyword in compact for keyword in keywords)
+
+
+class Dialogue:
+    """Decides what to answer and what to store for each thing a person does."""
+
+    def __init__(
+        self,
+        content: GuideContent,
+        classify: Classify,
+        *,
+        follow_up_delay: timedelta = timedelta(days=3),
+    ) -> None:
+        self.content = content
+        self.classify = classify
+        self.follow_up_delay = follow_up_delay
+
+    def handle(self, view: UserView, incoming: Incoming) -> Outcome:
+        """The replies and effects for ``incoming``, given what is known about the person."""
+        turn = Turn(self.content, view, incoming)
+        if incoming.kind == "text":
+            self._text(turn, incoming.text)
+        elif incoming.kind == "command":
+            commands.run(turn, incoming.command, self.follow_up_delay)
+        elif incoming.kind == "button":
+            buttons.press(turn, incoming.data, self.follow_up_delay)
+        elif incoming.kind in ("photo", "document"):
+            self._evidence(turn)
+        elif incoming.kind == "reminder":
+            self._reminder(turn)
+        else:
+            ops.show_current_or_types(turn, ops.msg(turn, "unsupported"))
+        return turn.outcome()
+
+    # --- free text -----------------------------------------------------------------------
+
+    def _text(self, turn: Turn, text: str) -> None:
+        """Answer a free-text message."""
+        scam = is_scam_text(text[:4096], self.content.scam_keywords)
+        if scam:
+            turn.say(ops.msg(turn, "scam_warning"))
+        if not _MEANINGFUL.search(text):
+            ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
+            return
+        case = turn.open_current
+        if case is not None and case.awaiting in FACT_LABELS:
+            self._answer(turn, text)
+            return
+        match = self.classify(text[:MAX_CLASSIFY])
+        facts = extract_facts(text, turn.at)
+        if match.needs_clarification and match.candidates and (case is None or case.issue_type is None):
+            self._clarify(turn, match, facts, text)
+        elif match.is_issue:
+            turn.emit(RecordClassification(intent=match.intent))
+            self._issue(turn, match.intent, facts, "" if scam else text)
+        else:
+            unknown = match.tokens if match.intent == "other" else ()
+            turn.emit(RecordClassification(intent=match.intent, unknown_tokens=tuple(unknown)))
+            self._not_issue(turn, match.intent, facts)
+
+    def _answer(self, turn: Turn, text: str) -> None:
+        """Take the answer to the fact the bot asked for (or re-ask)."""
+        case = turn.open_current
+        assert case is not None
+        name = case.awaiting
+        value = parse_fact(name, text, turn.at)
+        if value is None:
+            hint = fact_hint(name)
+            turn.say(ops.msg(turn, "fact_invalid", hint=hint) + "\n" + self.content.prompts[name])
+            return
+        case, changed = ops.record_facts(turn, case, {name: value})
+        case = turn.save(case.evolve(awaiting=""))
+        if name == "cs_contacted":
+            self._maybe_contacted(turn, {name: value})
+        shown = changed or {name: value}
+        rows = [
+            [nav_button(case, "▶️ 继续当前步骤", "resume"), nav_button(case, "📝 其他信息", "facts")],
+            [nav_button(case, "✍️ 生成草稿", "draft")],
+        ]
+        text_out = (
+            ops.msg(turn, "facts_saved", facts=ops.facts_lines(shown)) + "\n" + ops.msg(turn, "facts_next")
+        )
+        turn.say(text_out, rows)
+
+    def _clarify(self, turn: Turn, match: IntentMatch, facts: dict[str, str], text: str) -> None:
+        """Ask which issue type the person means."""
+        stash = {**facts}
+        stash.setdefault("description", " ".join(text.split())[:300])
+        pending = {k: v for k, v in turn.pending.items() if not k.startswith(ops.PENDING_FACT)}
+        pending.update({ops.PENDING_FACT + k: v for k, v in stash.items()})
+        pending["clarify"] = ",".join(c for c in match.candidates if c in ISSUE_LABELS)
+        pending["clarify_intent"] = match.intent
+        ops.set_pending(turn, pending)
+        case = turn.open_current
+        target = case.id if case is not None else callbacks.NEW
+        turn.say(ops.msg(turn, "clarify"), type_buttons(target, "c", match.candidates))
+
+    def _issue(self, turn: Turn, issue_type: str, facts: dict[str, str], text: str) -> None:
+        """A message naming an issue type: open or type a case, or offer to switch."""
+        case = turn.open_current
+        description = " ".join(text.split())[:300]
+        if case is None:
+            ops.begin_case(turn, issue_type, self._new_facts({}, facts, description))
+            self._maybe_contacted(turn, facts)
+            return
+        if case.issue_type is None:
+            ops.set_type(turn, case, issue_type, self._new_facts(case.facts, facts, description))
+            self._maybe_contacted(turn, facts)
+            return
+        case, changed = ops.record_facts(turn, case, self._new_facts(case.facts, facts, description))
+        self._maybe_contacted(turn, facts)
+        if issue_type == case.issue_type:
+            prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
+            ops.show_step(turn, case, prefix)
+            return
+        text_out = ops.msg(turn, "switch_offer", new=ISSUE_LABELS[issue_type], old=ops.case_label(case))
+        rows = [
+            [buttons.button(f"把当前案件改为「{ISSUE_LABELS[issue_type]}」", "y", case.id, issue_type)],
+            [buttons.button(f"新建「{ISSUE_LABELS[issue_type]}」案件", "t", callbacks.FRESH, issue_type)],
+            [nav_button(case, "继续当前案件", "resume")],
+        ]
+        turn.say(text_out, rows)
+
+    @staticmethod
+    def _new_facts(current: dict[str, str], facts: dict[str, str], description: str) -> dict[str, str]:
+        """Facts to store from a message: extracted ones, and the text as description if none yet."""
+        if current.get("description") or not description:
+            return facts
+        return {"description": description, **facts}
+
+    def _not_issue(self, turn: Turn, intent: str, facts: dict[str, str]) -> None:
+        """A greeting or an unmatched message."""
+        case = turn.open_current
+        if case is not None and facts:
+            case, changed = ops.record_facts(turn, case, facts)
+            self._maybe_contacted(turn, facts)
+            prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
+            ops.show_current_or_types(turn, prefix)
+            return
+        if case is None and facts:
+            pending = dict(turn.pending)
+            pending.update({ops.PENDING_FACT + k: v for k, v in facts.items()})
+            ops.set_pending(turn, pending)
+        if intent == "greeting":
+            if case is not None and case.issue_type is not None:
+                ops.show_step(turn, case, ops.msg(turn, "greeting").split("。")[0] + "。我们继续 👇")
+            else:
+                target = case.id if case is not None else callbacks.NEW
+                turn.say(ops.msg(turn, "greeting"), type_buttons(target))
+            return
+        if case is not None and case.issue_type is not None:
+            self._in_case(turn, case, turn.incoming.text)
+            return
+        target = case.id if case is not None else callbacks.NEW
+        turn.say(ops.msg(turn, "other"), type_buttons(target))
+
+    def _in_case(self, turn: Turn, case: CaseState, text: str) -> None:
+        """An unmatched message during a case: a shortcut, or the current step again."""
+        shortcut = self.content.shortcut(text[:200])
+        if shortcut == "next":
+            ops.step_forward(turn, case)
+        elif shortcut == "ack":
+            ops.show_step(turn, case, "收到 👌")
+        elif shortcut is not None and shortcut != case.stage and (stage := self.content.stage(shortcut)):
+            rows = [
+                [buttons.button(f"去「{stage.title}」", "m", case.id, stage.id)],
+                [nav_button(case, "继续当前步骤", "resume")],
+            ]
+            turn.say(f"要进入「{stage.title}」吗？（{stage.summary}）", rows)
+        else:
+            ops.show_step(turn, case, ops.msg(turn, "other_in_case"))
+
+    def _maybe_contacted(self, turn: Turn, facts: dict[str, str]) -> None:
+        """Schedule the follow-up when the text says customer service was contacted."""
+        case = turn.open_current
+        if case is None or facts.get("cs_contacted") != "是":
+            return
+        if any(r.case_id == case.id for r in turn.view.reminders):
+            return
+        if any(isinstance(e, ScheduleReminder) for e in turn.effects):
+            return
+        ops.schedule(turn, case, self.follow_up_delay)
+        days = str(max(1, self.follow_up_delay.days))
+        turn.say(ops.msg(turn, "reminder_set", days=days), ops.reminder_buttons(case))
+
+    # --- evidence ------------------------------------------------------------------------
+
+    def _evidence(self, turn: Turn) -> None:
+        """Attach a photo or document to the current case (opening one if needed)."""
+        incoming = turn.incoming
+        caption = incoming.caption[:1000]
+        if is_scam_text(caption, self.content.scam_keywords):
+            turn.say(ops.msg(turn, "scam_warning"))
+        case = turn.open_current
+        if case is None:
+            case = turn.open_case(None)
+        if incoming.file_unique_id and any(
+            item.case_id == case.id and item.file_unique_id == incoming.file_unique_id
+            for item in turn.view.evidence
+        ):
+            ops.show_current_or_types(turn, ops.msg(turn, "duplicate_evidence"))
+            return
+        category = self._category(caption, case.issue_type)
+        item = EvidenceItem(
+            id=new_id(),
+            case_id=case.id,
+            kind="photo" if incoming.kind == "photo" else "document",
+            file_id=incoming.file_id,
+            caption=" ".join(caption.split())[:300],
+            received_at=turn.at,
+            category=category,
+            file_unique_id=incoming.file_unique_id,
+            file_name=incoming.file_name[:200],
+        )
+        turn.emit(AddEvidence(item))
+        turn.log(case, "evidence", category or "other")
+        if caption:
+            case, _ = ops.record_facts(turn, case, {k: v for k, v in extract_facts(caption, turn.at).items()})
+        evidence = (*turn.view.evidence, item)
+        count = sum(1 for e in evidence if e.case_id == case.id)
+        labels = {spec.category: spec.label for spec in self.content.evidence}
+        text = ops.msg(turn, "evidence_saved", category=labels.get(category, "未分类"), count=str(count))
+        if case.issue_type is None:
+            turn.say(text + "\n" + ops.msg(turn, "evidence_need_type"), type_buttons(case.id))
+            return
+        missing = missing_evidence(self.content, case, evidence)
+        if missing:
+            text += "\n还缺：" + "、".join(spec.label for spec in missing)
+        rows = [[nav_button(case, "🗂 证据清单", "evidence"), nav_button(case, "▶️ 继续", "resume")]]
+        turn.say(text, rows)
+
+    def _category(self, caption: str, issue_type: str | None) -> str:
+        """The evidence category named in ``caption`` ("" when none)."""
+        for spec in self.content.checklist(issue_type) + self.content.evidence:
+            if any(word in caption for word in spec.keywords):
+                return spec.category
+        return ""
+
+    # --- reminders -----------------------------------------------------------------------
+
+    def _reminder(self, turn: Turn) -> None:
+        """A follow-up fell due: ask about the outcome (or drop an obsolete reminder)."""
+        reminder_id = turn.incoming.data
+        reminder = next((r for r in turn.view.reminders if r.id == reminder_id), None)
+        case = turn.cases.get(reminder.case_id) if reminder is not None else None
+        if reminder_id:
+            turn.emit(MarkReminderDone(reminder_id))
+        if case is None or case.status != "open":
+            return
+        turn.log(case, "follow_up", "asked")
+        rows = [
+            [
+                buttons.button("✅ 已解决", "o", case.id, "yes"),
+                buttons.button("❌ 没解决", "o", case.id, "no"),
+            ],
+            [buttons.button("⏳ 还在处理", "o", case.id, "wait")],
+        ]
+        turn.say(ops.msg(turn, "follow_up", case=ops.case_label(case)), rows)

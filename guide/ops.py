@@ -1,0 +1,238 @@
+"""Operations on a case shared by text, command and button handlers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from guide import callbacks
+from guide.drafts import render_drafts
+from guide.export import render_export
+from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, issue_label
+from guide.model import (
+    Button,
+    CancelReminders,
+    CaseOutcome,
+    CaseState,
+    Reminder,
+    Reply,
+    ScheduleReminder,
+    SetPending,
+    new_id,
+)
+from guide.render import nav_button, stage_menu, step_reply, type_buttons
+from guide.turn import Turn
+
+PENDING_FACT = "fact:"
+REMINDER_DAYS = (1, 3, 7)
+
+
+def msg(turn: Turn, key: str, **values: str) -> str:
+    """The common message ``key`` with ``{name}`` placeholders filled in."""
+    text = turn.content.message(key)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def case_label(case: CaseState) -> str:
+    """``助力被吞 · 拼多多 · 11-18`` style label of a case."""
+    parts = [issue_label(case.issue_type)]
+    if case.facts.get("platform"):
+        parts.append(case.facts["platform"])
+    parts.append(case.created_at.strftime("%m-%d"))
+    return " · ".join(parts)
+
+
+def set_pending(turn: Turn, values: dict[str, str]) -> None:
+    """Replace the person's scratch values (only when they change)."""
+    if values != turn.pending:
+        turn.pending = dict(values)
+        turn.emit(SetPending(dict(values)))
+
+
+def show_step(turn: Turn, case: CaseState, prefix: str = "") -> None:
+    """Send the current step of ``case``."""
+    turn.reply(step_reply(turn.content, case, prefix))
+
+
+def show_current_or_types(turn: Turn, prefix: str) -> None:
+    """The current step when there is an open case, else the issue-type buttons."""
+    case = turn.open_current
+    if case is not None and case.issue_type is not None:
+        show_step(turn, case, prefix)
+    elif case is not None:
+        turn.say(f"{prefix}\n{msg(turn, 'choose_type')}", type_buttons(case.id))
+    else:
+        turn.say(f"{prefix}\n{msg(turn, 'no_case')}", type_buttons(callbacks.NEW))
+
+
+def move(turn: Turn, case: CaseState, stage: str, step: int, prefix: str = "") -> CaseState:
+    """Go to ``stage``/``step`` (logging a stage change) and show it."""
+    changed_stage = stage != case.stage
+    case = turn.save(case.evolve(stage=stage, step=step, awaiting=""))
+    if changed_stage:
+        turn.log(case, "stage", stage)
+    show_step(turn, case, prefix)
+    return case
+
+
+def step_forward(turn: Turn, case: CaseState) -> None:
+    """The next step, the next stage's first step, or the end-of-flow message."""
+    content = turn.content
+    stage = content.stage(case.stage)
+    if stage is not None and case.step + 1 < len(stage.steps):
+        move(turn, case, case.stage, case.step + 1)
+        return
+    index = content.stage_index(case.stage)
+    if index + 1 < len(content.stages):
+        move(turn, case, content.stages[index + 1].id, 0)
+        return
+    turn.say(
+        msg(turn, "flow_done"),
+        [
+            [nav_button(case, "✍️ 生成草稿", "draft"), nav_button(case, "📄 导出摘要", "export")],
+            [nav_button(case, "🏁 结案", "close"), nav_button(case, "📋 阶段菜单", "menu")],
+        ],
+    )
+
+
+def step_back(turn: Turn, case: CaseState) -> None:
+    """The previous step (or the previous stage's last step)."""
+    content = turn.content
+    if case.step > 0:
+        move(turn, case, case.stage, case.step - 1)
+        return
+    index = content.stage_index(case.stage)
+    if index == 0:
+        show_step(turn, case, msg(turn, "first_step"))
+        return
+    previous = content.stages[index - 1]
+    move(turn, case, previous.id, len(previous.steps) - 1)
+
+
+def pending_facts(turn: Turn) -> dict[str, str]:
+    """Facts stashed in the scratch values while there was no case."""
+    return {
+        key[len(PENDING_FACT) :]: value
+        for key, value in turn.pending.items()
+        if key.startswith(PENDING_FACT) and key[len(PENDING_FACT) :] in FACT_LABELS
+    }
+
+
+def record_facts(turn: Turn, case: CaseState, facts: dict[str, str]) -> tuple[CaseState, dict[str, str]]:
+    """Merge ``facts`` into the case; returns the case and the facts that changed."""
+    changed = {name: value for name, value in facts.items() if case.facts.get(name) != value}
+    if not changed:
+        return case, {}
+    case = turn.save(case.evolve(facts={**case.facts, **changed}))
+    for name in changed:
+        turn.log(case, "fact", name)
+    return case, changed
+
+
+def facts_lines(facts: dict[str, str]) -> str:
+    """``• 订单号：…`` lines, in the facts menu's order."""
+    return "\n".join(f"• {FACT_LABELS[name]}：{facts[name]}" for name in FACT_LABELS if name in facts)
+
+
+def begin_case(turn: Turn, issue_type: str, extra_facts: dict[str, str] | None = None) -> CaseState:
+    """Open a case of ``issue_type`` with the stashed facts, and show its first step."""
+    facts = {**pending_facts(turn), **(extra_facts or {})}
+    set_pending(turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT)})
+    case = turn.open_case(issue_type)
+    case, changed = record_facts(turn, case, facts)
+    prefix = msg(turn, "case_opened", type=ISSUE_LABELS.get(issue_type, issue_type))
+    if changed:
+        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
+    show_step(turn, case, prefix)
+    return case
+
+
+def set_type(turn: Turn, case: CaseState, issue_type: str, extra_facts: dict[str, str] | None = None) -> None:
+    """Give ``case`` its issue type (logged) and show the current step."""
+    case = turn.save(case.evolve(issue_type=issue_type))
+    turn.log(case, "type", issue_type)
+    facts = {**pending_facts(turn), **(extra_facts or {})}
+    case, changed = record_facts(turn, case, facts)
+    prefix = msg(turn, "type_set", type=ISSUE_LABELS.get(issue_type, issue_type))
+    if changed:
+        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
+    show_step(turn, case, prefix)
+
+
+def ask_fact(turn: Turn, case: CaseState, name: str) -> None:
+    """Ask for fact ``name`` and wait for the answer."""
+    turn.save(case.evolve(awaiting=name))
+    current = case.facts.get(name)
+    note = f"\n（当前：{current}）" if current else ""
+    turn.say(turn.content.prompts[name] + note + "\n发送 /cancel 可跳过。")
+
+
+def reminder_buttons(case: CaseState) -> list[list[Button]]:
+    """Buttons to move the follow-up reminder to 1/3/7 days or cancel it."""
+    row = [Button(f"{days}天后", callbacks.make("r", case.id, str(days))) for days in REMINDER_DAYS]
+    return [row, [Button("不用提醒", callbacks.make("r", case.id, "0"))]]
+
+
+def schedule(turn: Turn, case: CaseState, delay: timedelta) -> None:
+    """Schedule the follow-up reminder of ``case`` after ``delay``."""
+    turn.emit(ScheduleReminder(Reminder(new_id(), case.id, turn.at + delay, "follow_up")))
+    turn.log(case, "reminder", f"{delay.days}天")
+
+
+def mark_contacted(turn: Turn, case: CaseState, delay: timedelta) -> CaseState:
+    """Record that customer service was contacted and schedule the follow-up."""
+    case, _ = record_facts(turn, case, {"cs_contacted": "是"})
+    turn.log(case, "contacted")
+    schedule(turn, case, delay)
+    days = str(max(1, delay.days))
+    turn.say(msg(turn, "contacted") + "\n" + msg(turn, "reminder_set", days=days), reminder_buttons(case))
+    case = turn.save(case.evolve(awaiting="cs_reply"))
+    return case
+
+
+def cancel_reminders(turn: Turn, case: CaseState) -> None:
+    """Cancel the case's follow-up reminders."""
+    turn.emit(CancelReminders(case.id, "follow_up"))
+
+
+def send_drafts(turn: Turn, case: CaseState) -> None:
+    """Send the two drafts as separate messages, then the missing facts with buttons."""
+    drafts = render_drafts(case, turn.view.evidence)
+    turn.say(msg(turn, "drafts_intro"))
+    turn.say(drafts.customer_service)
+    turn.say(drafts.complaint)
+    if drafts.missing:
+        buttons = [
+            Button(f"填写{FACT_LABELS[name]}", callbacks.make("f", case.id, name)) for name in drafts.missing
+        ]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        text = msg(turn, "drafts_missing") + "\n" + "、".join(FACT_LABELS[n] for n in drafts.missing)
+        turn.say(text, rows)
+    turn.log(case, "draft")
+
+
+def ask_close(turn: Turn, case: CaseState) -> None:
+    """Ask for the outcome before closing."""
+    rows = [[Button(label, callbacks.make("x", case.id, key)) for key, label in OUTCOME_LABELS.items()]]
+    turn.say(msg(turn, "close_ask"), rows)
+
+
+def close_case(turn: Turn, case: CaseState, outcome: CaseOutcome) -> None:
+    """Close ``case`` with ``outcome``, cancel its reminders and clear the current case."""
+    case = turn.save(case.evolve(status="closed", outcome=outcome, closed_at=turn.at, awaiting=""))
+    turn.log(case, "closed", outcome)
+    cancel_reminders(turn, case)
+    turn.set_current(None)
+    turn.say(msg(turn, "closed", outcome=OUTCOME_LABELS[outcome]))
+
+
+def send_export(turn: Turn, case: CaseState) -> None:
+    """Send the case summary as a .txt document."""
+    document = render_export(case, turn.view.evidence, turn.view.timeline)
+    turn.reply(Reply(document.caption, document=document))
+
+
+def show_menu(turn: Turn, case: CaseState) -> None:
+    """Send the stage menu."""
+    turn.reply(stage_menu(turn.content, case))

@@ -1,0 +1,80 @@
+"""Checking and decoding image bytes with Pillow, in memory only (nothing is written to disk)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ocr.errors import ImageTooLarge, NotAnImage, OcrError
+
+#: Formats a phone screenshot or photo arrives in; anything else (PDF, EPS...) is refused.
+FORMATS: tuple[str, ...] = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    """Open ``data`` lazily (header only) and check format and pixel count."""
+    if not data:
+        raise NotAnImage("empty")
+    with warnings.catch_warnings():
+        # Pillow warns (then errors) on huge images; both mean "too large" here.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=FORMATS)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            raise ImageTooLarge("decompression bomb") from exc
+        except UnidentifiedImageError as exc:
+            raise NotAnImage("unidentified") from exc
+        except Exception as exc:  # a broken header can fail in many ways inside the plugins
+            raise NotAnImage(type(exc).__name__) from exc
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise NotAnImage("empty size")
+    if width * height > max_pixels:
+        raise ImageTooLarge(f"{width}x{height} pixels")
+    return image
+
+
+def probe(data: bytes, max_bytes: int, max_pixels: int) -> tuple[int, int]:
+    """The (width, height) of an acceptable image; raises NotAnImage or ImageTooLarge (cheap: header only)."""
+    if len(data) > max_bytes:
+        raise ImageTooLarge(f"{len(data)} bytes")
+    return _open(data, max_pixels).size
+
+
+def target_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """The size to recognise at: the longer side at most ``max_side``, the aspect ratio kept."""
+    longest = max(width, height)
+    if longest <= max_side:
+        return width, height
+    ratio = max_side / longest
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
+def decode(data: bytes, max_pixels: int, max_side: int) -> tuple[Image.Image, int, int]:
+    """Verify, decode, orient and downscale ``data``; returns (RGB image, original width, original height)."""
+    image = _open(data, max_pixels)
+    width, height = image.size
+    try:
+        image.verify()
+        image = _open(data, max_pixels)
+        if image.format == "JPEG":
+            # Let libjpeg decode a huge JPEG at a reduced scale directly (much less memory).
+            image.draft("RGB", target_size(width, height, max_side))
+        image = ImageOps.exif_transpose(image)
+        if image.mode in ("RGBA", "LA", "P", "PA"):
+            image = image.convert("RGBA")
+            background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(background, image)
+        image = image.convert("RGB")
+        size = target_size(image.width, image.height, max_side)
+        if size != image.size:
+            image = image.resize(size, Image.Resampling.LANCZOS)
+    except OcrError:
+        raise
+    except MemoryError as exc:
+        raise ImageTooLarge("out of memory") from exc
+    except Exception as exc:  # truncated or corrupt data fails in many ways inside the plugins
+        raise NotAnImage(type(exc).__name__) from exc
+    return image, width, height

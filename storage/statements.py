@@ -1,0 +1,142 @@
+"""The write statements of the hot path, built once per backend and reused with bound values.
+
+Building a statement costs more than running it on SQLite, so each update only binds values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Delete, Table, Update, bindparam, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.models import (
+    CASE_FACTS,
+    CASES,
+    CLASSIFICATION_STATS,
+    EVIDENCE,
+    OUTBOX,
+    PROCESSED_UPDATES,
+    REMINDERS,
+    STAGE_STATS,
+    TIMELINE,
+    UNKNOWN_TOKENS,
+    USERS,
+)
+
+#: Columns of ``cases`` besides the primary key, in a fixed order.
+CASE_COLUMNS = tuple(column.name for column in CASES.c if column.name != "id")
+
+
+def dialect_insert(dialect_name: str, table: Table) -> Any:
+    """An INSERT supporting ``ON CONFLICT`` for the backend (SQLite or PostgreSQL)."""
+    if dialect_name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Prepared statements for one backend; bind values by the column names (``b_*`` in WHERE)."""
+
+    claim_update: Any
+    insert_user: Any
+    insert_user_if_missing: Any
+    update_user: Update
+    upsert_new_case: Any
+    update_case: Update
+    delete_facts: Delete
+    delete_some_facts: Delete
+    upsert_facts: Any
+    insert_timeline: Any
+    insert_evidence: Any
+    drop_replaced_reminders: Delete
+    upsert_reminder: Any
+    cancel_reminders: Update
+    cancel_reminders_of_purpose: Update
+    reminder_done: Update
+    count_stage: Any
+    count_classification: Any
+    count_tokens: Any
+    delete_outbox_of_user: Delete
+    delete_keys_of_user: Delete
+    delete_keys_of_user_but: Delete
+    delete_user: Delete
+
+
+@cache
+def statements_for(dialect_name: str) -> Statements:
+    """The :class:`Statements` of ``dialect_name`` (built on first use)."""
+
+    def insert(table: Table) -> Any:
+        return dialect_insert(dialect_name, table)
+
+    new_case = insert(CASES)
+    facts = insert(FACTS := CASE_FACTS)
+    reminder = insert(REMINDERS)
+    tokens = insert(UNKNOWN_TOKENS)
+    uid: Any = bindparam("b_user_id")
+    return Statements(
+        claim_update=insert(PROCESSED_UPDATES)
+        .on_conflict_do_nothing(index_elements=["update_key"])
+        .returning(PROCESSED_UPDATES.c.update_key),
+        insert_user=USERS.insert(),
+        insert_user_if_missing=insert(USERS).on_conflict_do_nothing(index_elements=["user_id"]),
+        update_user=update(USERS).where(USERS.c.user_id == uid),
+        upsert_new_case=new_case.on_conflict_do_update(
+            index_elements=["id"],
+            set_={name: new_case.excluded[name] for name in CASE_COLUMNS},
+            where=CASES.c.user_id == new_case.excluded.user_id,
+        ).returning(CASES.c.id),
+        update_case=update(CASES).where(CASES.c.id == bindparam("b_id")),
+        delete_facts=delete(FACTS).where(FACTS.c.case_id == bindparam("b_case_id")),
+        delete_some_facts=delete(FACTS).where(
+            FACTS.c.case_id == bindparam("b_case_id"), FACTS.c.name.in_(bindparam("b_names", expanding=True))
+        ),
+        upsert_facts=facts.on_conflict_do_update(
+            index_elements=["case_id", "name"], set_={"value": facts.excluded.value}
+        ),
+        insert_timeline=TIMELINE.insert(),
+        insert_evidence=insert(EVIDENCE).on_conflict_do_nothing(index_elements=["id"]),
+        drop_replaced_reminders=delete(REMINDERS).where(
+            REMINDERS.c.case_id == bindparam("b_case_id"),
+            REMINDERS.c.purpose == bindparam("b_purpose"),
+            REMINDERS.c.status == "pending",
+            REMINDERS.c.id != bindparam("b_id"),
+        ),
+        upsert_reminder=reminder.on_conflict_do_update(
+            index_elements=["id"],
+            set_={name: reminder.excluded[name] for name in ("case_id", "due_at", "purpose", "status")},
+            where=REMINDERS.c.user_id == reminder.excluded.user_id,
+        ),
+        cancel_reminders=update(REMINDERS)
+        .where(REMINDERS.c.user_id == uid, REMINDERS.c.case_id == bindparam("b_case_id"))
+        .where(REMINDERS.c.status == "pending")
+        .values(status="cancelled"),
+        cancel_reminders_of_purpose=update(REMINDERS)
+        .where(REMINDERS.c.user_id == uid, REMINDERS.c.case_id == bindparam("b_case_id"))
+        .where(REMINDERS.c.status == "pending", REMINDERS.c.purpose == bindparam("b_purpose"))
+        .values(status="cancelled"),
+        reminder_done=update(REMINDERS)
+        .where(REMINDERS.c.id == bindparam("b_id"), REMINDERS.c.user_id == uid)
+        .values(status="done"),
+        count_stage=insert(STAGE_STATS).on_conflict_do_update(
+            index_elements=["day", "stage"], set_={"count": STAGE_STATS.c.count + 1}
+        ),
+        count_classification=insert(CLASSIFICATION_STATS).on_conflict_do_update(
+            index_elements=["day", "intent", "clarified_as", "needed_clarification"],
+            set_={"count": CLASSIFICATION_STATS.c.count + 1},
+        ),
+        count_tokens=tokens.on_conflict_do_update(
+            index_elements=["token"],
+            set_={"count": UNKNOWN_TOKENS.c.count + 1, "last_seen": tokens.excluded.last_seen},
+        ),
+        delete_outbox_of_user=delete(OUTBOX).where(OUTBOX.c.user_id == uid),
+        delete_keys_of_user=delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.user_id == uid),
+        delete_keys_of_user_but=delete(PROCESSED_UPDATES).where(
+            PROCESSED_UPDATES.c.user_id == uid, PROCESSED_UPDATES.c.update_key != bindparam("b_update_key")
+        ),
+        delete_user=delete(USERS).where(USERS.c.user_id == uid),
+    )

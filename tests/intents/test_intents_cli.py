@@ -1,0 +1,80 @@
+"""The ``intents`` subcommands, run through argparse as the main CLI would."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from intents.cli import UnknownProvider, add_intents_subcommands
+
+
+def run(argv: list[str], cache_dir: Path, provider: UnknownProvider | None = None) -> int:
+    """Parse ``argv`` the way the main CLI does (an ``intents`` parser owning --intents-dir) and run it."""
+    parser = argparse.ArgumentParser(prog="weiquan-bot")
+    intents = parser.add_subparsers(dest="command").add_parser("intents")
+    intents.add_argument("--intents-dir", default=None)
+    add_intents_subcommands(intents.add_subparsers(dest="intents_command", required=True), provider)
+    args = parser.parse_args(argv)
+    args.cache_dir = cache_dir  # the main CLI sets it from its settings
+    code: int = args.func(args)
+    return code
+
+
+def test_check_ok(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """intents check on the shipped files: exit 0."""
+    assert run(["intents", "check"], cache_dir) == 0
+    assert "0 error(s), 0 warning(s)" in capsys.readouterr().out
+
+
+def test_check_broken(shipped_copy: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """intents check on a broken folder: exit 1 and file:line on the output."""
+    (shipped_copy / "greeting.toml").write_text('id = "greeting"\nname = 3\n[keywords]\n"你好" = 3\n')
+    assert run(["intents", "check", "--intents-dir", str(shipped_copy)], cache_dir) == 1
+    assert "greeting.toml:2: error: 'name' must be a string" in capsys.readouterr().out
+    # the option of the main CLI's intents parser (before the subcommand) is honoured too
+    assert run(["intents", "--intents-dir", str(shipped_copy), "check"], cache_dir) == 1
+    assert "greeting.toml:2: error" in capsys.readouterr().out
+
+
+def test_eval_json(tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """intents eval FILE --json --misses prints a JSON report."""
+    tsv = tmp_path / "s.tsv"
+    tsv.write_text("label\ttext\ngreeting\t你好\nother\t今天下雨吗\nother\t你好呀\n", encoding="utf-8")
+    assert run(["intents", "eval", str(tsv), "--json", "--misses"], cache_dir) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    assert data["misses"] == [{"label": "other", "predicted": "greeting", "text": "你好呀"}]
+
+
+def test_eval_table_and_bad_tsv(tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The table output, and exit 2 with file:line for a malformed TSV."""
+    tsv = tmp_path / "s.tsv"
+    tsv.write_text("label\ttext\ngreeting\t你好\n", encoding="utf-8")
+    assert run(["intents", "eval", str(tsv)], cache_dir) == 0
+    assert "accuracy: 100.00% (1/1)" in capsys.readouterr().out
+    tsv.write_text("label\ttext\nbogus\t你好\n", encoding="utf-8")
+    assert run(["intents", "eval", str(tsv)], cache_dir) == 2
+    assert f"{tsv}:2:" in capsys.readouterr().err
+
+
+def test_explain(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """intents explain TEXT prints the decision."""
+    assert run(["intents", "explain", "砍价失败了"], cache_dir) == 0
+    assert "decision:   bargain_failed" in capsys.readouterr().out
+
+
+def test_unknown_only_with_a_provider(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without a provider there is no unknown subcommand (the main CLI adds its own); with one, counts."""
+    with pytest.raises(SystemExit):
+        run(["intents", "unknown"], cache_dir)
+    capsys.readouterr()
+
+    def provider(limit: int) -> Sequence[tuple[str, int]]:
+        return [("天气", 7), ("简历", 3)][:limit]
+
+    assert run(["intents", "unknown", "--limit", "1"], cache_dir, provider) == 0
+    assert capsys.readouterr().out.split() == ["7", "天气"]

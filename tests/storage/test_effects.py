@@ -1,0 +1,219 @@
+"""Each effect, applied through Storage.handle, is visible in the next view exactly as documented."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from guide.model import (
+    AddEvidence,
+    AddTimeline,
+    CancelReminders,
+    EvidenceItem,
+    MarkReminderDone,
+    RecordClassification,
+    Reminder,
+    SaveCase,
+    ScheduleReminder,
+    SetCurrentCase,
+    SetPending,
+    TimelineEntry,
+)
+from storage import Storage
+
+from .helpers import T0, decide, make_case
+
+USER = 1001
+CHAT = 5001
+
+
+async def apply(store: Storage, *effects: object, user_id: int = USER) -> None:
+    """Run one update applying ``effects``."""
+    await store.handle(user_id, CHAT, None, decide(*effects))  # type: ignore[arg-type]
+
+
+async def test_save_case_inserts_then_updates_columns_and_replaces_facts(store: Storage) -> None:
+    case = make_case(USER, facts={"order_no": "A1", "amount": "9.9"})
+    await apply(store, SaveCase(case))
+    view = await store.load_view(USER)
+    assert view.cases == (case,)
+
+    changed = case.evolve(
+        stage="contact",
+        step=2,
+        awaiting="platform_reply",
+        facts={"order_no": "A2", "shop": "X"},
+        updated_at=T0 + timedelta(hours=1),
+    )
+    await apply(store, SaveCase(changed))
+    view = await store.load_view(USER)
+    assert view.cases == (changed,)
+    assert view.cases[0].facts == {"order_no": "A2", "shop": "X"}  # "amount" removed, not merged
+
+
+async def test_save_case_closing_keeps_outcome_and_closed_at(store: Storage) -> None:
+    case = make_case(USER)
+    closed = case.evolve(status="closed", outcome="resolved", closed_at=T0 + timedelta(days=3))
+    await apply(store, SaveCase(case), SaveCase(closed))
+    (stored,) = (await store.load_view(USER)).cases
+    assert stored.status == "closed"
+    assert stored.outcome == "resolved"
+    assert stored.closed_at == T0 + timedelta(days=3)
+    assert stored.closed_at is not None and stored.closed_at.tzinfo is not None
+
+
+async def test_save_case_with_all_facts_removed(store: Storage) -> None:
+    case = make_case(USER, facts={"a": "1", "b": "2"})
+    await apply(store, SaveCase(case))
+    await apply(store, SaveCase(case.evolve(facts={})))
+    assert (await store.load_view(USER)).cases[0].facts == {}
+    assert (await store.user_row_counts(USER))["case_facts"] == 0
+
+
+async def test_several_cases_keep_creation_order(store: Storage) -> None:
+    first = make_case(USER, "b-first")
+    second = make_case(USER, "a-second", created_at=T0 + timedelta(minutes=5))
+    await apply(store, SaveCase(second), SaveCase(first))
+    assert [case.id for case in (await store.load_view(USER)).cases] == ["b-first", "a-second"]
+
+
+async def test_set_current_case_and_back_to_none(store: Storage) -> None:
+    await apply(store, SaveCase(make_case(USER)), SetCurrentCase("case1"))
+    view = await store.load_view(USER)
+    assert view.current_case_id == "case1"
+    assert view.current_case is not None and view.current_case.id == "case1"
+    await apply(store, SetCurrentCase(None))
+    assert (await store.load_view(USER)).current_case_id is None
+
+
+async def test_timeline_of_current_case_only_in_order(store: Storage) -> None:
+    other = make_case(USER, "other")
+    entries = [TimelineEntry("case1", T0 + timedelta(minutes=i), "stage", f"s{i}") for i in range(3)]
+    await apply(
+        store,
+        SaveCase(make_case(USER)),
+        SaveCase(other),
+        SetCurrentCase("case1"),
+        *(AddTimeline(entry) for entry in entries),
+        AddTimeline(TimelineEntry("other", T0, "fact", "x")),
+    )
+    view = await store.load_view(USER)
+    assert view.timeline == tuple(entries)
+
+
+async def test_timeline_view_is_capped_to_latest_entries(store: Storage) -> None:
+    entries = [TimelineEntry("case1", T0, "note", str(i)) for i in range(60)]
+    await apply(store, SaveCase(make_case(USER)), SetCurrentCase("case1"), *(AddTimeline(e) for e in entries))
+    view = await store.load_view(USER)
+    assert [entry.detail for entry in view.timeline] == [str(i) for i in range(10, 60)]
+    assert (await store.user_row_counts(USER))["timeline"] == 60
+
+
+async def test_add_evidence_of_all_cases_and_idempotent_by_id(store: Storage) -> None:
+    photo = EvidenceItem(
+        "ev1", "case1", "photo", "FILE1", "订单截图", T0, category="order", file_unique_id="U1"
+    )
+    doc = EvidenceItem(
+        "ev2", "case2", "document", "FILE2", "", T0 + timedelta(seconds=1), file_name="chat.pdf"
+    )
+    await apply(
+        store,
+        SaveCase(make_case(USER)),
+        SaveCase(make_case(USER, "case2")),
+        AddEvidence(photo),
+        AddEvidence(doc),
+    )
+    await apply(store, AddEvidence(photo))
+    assert (await store.load_view(USER)).evidence == (photo, doc)
+
+
+async def test_schedule_reminder_replaces_pending_of_same_case_and_purpose(store: Storage) -> None:
+    first = Reminder("r1", "case1", T0 + timedelta(days=1))
+    other_purpose = Reminder("r2", "case1", T0 + timedelta(days=2), purpose="deadline")
+    replacement = Reminder("r3", "case1", T0 + timedelta(days=3))
+    await apply(store, SaveCase(make_case(USER)), ScheduleReminder(first), ScheduleReminder(other_purpose))
+    await apply(store, ScheduleReminder(replacement))
+    reminders = (await store.load_view(USER)).reminders
+    assert set(reminders) == {other_purpose, replacement}
+    assert reminders[0] == other_purpose  # ordered by due time
+
+
+async def test_schedule_same_reminder_id_moves_it(store: Storage) -> None:
+    reminder = Reminder("r1", "case1", T0 + timedelta(days=1))
+    moved = Reminder("r1", "case1", T0 + timedelta(days=5))
+    await apply(store, SaveCase(make_case(USER)), ScheduleReminder(reminder))
+    await apply(store, ScheduleReminder(moved))
+    assert (await store.load_view(USER)).reminders == (moved,)
+
+
+async def test_cancel_reminders_by_purpose_and_all(store: Storage) -> None:
+    follow = Reminder("r1", "case1", T0 + timedelta(days=1))
+    deadline = Reminder("r2", "case1", T0 + timedelta(days=2), purpose="deadline")
+    elsewhere = Reminder("r3", "case2", T0 + timedelta(days=2))
+    await apply(
+        store,
+        SaveCase(make_case(USER)),
+        SaveCase(make_case(USER, "case2")),
+        *(ScheduleReminder(r) for r in (follow, deadline, elsewhere)),
+    )
+    await apply(store, CancelReminders("case1", "deadline"))
+    assert set((await store.load_view(USER)).reminders) == {follow, elsewhere}
+    await apply(store, CancelReminders("case1"))
+    assert (await store.load_view(USER)).reminders == (elsewhere,)
+    assert await store.due_reminders(T0 + timedelta(days=10)) == [(USER, elsewhere)]
+
+
+async def test_mark_reminder_done_never_fires_again(store: Storage) -> None:
+    reminder = Reminder("r1", "case1", T0)
+    await apply(store, SaveCase(make_case(USER)), ScheduleReminder(reminder))
+    assert await store.due_reminders(T0) == [(USER, reminder)]
+    await apply(store, MarkReminderDone("r1"))
+    assert await store.due_reminders(T0 + timedelta(days=1)) == []
+    assert (await store.load_view(USER)).reminders == ()
+
+
+async def test_other_users_reminder_is_not_touched(store: Storage) -> None:
+    reminder = Reminder("r1", "case1", T0)
+    await apply(store, SaveCase(make_case(USER)), ScheduleReminder(reminder))
+    await apply(store, MarkReminderDone("r1"), CancelReminders("case1"), user_id=USER + 1)
+    assert await store.due_reminders(T0) == [(USER, reminder)]
+
+
+async def test_set_pending_replaces_scratch(store: Storage) -> None:
+    await apply(store, SetPending({"proposed_order_no": "123", "step": "x"}))
+    assert (await store.load_view(USER)).pending == {"proposed_order_no": "123", "step": "x"}
+    await apply(store, SetPending({"other": "1"}))
+    assert (await store.load_view(USER)).pending == {"other": "1"}
+    await apply(store, SetPending({}))
+    assert (await store.load_view(USER)).pending == {}
+
+
+async def test_record_classification_aggregates_without_user(store: Storage) -> None:
+    await apply(store, RecordClassification("zhuli_swallowed"))
+    await apply(
+        store,
+        RecordClassification("bargain_failed", clarified_as="bargain_failed", needed_clarification=True),
+    )
+    await apply(store, RecordClassification("other", unknown_tokens=("拼团", "退款", "拼团", " ")))
+    await apply(store, RecordClassification("other", unknown_tokens=("拼团",)), user_id=USER + 1)
+    stats = await store.stats()
+    assert stats["classifications_by_intent"] == {"bargain_failed": 1, "other": 2, "zhuli_swallowed": 1}
+    assert stats["needed_clarification"] == 1
+    assert stats["clarified_as"] == {"bargain_failed": 1}
+    assert stats["unknown_messages"] == 2
+    # Counted once per message, blank tokens ignored.
+    assert await store.unknown_tokens() == [("拼团", 2), ("退款", 1)]
+    assert await store.unknown_tokens(limit=1) == [("拼团", 2)]
+
+
+async def test_effects_apply_in_order(store: Storage) -> None:
+    case = make_case(USER)
+    await apply(
+        store,
+        SaveCase(case.evolve(stage="contact")),
+        SetPending({"a": "1"}),
+        SaveCase(case.evolve(stage="complain")),
+        SetPending({"b": "2"}),
+    )
+    view = await store.load_view(USER)
+    assert view.cases[0].stage == "complain"
+    assert view.pending == {"b": "2"}

@@ -1,0 +1,175 @@
+"""Engine configuration: URL validation, SQLite pragmas and write locking, UTC datetimes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from storage import Storage, StorageConfigError, create_engine, upgrade_async
+from storage.coltypes import UTCDateTime
+from storage.engine import BUSY_TIMEOUT_MS, create_sqlite_thread_engine, parse_url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "   ",
+        "not a url",
+        "mysql+aiomysql://u@h/db",
+        "postgresql+psycopg2://u@h/db",
+        "sqlite+pysqlite:///x.db",
+        "postgresql+asyncpg://localhost",
+        "http://example.com/db",
+    ],
+)
+def test_bad_urls_raise_config_error_naming_the_variable(url: str) -> None:
+    with pytest.raises(StorageConfigError) as raised:
+        create_engine(url)
+    message = str(raised.value)
+    assert "DATABASE_URL" in message
+    assert "\n" not in message
+
+
+async def test_connect_with_bad_url_raises_config_error() -> None:
+    with pytest.raises(StorageConfigError):
+        await Storage.connect("oracle://scott@tiger/db")
+
+
+@pytest.mark.parametrize(
+    ("url", "driver"),
+    [
+        ("sqlite:///x.db", "sqlite+aiosqlite"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite"),
+        ("postgres://u@h/db", "postgresql+asyncpg"),
+        ("postgresql://u@h/db", "postgresql+asyncpg"),
+        ("postgresql+asyncpg://u:p%40ss@h:5433/db", "postgresql+asyncpg"),
+    ],
+)
+def test_accepted_urls_use_the_async_driver(url: str, driver: str) -> None:
+    assert parse_url(url).drivername == driver
+
+
+async def test_sqlite_creates_parent_folder_and_turns_pragmas_on(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "deeper" / "bot.sqlite3"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.connect() as connection:
+            journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
+            foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar()
+            busy = (await connection.execute(text("PRAGMA busy_timeout"))).scalar()
+        assert path.exists()
+        assert journal == "wal"
+        assert foreign_keys == 1
+        assert busy == BUSY_TIMEOUT_MS
+    finally:
+        await engine.dispose()
+
+
+async def test_sqlite_write_transaction_takes_the_write_lock_at_begin(tmp_path: Path) -> None:
+    path = tmp_path / "lock.sqlite3"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.begin() as connection:
+            # No statement yet: BEGIN IMMEDIATE alone must already hold the write lock.
+            await connection.execute(text("SELECT 1"))
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["aiosqlite", "thread"])
+async def test_sqlite_read_only_transactions_do_not_block_writers(tmp_path: Path, threaded: bool) -> None:
+    path = tmp_path / "r.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade_async(url)
+
+    def try_to_write() -> None:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+    if threaded:
+        engine = create_sqlite_thread_engine(url).execution_options(weiquan_read_only=True)
+        with engine.begin() as sync_connection:
+            sync_connection.execute(text("SELECT count(*) FROM users"))
+            try_to_write()
+        engine.dispose()
+        return
+    async_engine = create_engine(url)
+    try:
+        async with async_engine.execution_options(weiquan_read_only=True).begin() as connection:
+            await connection.execute(text("SELECT count(*) FROM users"))
+            try_to_write()
+    finally:
+        await async_engine.dispose()
+
+
+async def test_thread_engine_pragmas_and_immediate_writes(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "t.sqlite3"
+    engine = create_sqlite_thread_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+    finally:
+        engine.dispose()
+
+
+def test_thread_engine_refuses_non_file_databases() -> None:
+    with pytest.raises(StorageConfigError, match="DATABASE_URL"):
+        create_sqlite_thread_engine("sqlite+aiosqlite://")
+    with pytest.raises(StorageConfigError, match="DATABASE_URL"):
+        create_sqlite_thread_engine("postgresql+asyncpg://u@h/db")
+
+
+async def test_in_memory_sqlite_works(tmp_path: Path) -> None:
+    storage = await Storage.connect("sqlite+aiosqlite://")
+    try:
+        view = await storage.load_view(1)
+        assert view.user_id == 1 and view.cases == ()
+    finally:
+        await storage.close()
+
+
+def test_utc_datetime_refuses_naive_and_normalises_offsets() -> None:
+    column = UTCDateTime()
+    sqlite_dialect = create_engine("sqlite+aiosqlite://").sync_engine.dialect
+    with pytest.raises(ValueError, match="naive"):
+        column.process_bind_param(datetime(2026, 1, 1), sqlite_dialect)
+    beijing = timezone(timedelta(hours=8))
+    stored = column.process_bind_param(datetime(2026, 1, 1, 8, tzinfo=beijing), sqlite_dialect)
+    assert stored == datetime(2026, 1, 1, 0, 0)
+    assert column.process_result_value(stored, sqlite_dialect) == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+async def test_datetimes_read_back_aware_utc(store: Storage) -> None:
+    from guide.model import SaveCase
+
+    from .helpers import decide, make_case
+
+    beijing = timezone(timedelta(hours=8))
+    created = datetime(2026, 5, 1, 20, 0, tzinfo=beijing)
+    await store.handle(1, 1, None, decide(SaveCase(make_case(1, created_at=created, updated_at=created))))
+    (case,) = (await store.load_view(1)).cases
+    assert case.created_at == created
+    assert case.created_at.utcoffset() == timedelta(0)

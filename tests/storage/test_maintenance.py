@@ -1,0 +1,129 @@
+"""Reminders falling due, statistics, purging closed cases and pruning bookkeeping rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from guide.model import (
+    AddEvidence,
+    AddTimeline,
+    EvidenceItem,
+    RecordClassification,
+    Reminder,
+    SaveCase,
+    ScheduleReminder,
+    SetCurrentCase,
+    TimelineEntry,
+)
+from storage import Storage
+
+from .helpers import T0, Clock, decide, make_case, texts
+
+CHAT = 8000
+
+
+async def test_due_reminders_oldest_first_with_limit(store: Storage) -> None:
+    late = Reminder("late", "a", T0 + timedelta(hours=3))
+    early = Reminder("early", "b", T0 + timedelta(hours=1))
+    future = Reminder("future", "a", T0 + timedelta(days=9), purpose="deadline")
+    await store.handle(
+        1, CHAT, None, decide(SaveCase(make_case(1, "a")), ScheduleReminder(late), ScheduleReminder(future))
+    )
+    await store.handle(2, CHAT, None, decide(SaveCase(make_case(2, "b")), ScheduleReminder(early)))
+    now = T0 + timedelta(hours=5)
+    assert await store.due_reminders(now) == [(2, early), (1, late)]
+    assert await store.due_reminders(now, limit=1) == [(2, early)]
+    assert await store.due_reminders(T0) == []
+    assert await store.due_reminders(early.due_at) == [(2, early)]  # due exactly now counts
+
+
+async def test_stats_counts_cases_stages_and_classifications(store: Storage) -> None:
+    await store.handle(
+        1,
+        CHAT,
+        None,
+        decide(
+            SaveCase(make_case(1, "a", stage="contact")),
+            AddTimeline(TimelineEntry("a", T0, "stage", "confirm")),
+            AddTimeline(TimelineEntry("a", T0, "stage", "contact")),
+            AddTimeline(TimelineEntry("a", T0, "stage", "contact")),
+            AddTimeline(TimelineEntry("a", T0, "fact", "order_no")),
+            RecordClassification("zhuli_swallowed"),
+        ),
+    )
+    closed = make_case(2, "b", issue_type="bargain_failed", status="closed", outcome="resolved", closed_at=T0)
+    await store.handle(
+        2,
+        CHAT,
+        None,
+        decide(
+            SaveCase(closed),
+            AddTimeline(TimelineEntry("b", T0, "stage", "confirm")),
+            RecordClassification("other", unknown_tokens=("啥",)),
+        ),
+    )
+    await store.handle(3, CHAT, None, decide(SaveCase(make_case(3, "c", issue_type=None))))
+    stats = await store.stats()
+    assert stats["users"] == 3
+    assert stats["cases_total"] == 3
+    assert stats["cases_by_type"] == {"bargain_failed": 1, "unknown": 1, "zhuli_swallowed": 1}
+    assert stats["cases_by_stage"] == {"confirm": 2, "contact": 1}
+    assert stats["cases_by_status"] == {"closed": 1, "open": 2}
+    assert stats["cases_by_outcome"] == {"resolved": 1}
+    assert stats["stage_reached"] == {"confirm": 2, "contact": 1}  # distinct cases
+    assert stats["stage_entries_total"] == {"confirm": 2, "contact": 2}  # every entry
+    assert stats["unknown_messages"] == 1
+    assert stats["unknown_tokens_distinct"] == 1
+
+
+async def test_stats_hold_no_personal_data(store: Storage) -> None:
+    secret = "13800138000"
+    case = make_case(424242, facts={"phone": secret, "order_no": "240101-123"})
+    await store.handle(424242, CHAT, "key", decide(SaveCase(case), replies=texts(secret)))
+    rendered = repr(await store.stats())
+    assert "424242" not in rendered and secret not in rendered and "240101" not in rendered
+
+
+async def test_purge_closed_removes_old_closed_cases_with_their_rows(store: Storage) -> None:
+    old = make_case(1, "old", status="closed", outcome="resolved", closed_at=T0)
+    recent = make_case(1, "recent", status="closed", outcome="abandoned", closed_at=T0 + timedelta(days=40))
+    still_open = make_case(1, "open")
+    await store.handle(
+        1,
+        CHAT,
+        None,
+        decide(
+            SaveCase(old.evolve(facts={"k": "v"})),
+            SaveCase(recent),
+            SaveCase(still_open),
+            SetCurrentCase("old"),
+            AddTimeline(TimelineEntry("old", T0, "stage", "confirm")),
+            AddEvidence(EvidenceItem("e", "old", "photo", "F", "", T0)),
+            ScheduleReminder(Reminder("r", "old", T0 + timedelta(days=400))),
+        ),
+    )
+    assert await store.purge_closed(T0 + timedelta(days=30)) == 1
+    view = await store.load_view(1)
+    assert {case.id for case in view.cases} == {"recent", "open"}
+    assert view.current_case_id is None  # it pointed at the purged case
+    counts = await store.user_row_counts(1)
+    assert counts["case_facts"] == counts["timeline"] == counts["evidence"] == counts["reminders"] == 0
+    assert await store.purge_closed(T0 + timedelta(days=30)) == 0
+    assert await store.purge_closed(T0 + timedelta(days=60)) == 1
+    assert (await store.stats())["stage_entries_total"] == {"confirm": 1}  # aggregates survive
+
+
+async def test_prune_processed_forgets_old_keys_and_sent_rows_only(store: Storage, clock: Clock) -> None:
+    old = await store.handle(1, CHAT, "old", decide(replies=texts("a", "b")))
+    await store.mark_sent(old.entries[0].id)
+    clock.advance(timedelta(days=10))
+    new = await store.handle(1, CHAT, "new", decide(replies=texts("c")))
+    await store.mark_sent(new.entries[0].id)
+
+    removed = await store.prune_processed(T0 + timedelta(days=1))
+    assert removed == 2  # the key "old" and the sent entry "a"
+    assert await store.unsent() == old.entries[1:]  # unsent rows are never pruned
+    counts = await store.user_row_counts(1)
+    assert counts["processed_updates"] == 1 and counts["outbox"] == 2
+    assert (await store.handle(1, CHAT, "new", decide())).duplicate is True
+    assert (await store.handle(1, CHAT, "old", decide())).duplicate is False
