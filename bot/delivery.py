@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from datetime import timedelta
 
 from telegram import Bot
@@ -23,6 +24,14 @@ log = logging.getLogger(__name__)
 
 #: How often one reply is tried before it is left for the redelivery loop.
 _ATTEMPTS = 5
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB 22 returns int or timedelta and warns on access)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class Deliverer:
@@ -85,7 +94,7 @@ class Deliverer:
             try:
                 message_id = await self._send(entry)
             except RetryAfter as exc:
-                wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
+                wait = retry_seconds(exc)
                 log.warning("telegram asked to wait %.1fs before writing to chat (entry %s)", wait, entry.id)
                 await asyncio.sleep(float(wait))
                 continue

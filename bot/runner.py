@@ -21,6 +21,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from guide.model import Incoming
 
 from bot.core import BotCore
+from bot.delivery import retry_seconds
 from bot.telegram_app import TelegramFrontend
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
         except InvalidToken:
             raise
         except RetryAfter as exc:
-            await asyncio.sleep(float(exc.retry_after if isinstance(exc.retry_after, int) else 5))
+            await asyncio.sleep(retry_seconds(exc))
             continue
         except (NetworkError, TelegramError) as exc:
             log.warning("getUpdates failed (%s); retrying in %.0fs", type(exc).__name__, backoff)

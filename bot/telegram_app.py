@@ -25,6 +25,7 @@ from guide import COMMANDS
 from bot.convert import to_incoming, update_key
 from bot.core import BotCore
 from bot.delivery import Deliverer
+from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class TelegramFrontend:
             builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0))
         self.app: Application = builder.build()  # type: ignore[type-arg]
         self.deliverer = Deliverer(self.app.bot, core.storage)
+        self.throttle = Throttle()
         self._register(self.app)
 
     def _register(self, app: Application) -> None:  # type: ignore[type-arg]
@@ -85,6 +87,12 @@ class TelegramFrontend:
             update, operator_ids=self.core.settings.operator_ids, bot_username=self.app.bot.username or ""
         )
         query_id = update.callback_query.id if update.callback_query is not None else None
+        verdict = self.throttle.check(user.id)
+        if verdict is not Verdict.ALLOW:
+            log.info("update %s user %s throttled (%s)", update.update_id, user.id, verdict.value)
+            if verdict is Verdict.NOTIFY:
+                await self.app.bot.send_message(chat.id if chat else user.id, FLOOD_NOTICE)
+            return
         if incoming is None:
             self.deliverer.submit([], query_id)
             return

@@ -195,6 +195,7 @@ async def test_edit_message_text_keeps_history_and_drops_omitted_keyboard(
     )
     assert recorded.buttons == [[("B", "b")]]
     assert [edit.method for edit in recorded.edits] == ["editMessageText", "editMessageReplyMarkup"]
+    assert recorded.text_history == ["第一版", "第二版", "第二版"]
     assert len(tg.sent_messages(USER)) == 1
 
 

@@ -16,7 +16,7 @@ Quick reference (details in :mod:`tests.fake_telegram.server`)::
   in :mod:`tests.fake_telegram.users` makes an image), ``send_document``, ``send_update``.
 * What the bot did: ``sent_messages(chat_id)`` (:class:`SentMessage`: ``text`` as shown,
   ``sent_text`` with markup, ``buttons``, ``callback_data``, ``reply_keyboard``, ``document``,
-  ``edits``), ``wait_for_messages`` (a per-chat cursor: exactly the next ``count``),
+  ``edits``, ``text_history``, ``reply_to_message_id``, ``raw``), ``wait_for_messages`` (a per-chat cursor: exactly the next ``count``),
   ``unread_messages``, ``mark_read``, ``wait_for_edits``, ``wait_for_calls``, ``wait_until``,
   ``calls``/``calls_of``, ``answered_callbacks``, ``commands``/``commands_for``,
   ``chat_actions``, ``pending_updates_count``, ``confirmed_update_id``, ``webhook``.

@@ -169,6 +169,7 @@ class BotApi:
                 reply_markup=markup,
                 raw=raw,
                 reply_to_message_id=reply_to,
+                original_text=fields.get("text", ""),
                 **fields,
             )
         )

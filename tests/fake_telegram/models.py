@@ -85,6 +85,8 @@ class SentMessage:
     ``reply_keyboard`` holds a non-inline reply_markup (``keyboard``, ``remove_keyboard``,
     ``force_reply``), which Telegram does not echo back in the Message.
     ``document`` is set for sendDocument and holds the uploaded bytes and file name.
+    ``edits`` lists every successful edit (``text_history`` adds the original text first);
+    ``raw`` is the Message object as Telegram returned it last (entities included).
     """
 
     message_id: int
@@ -98,9 +100,15 @@ class SentMessage:
     sent_text: str = ""
     reply_keyboard: JsonDict | None = None
     reply_to_message_id: int | None = None
+    original_text: str = ""
     document: StoredFile | None = None
     edits: list[MessageEdit] = field(default_factory=list)
     deleted: bool = False
+
+    @property
+    def text_history(self) -> list[str]:
+        """The text as first sent, then after each edit."""
+        return [self.original_text, *(edit.text for edit in self.edits)]
 
     @property
     def callback_data(self) -> list[str]:
