@@ -29,6 +29,7 @@ class Harness:
         self.frontend = frontend
         self.request = request
         self.next_id = 0
+        self.next_update = 1_000_000
 
     def _message(self, user_id: int, chat: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
         self.next_id += 1
@@ -44,7 +45,8 @@ class Harness:
     async def feed(self, raw: dict[str, Any]) -> list[dict[str, Any]]:
         """Process one raw update; return the sendMessage/sendDocument calls it caused."""
         before = len(self.request.calls)
-        raw.setdefault("update_id", self.next_id + 1_000_000)
+        self.next_update += 1
+        raw.setdefault("update_id", self.next_update)
         update = Update.de_json(raw, self.frontend.app.bot)
         assert update is not None
         await self.frontend.app.process_update(update)
