@@ -22,12 +22,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from telegram import Update  # noqa: E402
+from telegram import Update
 
-from bot.core import BotCore  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.telegram_app import TelegramFrontend  # noqa: E402
-from tests.offline import OfflineRequest  # noqa: E402
+from bot.core import BotCore
+from bot.settings import load_settings
+from bot.telegram_app import TelegramFrontend
+from tests.offline import OfflineRequest
 
 SCRIPT = [
     "/start",
@@ -109,7 +109,9 @@ async def run(database_url: str, total: int) -> None:
         async def person(user_id: int) -> list[float]:
             own = []
             for i in range(per_person):
-                own.append(await one_update(frontend, request, updates.message(user_id, SCRIPT[i % len(SCRIPT)])))
+                own.append(
+                    await one_update(frontend, request, updates.message(user_id, SCRIPT[i % len(SCRIPT)]))
+                )
             return own
 
         start = time.perf_counter()

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser("run", help="run the Telegram bot (terminal chat when no token is set)")
-    run.add_argument("--webhook", action="store_true", help="serve Telegram's webhook instead of long polling")
+    run.add_argument(
+        "--webhook", action="store_true", help="serve Telegram's webhook instead of long polling"
+    )
     run.set_defaults(func=_cmd_run)
 
     chat = sub.add_parser("chat", help="talk to the bot in this terminal")
@@ -39,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=_cmd_chat)
 
     intents = sub.add_parser("intents", help="check, evaluate and explain the intent keyword files")
-    intents.add_argument("--intents-dir", default=None, help="keyword folder (default: INTENTS_DIR or the shipped files)")
+    intents.add_argument(
+        "--intents-dir", default=None, help="keyword folder (default: INTENTS_DIR or the shipped files)"
+    )
     intents_sub = intents.add_subparsers(dest="intents_command", required=True)
     add_intents_subcommands(intents_sub)
     unknown = intents_sub.add_parser("unknown", help="most frequent tokens of messages that matched nothing")
@@ -103,11 +107,10 @@ def _run(coro: Coroutine[Any, Any, int | None]) -> int:
 
 
 async def _make_core(settings: Settings) -> Any:
+    from bot.core import BotCore
     from guide import GuideFileError
     from intents import IntentFileError
     from storage import StorageConfigError
-
-    from bot.core import BotCore
 
     try:
         return await BotCore.create(settings)
@@ -189,9 +192,8 @@ def _cmd_db_downgrade(args: argparse.Namespace) -> int:
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     async def go() -> None:
-        from storage import Storage
-
         from bot.stats import format_stats
+        from storage import Storage
 
         storage = await Storage.connect(args.settings.database_url)
         try:

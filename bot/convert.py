@@ -91,7 +91,11 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
             if target and bot_username and target.lower() != bot_username.lower():
                 return None  # a command meant for another bot
             return Incoming(
-                kind="command", at=at, command=name.lower()[:32], args=args.strip()[:500], is_operator=is_operator
+                kind="command",
+                at=at,
+                command=name.lower()[:32],
+                args=args.strip()[:500],
+                is_operator=is_operator,
             )
         return Incoming(kind="text", at=at, text=text, is_operator=is_operator)
     for kind in _OTHER_KINDS:

@@ -12,13 +12,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.settings import Settings
 from guide import Dialogue, GuideContent, load_content
 from guide.model import Incoming
 from intents import Classifier, IntentReloader, Problem, load_intents, unknown_tokens
 from intents.match import IntentMatch
 from storage import HandleResult, Storage
-
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +25,9 @@ log = logging.getLogger(__name__)
 class BotCore:
     """Everything an update needs, except Telegram itself."""
 
-    def __init__(self, settings: Settings, storage: Storage, content: GuideContent, classifier: Classifier) -> None:
+    def __init__(
+        self, settings: Settings, storage: Storage, content: GuideContent, classifier: Classifier
+    ) -> None:
         self.settings = settings
         self.storage = storage
         self.content = content
@@ -50,7 +51,9 @@ class BotCore:
             return dataclasses.replace(match, tokens=tuple(unknown_tokens(match.tokens)))
         return match
 
-    async def handle(self, user_id: int, chat_id: int, update_key: str | None, incoming: Incoming) -> HandleResult:
+    async def handle(
+        self, user_id: int, chat_id: int, update_key: str | None, incoming: Incoming
+    ) -> HandleResult:
         """Run the dialogue for one event in one transaction; the replies land in the outbox."""
         return await self.storage.handle(
             user_id, chat_id, update_key, lambda view: self.dialogue.handle(view, incoming)
@@ -72,8 +75,10 @@ class BotCore:
 
     def _on_reload_error(self, problems: list[Problem]) -> None:
         self.last_reload_problems = problems
-        log.warning("intent keyword files not reloaded, keeping the last good set: %s",
-                    "; ".join(str(p) for p in problems))
+        log.warning(
+            "intent keyword files not reloaded, keeping the last good set: %s",
+            "; ".join(str(p) for p in problems),
+        )
         for listener in self.reload_listeners:
             listener(problems)
 

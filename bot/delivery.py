@@ -16,9 +16,8 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from storage import OutboxEntry, Storage
-
 from bot.convert import keyboard
+from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,9 @@ class Deliverer:
 
     async def redeliver(self, older_than: timedelta) -> int:
         """Send replies left unsent (after a crash or a long Telegram outage)."""
-        entries = [e for e in await self._storage.unsent(older_than=older_than) if e.id not in self._in_flight]
+        entries = [
+            e for e in await self._storage.unsent(older_than=older_than) if e.id not in self._in_flight
+        ]
         for entry in entries:
             self._in_flight.add(entry.id)
         by_chat: dict[int, list[OutboxEntry]] = {}

@@ -40,9 +40,8 @@ async def _check_guide(settings: Settings) -> str:
 
 
 async def _check_intents(settings: Settings) -> str:
-    from intents import check_intents
-
     from bot.core import settings_intents_dir
+    from intents import check_intents
 
     directory = settings_intents_dir(settings)
     problems = check_intents(directory)
@@ -59,7 +58,9 @@ async def _check_database(settings: Settings) -> str:
     try:
         await storage.stats()
     except Exception as exc:
-        raise RuntimeError(f"{type(exc).__name__}; run `weiquan-bot db upgrade` or fix DATABASE_URL") from None
+        raise RuntimeError(
+            f"{type(exc).__name__}; run `weiquan-bot db upgrade` or fix DATABASE_URL"
+        ) from None
     finally:
         await storage.close()
     return "reachable and migrated"

@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from guide.model import Incoming
-
 from bot.core import BotCore
 from bot.delivery import retry_seconds
 from bot.telegram_app import TelegramFrontend
+from guide.model import Incoming
+from intents import Problem
 
 log = logging.getLogger(__name__)
 
@@ -142,18 +142,21 @@ async def run_with_background(
     install_signal_handlers(stop)
     async with frontend.app:
         await frontend.announce_commands()
-        loop = asyncio.get_running_loop()
-        core.reload_listeners.append(
-            lambda problems: loop.create_task(
-                frontend.notify_operators(
-                    "⚠️ 关键词文件有错误，机器人继续使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
-                )
-            )
-        )
+        notices: set[asyncio.Task[None]] = set()
+
+        def tell_operators(problems: list[Problem]) -> None:
+            text = "⚠️ 关键词文件有错误，机器人继续使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
+            task = asyncio.get_running_loop().create_task(frontend.notify_operators(text))
+            notices.add(task)
+            task.add_done_callback(notices.discard)
+
+        core.reload_listeners.append(tell_operators)
         reloader = core.make_reloader()
         background = [
             asyncio.create_task(reloader.run(), name="intent-reloader"),
-            asyncio.create_task(reminder_loop(core, frontend, core.settings.reminder_poll_interval), name="reminders"),
+            asyncio.create_task(
+                reminder_loop(core, frontend, core.settings.reminder_poll_interval), name="reminders"
+            ),
             asyncio.create_task(redelivery_loop(frontend, 5.0), name="redelivery"),
             asyncio.create_task(retention_loop(core), name="retention"),
         ]

@@ -12,7 +12,11 @@ def format_stats(stats: dict[str, object]) -> str:
         if isinstance(value, dict):
             lines.append(f"\n{key}:")
             for sub_key, sub_value in value.items():
-                rendered = json.dumps(sub_value, ensure_ascii=False) if isinstance(sub_value, dict | list) else sub_value
+                rendered = (
+                    json.dumps(sub_value, ensure_ascii=False)
+                    if isinstance(sub_value, dict | list)
+                    else sub_value
+                )
                 lines.append(f"  {sub_key}: {rendered}")
         else:
             lines.append(f"{key}: {value}")

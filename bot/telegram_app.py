@@ -20,12 +20,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from guide import COMMANDS
-
 from bot.convert import to_incoming, update_key
 from bot.core import BotCore
 from bot.delivery import Deliverer
 from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
+from guide import COMMANDS
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,9 @@ class TelegramFrontend:
         )
         if rate_limit:
             # Telegram's limits: about 30 messages a second overall, 20 a minute per group.
-            builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0))
+            builder = builder.rate_limiter(
+                AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0)
+            )
         self.app: Application = builder.build()  # type: ignore[type-arg]
         self.deliverer = Deliverer(self.app.bot, core.storage)
         self.throttle = Throttle()
@@ -67,8 +68,12 @@ class TelegramFrontend:
         private = filters.ChatType.PRIVATE
         new_messages = filters.UpdateType.MESSAGE
         if self.core.settings.operator_ids:
-            app.add_handler(CommandHandler("reload", self.on_reload, filters=private & operators & new_messages))
-            app.add_handler(CommandHandler("stats", self.on_stats, filters=private & operators & new_messages))
+            app.add_handler(
+                CommandHandler("reload", self.on_reload, filters=private & operators & new_messages)
+            )
+            app.add_handler(
+                CommandHandler("stats", self.on_stats, filters=private & operators & new_messages)
+            )
         app.add_handler(MessageHandler(filters.ChatType.GROUPS & new_messages, self.on_group_message))
         app.add_handler(TypeHandler(Update, self.on_update))
         app.add_error_handler(self.on_error)

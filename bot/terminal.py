@@ -12,9 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from guide.model import Button, Incoming, Reply
-
 from bot.core import BotCore
+from guide.model import Button, Incoming, Reply
 
 HELP = "（输入文字交谈；输入数字选择按钮；/help 查看命令；/photo 说明 模拟发送截图；/quit 退出）"
 
@@ -24,7 +23,9 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
     buttons: list[Button] = []
     for reply in replies:
         if reply.document is not None:
-            out.write(f"\n📎 {reply.document.filename}\n{reply.document.content.decode('utf-8', 'replace')}\n")
+            out.write(
+                f"\n📎 {reply.document.filename}\n{reply.document.content.decode('utf-8', 'replace')}\n"
+            )
             continue
         out.write(f"\n{reply.text}\n")
         for row in reply.buttons:
@@ -51,7 +52,9 @@ def parse_line(line: str, buttons: list[Button]) -> Incoming | None:
     if text.startswith("/photo"):
         caption = text[len("/photo") :].strip()
         stamp = now.strftime("%H%M%S%f")
-        return Incoming(kind="photo", at=now, file_id=f"terminal-{stamp}", file_unique_id=stamp, caption=caption)
+        return Incoming(
+            kind="photo", at=now, file_id=f"terminal-{stamp}", file_unique_id=stamp, caption=caption
+        )
     if text.startswith("/"):
         head, _, args = text.partition(" ")
         return Incoming(kind="command", at=now, command=head[1:].lower(), args=args.strip())
@@ -71,8 +74,10 @@ async def chat(
     buttons: list[Button] = []
     first = Incoming(kind="command", at=datetime.now(UTC), command="start")
     view = await core.storage.load_view(user_id)
-    pending: Incoming | None = first if view.current_case is None else Incoming(
-        kind="command", at=datetime.now(UTC), command="status"
+    pending: Incoming | None = (
+        first
+        if view.current_case is None
+        else Incoming(kind="command", at=datetime.now(UTC), command="status")
     )
     while True:
         if pending is not None:

@@ -15,6 +15,7 @@ from typing import Any
 from intents.locate import TomlLines
 from intents.match import LABELS
 from intents.model import VETO, IntentFileError, IntentSet, IntentSpec, Problem, Settings, Signal
+from intents.normalize import Normalizer
 
 SETTINGS_FILE = "_settings.toml"
 INTENT_FIELDS = {
@@ -46,10 +47,22 @@ def default_intents_dir() -> Path:
 class _FileReader:
     """Typed access to one parsed TOML file that records problems with their lines."""
 
-    def __init__(self, path: Path, text: str, problems: list[Problem]) -> None:
+    def __init__(self, path: Path, text: str, problems: list[Problem], normalizer: Normalizer) -> None:
         self.name = path.name
         self.lines = TomlLines(text)
         self.problems = problems
+        self.normalizer = normalizer
+
+    def term(self, raw: str, line: int, table: str) -> str | None:
+        """A keyword as messages will show it; ``None`` (and an error) when it can never be one token."""
+        term = self.normalizer.normalize_term(raw.strip())
+        if not term:
+            self.error(line, f"empty term in [{table}]")
+            return None
+        if any(ch.isspace() for ch in term):
+            self.error(line, f"{raw!r} in [{table}] contains a space: jieba never yields it as one token")
+            return None
+        return term
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.name, line, message, "error"))
@@ -146,7 +159,7 @@ def _line_from_message(message: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def _load_settings(directory: Path, problems: list[Problem]) -> Settings:
+def _load_settings(directory: Path, problems: list[Problem], normalizer: Normalizer) -> Settings:
     """Read ``_settings.toml`` if present; unknown fields and wrong types are errors."""
     path = directory / SETTINGS_FILE
     if not path.is_file():
@@ -155,7 +168,7 @@ def _load_settings(directory: Path, problems: list[Problem]) -> Settings:
     if parsed is None:
         return Settings()
     data, text = parsed
-    reader = _FileReader(path, text, problems)
+    reader = _FileReader(path, text, problems, normalizer)
     reader.unknown_fields(data, set(SETTINGS_FIELDS), "")
     defaults = Settings()
     thresholds = reader.table(data, "thresholds")
@@ -178,7 +191,7 @@ def _load_settings(directory: Path, problems: list[Problem]) -> Settings:
         confidence_threshold=defaults.confidence_threshold if confidence is None else confidence,
         close_ratio=defaults.close_ratio if close_ratio is None else close_ratio,
         saturation=defaults.saturation if saturation is None else max(saturation, 1e-6),
-        negators=reader.strings(negation, "words", "negation"),
+        negators=tuple(normalizer.normalize_term(w) for w in reader.strings(negation, "words", "negation")),
         negation_window=defaults.negation_window if window is None else window,
         keyword_freq=defaults.keyword_freq if freq is None else freq,
     )
@@ -187,30 +200,38 @@ def _load_settings(directory: Path, problems: list[Problem]) -> Settings:
 def _weights(reader: _FileReader, data: dict[str, Any], table: str) -> dict[str, float]:
     """A ``[keywords]`` table: term = weight (a number)."""
     out: dict[str, float] = {}
-    for term, weight in reader.table(data, table).items():
-        line = reader.lines.key(table, term)
-        if not term.strip():
-            reader.error(line, f"empty term in [{table}]")
-        elif isinstance(weight, bool) or not isinstance(weight, int | float):
-            reader.error(line, f"weight of {term!r} in [{table}] must be a number, got {_kind(weight)}")
+    for raw, weight in reader.table(data, table).items():
+        line = reader.lines.key(table, raw)
+        term = reader.term(raw, line, table)
+        if term is None:
+            continue
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            reader.error(line, f"weight of {raw!r} in [{table}] must be a number, got {_kind(weight)}")
+        elif term in out:
+            reader.error(line, f"{raw!r} repeats a keyword of [{table}] (after normalization: {term!r})")
         else:
-            out[term.strip().lower()] = float(weight)
+            out[term] = float(weight)
     return out
 
 
 def _variants(reader: _FileReader, data: dict[str, Any], keywords: dict[str, float]) -> dict[str, str]:
     """A ``[variants]`` table: variant = the keyword it stands for."""
     out: dict[str, str] = {}
-    for variant, canonical in reader.table(data, "variants").items():
-        line = reader.lines.key("variants", variant)
+    for raw, canonical in reader.table(data, "variants").items():
+        line = reader.lines.key("variants", raw)
+        variant = reader.term(raw, line, "variants")
+        if variant is None:
+            continue
         if not isinstance(canonical, str):
-            reader.error(line, f"variant {variant!r} must name a keyword (a string), got {_kind(canonical)}")
-        elif canonical.lower() not in keywords:
-            reader.error(line, f"variant {variant!r} stands for {canonical!r}, which is not in [keywords]")
-        elif variant.lower() in keywords:
-            reader.error(line, f"{variant!r} is both a keyword and a variant")
+            reader.error(line, f"variant {raw!r} must name a keyword (a string), got {_kind(canonical)}")
+            continue
+        target = reader.normalizer.normalize_term(canonical.strip())
+        if target not in keywords:
+            reader.error(line, f"variant {raw!r} stands for {canonical!r}, which is not in [keywords]")
+        elif variant in keywords:
+            reader.error(line, f"{raw!r} is both a keyword and a variant")
         else:
-            out[variant.strip().lower()] = canonical.lower()
+            out[variant] = target
     return out
 
 
@@ -219,16 +240,19 @@ def _exclusions(
 ) -> dict[str, float | str]:
     """An ``[exclusions]`` table: term = "veto" or a negative number."""
     out: dict[str, float | str] = {}
-    for term, effect in reader.table(data, "exclusions").items():
-        line = reader.lines.key("exclusions", term)
-        if term.lower() in keywords:
-            reader.error(line, f"{term!r} is both a keyword and an exclusion")
+    for raw, effect in reader.table(data, "exclusions").items():
+        line = reader.lines.key("exclusions", raw)
+        term = reader.term(raw, line, "exclusions")
+        if term is None:
+            continue
+        if term in keywords:
+            reader.error(line, f"{raw!r} is both a keyword and an exclusion")
         elif effect == VETO:
-            out[term.strip().lower()] = VETO
+            out[term] = VETO
         elif isinstance(effect, int | float) and not isinstance(effect, bool) and effect < 0:
-            out[term.strip().lower()] = float(effect)
+            out[term] = float(effect)
         else:
-            reader.error(line, f'exclusion {term!r} must be "veto" or a negative number, got {effect!r}')
+            reader.error(line, f'exclusion {raw!r} must be "veto" or a negative number, got {effect!r}')
     return out
 
 
@@ -244,8 +268,9 @@ def _signals(reader: _FileReader, data: dict[str, Any]) -> tuple[Signal, ...]:
         reader.unknown_fields(item, SIGNAL_FIELDS, "signals", index)
         name = reader.string(item, "name", "signals", index) or f"signal #{index + 1}"
         weight = reader.number(item, "weight", "signals", index)
-        cues = tuple(c.lower() for c in reader.strings(item, "cues", "signals", index))
-        also = tuple(c.lower() for c in reader.strings(item, "also", "signals", index))
+        normalize = reader.normalizer.normalize_term
+        cues = tuple(normalize(c) for c in reader.strings(item, "cues", "signals", index))
+        also = tuple(normalize(c) for c in reader.strings(item, "also", "signals", index))
         regex = reader.string(item, "regex", "signals", index) or ""
         needs = item.get("needs_keyword", True)
         if not isinstance(needs, bool):
@@ -271,13 +296,15 @@ def _signals(reader: _FileReader, data: dict[str, Any]) -> tuple[Signal, ...]:
     return tuple(out)
 
 
-def _load_intent(path: Path, problems: list[Problem]) -> tuple[IntentSpec, TomlLines] | None:
+def _load_intent(
+    path: Path, problems: list[Problem], normalizer: Normalizer
+) -> tuple[IntentSpec, TomlLines] | None:
     """Read one intent file; ``None`` when it is too broken to use."""
     parsed = _read_toml(path, problems)
     if parsed is None:
         return None
     data, text = parsed
-    reader = _FileReader(path, text, problems)
+    reader = _FileReader(path, text, problems, normalizer)
     before = sum(p.severity == "error" for p in problems)
     reader.unknown_fields(data, INTENT_FIELDS, "")
     intent_id = reader.string(data, "id")
@@ -356,11 +383,12 @@ def collect_problems(directory: Path) -> tuple[IntentSet | None, list[Problem]]:
     problems: list[Problem] = []
     if not directory.is_dir():
         return None, [Problem(str(directory), 0, "not a directory")]
-    settings = _load_settings(directory, problems)
+    normalizer = Normalizer()
+    settings = _load_settings(directory, problems, normalizer)
     loaded: list[tuple[IntentSpec, TomlLines]] = []
     files = sorted(p for p in directory.glob("*.toml") if not p.name.startswith("_"))
     for path in files:
-        result = _load_intent(path, problems)
+        result = _load_intent(path, problems, normalizer)
         if result is not None:
             loaded.append(result)
     if not files:

@@ -23,6 +23,10 @@ class Normalizer:
     def __init__(self) -> None:
         self._t2s = opencc.OpenCC("t2s")
 
+    def normalize_term(self, term: str) -> str:
+        """A keyword or cue as messages will show it: half width, lower case, Simplified (spaces kept)."""
+        return self._t2s.convert(unicodedata.normalize("NFKC", term).lower())
+
     def normalize(self, text: str) -> str:
         """NFKC (full→half width), lower case, Traditional→Simplified, no emoji, one punctuation per run."""
         text = unicodedata.normalize("NFKC", text).lower()

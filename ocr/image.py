@@ -43,13 +43,48 @@ def probe(data: bytes, max_bytes: int, max_pixels: int) -> tuple[int, int]:
     return _open(data, max_pixels).size
 
 
+#: Taller than this many widths: a long screenshot, read in tiles instead of shrunk whole.
+TALL_RATIO = 2.5
+#: At most this many tiles of ``max_side`` px are read from one long screenshot.
+MAX_TILES = 6
+
+
 def target_size(width: int, height: int, max_side: int) -> tuple[int, int]:
-    """The size to recognise at: the longer side at most ``max_side``, the aspect ratio kept."""
-    longest = max(width, height)
-    if longest <= max_side:
+    """The size to recognise at, aspect ratio kept.
+
+    A normal screenshot is shrunk so its longer side is at most ``max_side``. A long one
+    (taller than ``TALL_RATIO`` widths) keeps its text size instead: its width is brought to
+    at most ``max_side / 2`` and its height to at most ``MAX_TILES`` tiles (see :func:`tiles`).
+    """
+    if height > width * TALL_RATIO:
+        ratio = min(1.0, (max_side // 2) / width, max_side * MAX_TILES / height)
+    else:
+        ratio = min(1.0, max_side / max(width, height))
+    if ratio >= 1.0:
         return width, height
-    ratio = max_side / longest
     return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
+def tiles(height: int, max_side: int, overlap: int) -> list[tuple[int, int, int, int]]:
+    """Vertical tiles ``(top, bottom, keep_from, keep_to)`` covering ``height`` px.
+
+    Tiles are at most ``max_side`` tall and overlap by ``overlap`` px; a text box belongs to
+    the tile whose keep range holds its vertical centre, so no row is read twice.
+    """
+    if height <= max_side:
+        return [(0, height, 0, height)]
+    step = max_side - overlap
+    result = []
+    top = 0
+    while True:
+        bottom = min(top + max_side, height)
+        last = bottom >= height
+        keep_from = 0 if top == 0 else top + overlap // 2
+        keep_to = height if last else bottom - overlap // 2
+        result.append((top, bottom, keep_from, keep_to))
+        if last:
+            return result
+        top += step
 
 
 def decode(data: bytes, max_pixels: int, max_side: int) -> tuple[Image.Image, int, int]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ocr.errors import OcrError, OcrFailed
-from ocr.image import decode
+from ocr.image import decode, tiles
 from ocr.model import OcrText
 
+TILE_OVERLAP = 120  # px; taller than any text row of a screenshot at tile scale
 _engine: Any = None
 _engine_lock = threading.Lock()
 
@@ -85,28 +86,35 @@ def rows(boxes: list[Box]) -> list[tuple[str, float]]:
     return result
 
 
+def _read_boxes(image: Any, max_side: int) -> list[Box]:
+    """Every text box of ``image``, long screenshots read tile by tile (coordinates in ``image``)."""
+    boxes = []
+    for top, bottom, keep_from, keep_to in tiles(image.height, max_side, TILE_OVERLAP):
+        tile = image if (top, bottom) == (0, image.height) else image.crop((0, top, image.width, bottom))
+        result, _ = engine()(tile)
+        for points, text, score in result or ():
+            cleaned = str(text).strip()
+            ys = [float(p[1]) + top for p in points]
+            centre = (min(ys) + max(ys)) / 2
+            if cleaned and keep_from <= centre < keep_to:
+                boxes.append(Box(min(ys), max(ys), min(float(p[0]) for p in points), cleaned, float(score)))
+    return boxes
+
+
 def recognize(data: bytes, limits: Limits) -> OcrText:
     """Decode ``data`` and read its text; raises an :class:`OcrError` subclass, never anything else."""
     try:
         image, width, height = decode(data, limits.max_pixels, limits.max_side)
-        result, _ = engine()(image)
+        boxes = _read_boxes(image, limits.max_side)
     except OcrError:
         raise
     except Exception as exc:  # Pillow's or the engine's own failures, whatever their type
         raise OcrFailed(type(exc).__name__) from None
-    scale = image.width / width if width else 1.0
-    boxes = []
-    for points, text, score in result or ():
-        cleaned = str(text).strip()
-        if cleaned:
-            ys = [float(p[1]) for p in points]
-            xs = [float(p[0]) for p in points]
-            boxes.append(Box(min(ys), max(ys), min(xs), cleaned, float(score)))
     grouped = rows(boxes)
     return OcrText(
         lines=[text for text, _ in grouped],
         scores=[round(score, 3) for _, score in grouped],
         width=width,
         height=height,
-        scale=round(scale, 4),
+        scale=round(image.width / width, 4) if width else 1.0,
     )

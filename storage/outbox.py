@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from guide.model import Reply
 from storage.convert import reply_from_payload, reply_to_payload
+from storage.errors import StorageError
 from storage.models import OUTBOX
 
 _outbox = OUTBOX
@@ -34,7 +35,7 @@ class HandleResult:
 
 
 _ENTRY_COLUMNS = (_outbox.c.id, _outbox.c.chat_id, _outbox.c.user_id, _outbox.c.payload, _outbox.c.document)
-_INSERT = insert(_outbox).returning(_outbox.c.id, sort_by_parameter_order=True)
+_INSERT = insert(_outbox)
 _UNSENT_OF_UPDATE = (
     select(*_ENTRY_COLUMNS)
     .where(_outbox.c.update_key == bindparam("update_key"), _outbox.c.sent_at.is_(None))
@@ -64,27 +65,26 @@ def add_replies(
     """Insert ``replies`` (in order) into the outbox and return them as entries."""
     if not replies:
         return []
-    rows: list[dict[str, Any]] = []
+    entries: list[OutboxEntry] = []
     for seq, reply in enumerate(replies):
         payload, document = reply_to_payload(reply)
-        rows.append(
-            {
-                "update_key": update_key,
-                "user_id": user_id,
-                "chat_id": chat_id,
-                "seq": seq,
-                "payload": payload,
-                "document": document,
-                "created_at": now,
-                "sent_at": None,
-                "telegram_message_id": None,
-            }
-        )
-    ids = connection.execute(_INSERT, rows).scalars().all()
-    return [
-        OutboxEntry(id=entry_id, chat_id=chat_id, user_id=user_id, reply=reply)
-        for entry_id, reply in zip(ids, replies, strict=True)
-    ]
+        row = {
+            "update_key": update_key,
+            "user_id": user_id,
+            "chat_id": chat_id,
+            "seq": seq,
+            "payload": payload,
+            "document": document,
+            "created_at": now,
+            "sent_at": None,
+            "telegram_message_id": None,
+        }
+        # One row at a time: cheaper than a multi-row RETURNING for the usual one to three replies.
+        (entry_id,) = connection.execute(_INSERT, row).inserted_primary_key or (None,)
+        if entry_id is None:
+            raise StorageError("the database returned no id for an outbox row")
+        entries.append(OutboxEntry(id=int(entry_id), chat_id=chat_id, user_id=user_id, reply=reply))
+    return entries
 
 
 def unsent_of_update(connection: Connection, update_key: str) -> list[OutboxEntry]:

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from guide.model import CaseState, UserView
-from storage.convert import case_from_row, evidence_from_row, reminder_from_row, timeline_from_row
+from guide.model import CaseState, TimelineEntry, UserView
+from storage.convert import case_from_row, evidence_from_row, reminder_from_row
 from storage.models import CASE_FACTS, CASES, EVIDENCE, REMINDERS, TIMELINE, USERS
 
 #: How many of the current case's latest timeline entries the dialogue gets to see.
@@ -47,7 +47,7 @@ _PENDING_REMINDERS = (
     .order_by(_reminders.c.due_at, _reminders.c.id)
 )
 _LATEST_TIMELINE = (
-    select(_timeline)
+    select(_timeline.c.at, _timeline.c.event, _timeline.c.detail)
     .where(_timeline.c.case_id == bindparam("case_id"))
     .order_by(_timeline.c.id.desc())
     .limit(TIMELINE_LIMIT)
@@ -92,10 +92,13 @@ def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
     reminders = tuple(
         reminder_from_row(row) for row in connection.execute(_PENDING_REMINDERS, {"user_id": user_id})
     )
-    timeline: tuple[Any, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
     if current_case_id is not None and current_case_id in case_rows:
         latest = connection.execute(_LATEST_TIMELINE, {"case_id": current_case_id}).all()
-        timeline = tuple(timeline_from_row(row) for row in reversed(latest))
+        timeline = tuple(
+            TimelineEntry(case_id=current_case_id, at=at, event=event, detail=detail)
+            for at, event, detail in reversed(latest)
+        )
     view = UserView(
         user_id=user_id,
         cases=cases,

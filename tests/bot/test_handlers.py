@@ -146,8 +146,17 @@ async def test_edited_messages_and_channel_posts_are_ignored_by_design(harness: 
 @pytest.mark.parametrize(
     "fields",
     [
-        {"sticker": {"file_id": "s", "file_unique_id": "su", "width": 1, "height": 1, "is_animated": False,
-                     "is_video": False, "type": "regular"}},
+        {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "su",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
         {"voice": {"file_id": "v", "file_unique_id": "vu", "duration": 3}},
         {"location": {"latitude": 31.2, "longitude": 121.5}},
         {"dice": {"emoji": "🎲", "value": 3}},

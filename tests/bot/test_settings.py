@@ -83,7 +83,12 @@ def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("3d", timedelta(days=3)), ("12h", timedelta(hours=12)), ("30m", timedelta(minutes=30)), ("45", timedelta(seconds=45))],
+    [
+        ("3d", timedelta(days=3)),
+        ("12h", timedelta(hours=12)),
+        ("30m", timedelta(minutes=30)),
+        ("45", timedelta(seconds=45)),
+    ],
 )
 def test_parse_duration(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected

@@ -67,7 +67,9 @@ async def start_bot(
         await proc.stop()
 
 
-async def running_bot(make: Callable[..., BotProcess], telegram: FakeTelegram, **extra_env: str) -> BotProcess:
+async def running_bot(
+    make: Callable[..., BotProcess], telegram: FakeTelegram, **extra_env: str
+) -> BotProcess:
     """Start a bot and wait until it polls for updates."""
     before = len(telegram.calls_of("getUpdates"))
     proc = make(**extra_env)

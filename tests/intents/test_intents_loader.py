@@ -194,3 +194,39 @@ def test_check_intents_reports_failing_examples(shipped_copy: Path, cache_dir: P
 def test_check_intents_on_the_shipped_files_is_clean(cache_dir: Path) -> None:
     """No errors, no warnings, every example passing."""
     assert check_intents(default_intents_dir(), cache_dir) == []
+
+
+def test_terms_are_normalized_like_messages(write_files: WriteFiles, cache_dir: Path) -> None:
+    """Traditional, full-width or upper-case keywords match the normalized messages."""
+    from intents import Classifier
+
+    folder = write_files(
+        {
+            "bargain_failed.toml": intent_file(
+                "bargain_failed", keywords='"砍價" = 3.0', extra='[variants]\n"ＫＪ" = "砍价"\n'
+            )
+        }
+    )
+    intent_set = load_intents(folder)
+    spec = intent_set.get("bargain_failed")
+    assert spec is not None
+    assert spec.keywords == {"砍价": 3.0}
+    assert spec.variants == {"kj": "砍价"}
+    classifier = Classifier(intent_set, cache_dir)
+    assert classifier.classify("砍价").intent == "bargain_failed"
+    assert classifier.classify("kj").intent == "bargain_failed"
+
+
+@pytest.mark.parametrize(
+    ("keywords", "fragment"),
+    [
+        ('"砍 价" = 2.0', "contains a space"),
+        ('"砍价" = 2.0\n"砍價" = 1.0', "repeats a keyword"),
+    ],
+)
+def test_terms_that_can_never_match(write_files: WriteFiles, keywords: str, fragment: str) -> None:
+    """A keyword with a space, or one that duplicates another after normalization, is an error."""
+    folder = write_files({"bargain_failed.toml": intent_file("bargain_failed", keywords=keywords)})
+    problem = only_error(folder)
+    assert fragment in problem.message
+    assert problem.line == 5 if fragment == "contains a space" else problem.line == 6

@@ -261,6 +261,52 @@ def logistics_page(page: Page) -> None:
         )
 
 
+def long_chat_page(page: Page) -> None:
+    """A long (scrolling) screenshot of a customer-service chat: the order number is at the very end."""
+    page.status_bar("21:40")
+    page.title("商家客服")
+    y = page.y + 20
+    page.text(WIDTH // 2 - 110, y, "2023-11-19 20:15", 22, GREY)
+    y += 60
+    font = page.font(26)
+    talk = [
+        ("right", "你好，我参加了砍价免费拿"),
+        ("left", "亲，您好，请问有什么可以帮您？"),
+        ("right", "砍到最后一直显示还差0.01元"),
+        ("left", "亲，砍价进度以页面显示为准哦"),
+        ("right", "我已经邀请了二十多个好友"),
+        ("left", "亲，每位好友每天只能帮砍一次哦"),
+        ("right", "那为什么一直不动？"),
+        ("left", "亲，您可以继续邀请新用户帮砍"),
+        ("right", "这是不是虚假宣传？"),
+        ("left", "亲，活动规则在页面底部有说明"),
+        ("right", "我要求转人工客服"),
+        ("left", "亲，人工客服繁忙，请您耐心等待"),
+        ("right", "我会保留截图作为证据"),
+        ("left", "好的亲，还有其他问题吗？"),
+        ("right", "请帮我查一下这个订单"),
+        ("left", "亲，请提供一下订单号哦"),
+    ]
+    for round_ in range(2):
+        for side, text in talk if round_ == 0 else talk[:8]:
+            width = int(page.draw.textlength(text, font=font)) + 40
+            if side == "left":
+                box = (96, y, 96 + width, y + 64)
+                fill: tuple[int, int, int] = (255, 255, 255)
+                page.draw.ellipse((20, y, 80, y + 60), fill=(255, 200, 120))
+            else:
+                box = (WIDTH - 96 - width, y, WIDTH - 96, y + 64)
+                fill = (158, 234, 106)
+                page.draw.ellipse((WIDTH - 80, y, WIDTH - 20, y + 60), fill=(150, 190, 255))
+            page.draw.rounded_rectangle(box, radius=14, fill=fill)
+            page.draw.text((box[0] + 20, y + 14), text, font=font, fill=DARK)
+            y += 110
+    text = "订单号 231119-661203945517788"
+    width = int(page.draw.textlength(text, font=font)) + 40
+    page.draw.rounded_rectangle((WIDTH - 96 - width, y, WIDTH - 96, y + 64), radius=14, fill=(158, 234, 106))
+    page.draw.text((WIDTH - 76 - width, y + 14), text, font=font, fill=DARK)
+
+
 def english_page(page: Page) -> None:
     """An English-only order page (text in another language)."""
     page.status_bar()
@@ -359,6 +405,10 @@ EXPECTED: dict[str, dict[str, object]] = {
         "kind": "logistics",
         "facts": {"tracking_no": "78123456789012", "date": "2023-11-20 09:15"},
     },
+    "long_chat.jpg": {
+        "kind": "cs_chat",
+        "facts": {"activity": "砍价免费拿", "order_no": "231119-661203945517788", "shortfall": "0.01", "date": "2023-11-19 20:15"},
+    },
     "english.jpg": {"kind": "other", "facts": {}},
     "blank.png": {"kind": "other", "facts": {}},
 }
@@ -382,9 +432,10 @@ def main() -> None:
         ("payment.jpg", payment_page, 0.9, 70, 16),
         ("logistics.jpg", logistics_page, 0.8, 65, 20),
         ("english.jpg", english_page, 0.8, 70, 12),
+        ("long_chat.jpg", long_chat_page, 1.44, 50, 0),
     ]
     for name, draw, scale, quality, noise in plans:
-        page = Page(args.font, args.bold)
+        page = Page(args.font, args.bold, height=3000 if name == "long_chat.jpg" else 1334)
         draw(page)
         (FIXTURES / name).write_bytes(degrade(page.image, rng, scale, quality, noise))
     blank = Image.new("RGB", (600, 1066), (250, 250, 250))
