@@ -19,7 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from intents import Classifier, default_intents_dir, load_intents  # noqa: E402
+from intents import Classifier, default_intents_dir, load_intents, read_labelled  # noqa: E402
+
+DEV_TSV = ROOT.parent / "shared" / "corpus" / "dev.tsv"
 
 # Process start → classifier ready, measured inside a fresh interpreter.
 _COLD = """
@@ -62,6 +64,18 @@ def cold_start(cache: Path) -> tuple[float, float]:
     return float(ready) - started, int(rss_kb) / 1024
 
 
+def percentiles(classifier: Classifier, texts: list[str], rounds: int = 5) -> tuple[float, float]:
+    """p50 and p99 in µs of classifying ``texts`` (each ``rounds`` times)."""
+    timings: list[float] = []
+    for _ in range(rounds):
+        for text in texts:
+            t0 = time.perf_counter_ns()
+            classifier.classify(text)
+            timings.append((time.perf_counter_ns() - t0) / 1000)
+    timings.sort()
+    return timings[len(timings) // 2], timings[int(len(timings) * 0.99)]
+
+
 def stage_costs(classifier: Classifier, texts: list[str]) -> dict[str, float]:
     """Mean µs per message of normalization, jieba tokenization and scoring."""
     normalized = [classifier.normalize(t) for t in texts]
@@ -83,6 +97,7 @@ def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--tsv", type=Path, default=DEV_TSV, help="real messages for a second measure")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,6 +120,9 @@ def main() -> None:
             timings.append((time.perf_counter_ns() - t0) / 1000)
         elapsed = time.perf_counter() - started
         stages = stage_costs(classifier, texts)
+        real = (
+            percentiles(classifier, [t for _, t in read_labelled(args.tsv)]) if args.tsv.is_file() else None
+        )
     buckets = {}
     for low, high in ((20, 50), (51, 100), (101, 150), (151, 200)):
         chosen = sorted(t for t, text in zip(timings, texts, strict=True) if low <= len(text) <= high)
@@ -121,6 +139,10 @@ def main() -> None:
     print("p50 by length:   " + ", ".join(f"{k} chars {v:.0f} µs" for k, v in buckets.items()))
     print("mean per stage:  " + ", ".join(f"{k} {v:.0f} µs" for k, v in stages.items()))
     print(f"throughput:      {len(texts) / elapsed:8.0f} messages/s on one core")
+    if real is not None:
+        print(
+            f"real messages:   p50 {real[0]:.1f} µs, p99 {real[1]:.1f} µs over {args.tsv.name} (as written)"
+        )
     print(f"cold start:      {cold:8.3f} s    (goal ≤ 1.2; first run ever, building caches: {first:.3f} s)")
     print(f"peak RSS:        {rss:8.1f} MB   (goal ≤ 140; fresh process with a ready classifier)")
     print(f"bench RSS:       {own_rss:8.1f} MB   (this process, after {len(texts)} messages)")

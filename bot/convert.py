@@ -5,6 +5,7 @@ This is the only place that knows both Telegram's shapes and the guide's.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -29,6 +30,20 @@ _OTHER_KINDS = (
     "dice",
     "game",
 )
+
+
+#: Unicode categories removed from what people type: control characters (NUL, ESC...), format
+#: characters (zero-width spaces, bidi overrides, BOM) and lone surrogates, which would end up
+#: in stored facts, drafts and exports, or fail to encode for the database.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs"})
+_KEPT = frozenset("\n\t")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control, format (zero-width, bidi) and surrogate characters; newlines kept."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in _KEPT or unicodedata.category(ch) not in _INVISIBLE)
 
 
 def _when(message: Message | None) -> datetime:
@@ -66,9 +81,12 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
             at=at,
             file_id=largest.file_id,
             file_unique_id=largest.file_unique_id,
-            caption=(message.caption or "")[:1024],
+            caption=clean_text(message.caption or "")[:1024],
             is_operator=is_operator,
         )
+    if message.animation is not None:
+        # A GIF arrives with a ``document`` too; it is not evidence.
+        return Incoming(kind="other", at=at, data="animation", is_operator=is_operator)
     if message.document is not None:
         doc = message.document
         return Incoming(
@@ -76,16 +94,17 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
             at=at,
             file_id=doc.file_id,
             file_unique_id=doc.file_unique_id,
-            caption=(message.caption or "")[:1024],
-            file_name=(doc.file_name or "")[:200],
-            mime_type=(doc.mime_type or "")[:100],
+            caption=clean_text(message.caption or "")[:1024],
+            file_name=clean_text(doc.file_name or "")[:200],
+            mime_type=clean_text(doc.mime_type or "")[:100],
             is_operator=is_operator,
         )
     text = message.text
     if text is not None:
-        text = text[:MAX_TEXT]
+        text = clean_text(text[: MAX_TEXT * 2])[:MAX_TEXT]
         if text.startswith("/"):
-            head, _, args = text.partition(" ")
+            parts = text.split(maxsplit=1)
+            head, args = parts[0], parts[1] if len(parts) > 1 else ""
             command = head[1:]
             name, _, target = command.partition("@")
             if target and bot_username and target.lower() != bot_username.lower():
@@ -102,7 +121,7 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
         if getattr(message, kind, None):
             return Incoming(kind="other", at=at, data=kind, is_operator=is_operator)
     if message.caption:
-        return Incoming(kind="text", at=at, text=message.caption[:MAX_TEXT], is_operator=is_operator)
+        return Incoming(kind="text", at=at, text=clean_text(message.caption)[:MAX_TEXT], is_operator=is_operator)
     return Incoming(kind="other", at=at, data="unknown", is_operator=is_operator)
 
 

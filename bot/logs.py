@@ -83,5 +83,5 @@ def setup_logging(level: int, fmt: str = "text", token: str = "") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "jieba", "aiosqlite", "asyncio", "watchfiles"):
+    for noisy in ("httpx", "httpcore", "jieba", "aiosqlite", "asyncio", "watchfiles", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

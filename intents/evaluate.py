@@ -20,7 +20,11 @@ class TsvError(ValueError):
 
 
 class _Classifies(Protocol):
-    def classify(self, text: str) -> IntentMatch: ...
+    """Anything with ``classify`` (the real classifier, or a stub in tests)."""
+
+    def classify(self, text: str) -> IntentMatch:
+        """The decision for one message."""
+        ...
 
 
 def read_labelled(tsv_path: Path) -> list[tuple[str, str]]:

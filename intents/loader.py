@@ -8,7 +8,6 @@ an empty intent, a keyword claimed by two intents...) raise :class:`IntentFileEr
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from intents.locate import TomlLines
 from intents.match import LABELS
 from intents.model import VETO, IntentFileError, IntentSet, IntentSpec, Problem, Settings, Signal
 from intents.normalize import Normalizer
+from intents.reader import FileReader, kind, read_toml
 
 SETTINGS_FILE = "_settings.toml"
 INTENT_FIELDS = {
@@ -32,7 +32,7 @@ INTENT_FIELDS = {
 }
 SIGNAL_FIELDS = {"name", "weight", "cues", "regex", "also", "needs_keyword"}
 SETTINGS_FIELDS: dict[str, set[str]] = {
-    "thresholds": {"min_score", "confidence", "close_ratio", "saturation"},
+    "thresholds": {"min_score", "confidence", "close_ratio", "saturation", "extra_keywords"},
     "negation": {"words", "window"},
     "tokenizer": {"keyword_freq"},
 }
@@ -44,131 +44,16 @@ def default_intents_dir() -> Path:
     return Path(__file__).resolve().parent / "keywords"
 
 
-class _FileReader:
-    """Typed access to one parsed TOML file that records problems with their lines."""
-
-    def __init__(self, path: Path, text: str, problems: list[Problem], normalizer: Normalizer) -> None:
-        self.name = path.name
-        self.lines = TomlLines(text)
-        self.problems = problems
-        self.normalizer = normalizer
-
-    def term(self, raw: str, line: int, table: str) -> str | None:
-        """A keyword as messages will show it; ``None`` (and an error) when it can never be one token."""
-        term = self.normalizer.normalize_term(raw.strip())
-        if not term:
-            self.error(line, f"empty term in [{table}]")
-            return None
-        if any(ch.isspace() for ch in term):
-            self.error(line, f"{raw!r} in [{table}] contains a space: jieba never yields it as one token")
-            return None
-        return term
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.name, line, message, "error"))
-
-    def warn(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.name, line, message, "warning"))
-
-    def unknown_fields(self, data: dict[str, Any], allowed: set[str], table: str, index: int = 0) -> None:
-        for key in data:
-            if key not in allowed:
-                where = f"[{table}]" if table else "the top level"
-                self.error(
-                    self.lines.key(table, key, index),
-                    f"unknown field {key!r} in {where} (allowed: {', '.join(sorted(allowed))})",
-                )
-
-    def string(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> str | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.error(self.lines.key(table, key, index), f"{key!r} must be a string, got {_kind(value)}")
-            return None
-        return value
-
-    def number(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> float | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(self.lines.key(table, key, index), f"{key!r} must be a number, got {_kind(value)}")
-            return None
-        return float(value)
-
-    def integer(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> int | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(self.lines.key(table, key, index), f"{key!r} must be an integer, got {_kind(value)}")
-            return None
-        return value
-
-    def strings(self, data: dict[str, Any], key: str, table: str = "", index: int = 0) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            return ()
-        line = self.lines.key(table, key, index)
-        if not isinstance(value, list):
-            self.error(line, f"{key!r} must be a list of strings, got {_kind(value)}")
-            return ()
-        bad = [item for item in value if not isinstance(item, str) or not item.strip()]
-        if bad:
-            self.error(line, f"{key!r} must hold non-empty strings only, got {bad[0]!r}")
-            return ()
-        return tuple(value)
-
-    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
-        value = data.get(key)
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.error(self.lines.key("", key), f"{key!r} must be a table ([{key}]), got {_kind(value)}")
-            return {}
-        return value
-
-
-def _kind(value: object) -> str:
-    """A TOML-ish name for a value's type, for error messages."""
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
-    if isinstance(value, dict):
-        return "a table"
-    return names.get(type(value), type(value).__name__)
-
-
-def _read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
-    """Parse one file; a syntax error becomes a problem with the parser's line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path.name, 0, f"cannot read the file: {exc}"))
-        return None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", 0) or _line_from_message(str(exc))
-        problems.append(Problem(path.name, line, f"malformed TOML: {exc}"))
-        return None
-
-
-def _line_from_message(message: str) -> int:
-    """tomllib before 3.14 only puts the line in the message: "(at line 3, column 7)"."""
-    found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else 0
-
-
 def _load_settings(directory: Path, problems: list[Problem], normalizer: Normalizer) -> Settings:
     """Read ``_settings.toml`` if present; unknown fields and wrong types are errors."""
     path = directory / SETTINGS_FILE
     if not path.is_file():
         return Settings()
-    parsed = _read_toml(path, problems)
+    parsed = read_toml(path, problems)
     if parsed is None:
         return Settings()
     data, text = parsed
-    reader = _FileReader(path, text, problems, normalizer)
+    reader = FileReader(path, text, problems, normalizer)
     reader.unknown_fields(data, set(SETTINGS_FIELDS), "")
     defaults = Settings()
     thresholds = reader.table(data, "thresholds")
@@ -181,9 +66,10 @@ def _load_settings(directory: Path, problems: list[Problem], normalizer: Normali
     confidence = reader.number(thresholds, "confidence", "thresholds")
     close_ratio = reader.number(thresholds, "close_ratio", "thresholds")
     saturation = reader.number(thresholds, "saturation", "thresholds")
+    extra = reader.number(thresholds, "extra_keywords", "thresholds")
     window = reader.integer(negation, "window", "negation")
     freq = reader.integer(tokenizer, "keyword_freq", "tokenizer")
-    for key, value in (("confidence", confidence), ("close_ratio", close_ratio)):
+    for key, value in (("confidence", confidence), ("close_ratio", close_ratio), ("extra_keywords", extra)):
         if value is not None and not 0.0 <= value <= 1.0:
             reader.error(reader.lines.key("thresholds", key), f"{key!r} must be between 0 and 1, got {value}")
     return Settings(
@@ -191,13 +77,14 @@ def _load_settings(directory: Path, problems: list[Problem], normalizer: Normali
         confidence_threshold=defaults.confidence_threshold if confidence is None else confidence,
         close_ratio=defaults.close_ratio if close_ratio is None else close_ratio,
         saturation=defaults.saturation if saturation is None else max(saturation, 1e-6),
+        extra_keyword_factor=defaults.extra_keyword_factor if extra is None else extra,
         negators=tuple(normalizer.normalize_term(w) for w in reader.strings(negation, "words", "negation")),
         negation_window=defaults.negation_window if window is None else window,
         keyword_freq=defaults.keyword_freq if freq is None else freq,
     )
 
 
-def _weights(reader: _FileReader, data: dict[str, Any], table: str) -> dict[str, float]:
+def _weights(reader: FileReader, data: dict[str, Any], table: str) -> dict[str, float]:
     """A ``[keywords]`` table: term = weight (a number)."""
     out: dict[str, float] = {}
     for raw, weight in reader.table(data, table).items():
@@ -206,7 +93,7 @@ def _weights(reader: _FileReader, data: dict[str, Any], table: str) -> dict[str,
         if term is None:
             continue
         if isinstance(weight, bool) or not isinstance(weight, int | float):
-            reader.error(line, f"weight of {raw!r} in [{table}] must be a number, got {_kind(weight)}")
+            reader.error(line, f"weight of {raw!r} in [{table}] must be a number, got {kind(weight)}")
         elif term in out:
             reader.error(line, f"{raw!r} repeats a keyword of [{table}] (after normalization: {term!r})")
         else:
@@ -214,7 +101,7 @@ def _weights(reader: _FileReader, data: dict[str, Any], table: str) -> dict[str,
     return out
 
 
-def _variants(reader: _FileReader, data: dict[str, Any], keywords: dict[str, float]) -> dict[str, str]:
+def _variants(reader: FileReader, data: dict[str, Any], keywords: dict[str, float]) -> dict[str, str]:
     """A ``[variants]`` table: variant = the keyword it stands for."""
     out: dict[str, str] = {}
     for raw, canonical in reader.table(data, "variants").items():
@@ -223,7 +110,7 @@ def _variants(reader: _FileReader, data: dict[str, Any], keywords: dict[str, flo
         if variant is None:
             continue
         if not isinstance(canonical, str):
-            reader.error(line, f"variant {raw!r} must name a keyword (a string), got {_kind(canonical)}")
+            reader.error(line, f"variant {raw!r} must name a keyword (a string), got {kind(canonical)}")
             continue
         target = reader.normalizer.normalize_term(canonical.strip())
         if target not in keywords:
@@ -236,7 +123,7 @@ def _variants(reader: _FileReader, data: dict[str, Any], keywords: dict[str, flo
 
 
 def _exclusions(
-    reader: _FileReader, data: dict[str, Any], keywords: dict[str, float]
+    reader: FileReader, data: dict[str, Any], keywords: dict[str, float]
 ) -> dict[str, float | str]:
     """An ``[exclusions]`` table: term = "veto" or a negative number."""
     out: dict[str, float | str] = {}
@@ -256,7 +143,7 @@ def _exclusions(
     return out
 
 
-def _signals(reader: _FileReader, data: dict[str, Any]) -> tuple[Signal, ...]:
+def _signals(reader: FileReader, data: dict[str, Any]) -> tuple[Signal, ...]:
     """The ``[[signals]]`` tables (context rules)."""
     raw = data.get("signals", [])
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
@@ -300,11 +187,11 @@ def _load_intent(
     path: Path, problems: list[Problem], normalizer: Normalizer
 ) -> tuple[IntentSpec, TomlLines] | None:
     """Read one intent file; ``None`` when it is too broken to use."""
-    parsed = _read_toml(path, problems)
+    parsed = read_toml(path, problems)
     if parsed is None:
         return None
     data, text = parsed
-    reader = _FileReader(path, text, problems, normalizer)
+    reader = FileReader(path, text, problems, normalizer)
     before = sum(p.severity == "error" for p in problems)
     reader.unknown_fields(data, INTENT_FIELDS, "")
     intent_id = reader.string(data, "id")

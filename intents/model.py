@@ -80,6 +80,7 @@ class Settings:
     confidence_threshold: float = 0.5
     close_ratio: float = 0.75
     saturation: float = 8.0
+    extra_keyword_factor: float = 0.5
     negators: tuple[str, ...] = ()
     negation_window: int = 2
     keyword_freq: int = 100_000

@@ -25,7 +25,8 @@ class Normalizer:
 
     def normalize_term(self, term: str) -> str:
         """A keyword or cue as messages will show it: half width, lower case, Simplified (spaces kept)."""
-        return self._t2s.convert(unicodedata.normalize("NFKC", term).lower())
+        simplified: str = self._t2s.convert(unicodedata.normalize("NFKC", term).lower())
+        return simplified
 
     def normalize(self, text: str) -> str:
         """NFKC (full→half width), lower case, Traditional→Simplified, no emoji, one punctuation per run."""

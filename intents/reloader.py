@@ -37,10 +37,13 @@ class IntentReloader:
 
     def reload_now(self) -> tuple[Classifier | None, list[Problem]]:
         """Load the folder now: ``(classifier, warnings)`` when good, ``(None, problems)`` when broken."""
-        intent_set, problems = collect_problems(self.directory)
-        if intent_set is None:
-            return None, problems
-        classifier = Classifier(intent_set, self.cache_dir)
+        try:
+            intent_set, problems = collect_problems(self.directory)
+            if intent_set is None:
+                return None, problems
+            classifier = Classifier(intent_set, self.cache_dir)
+        except OSError as exc:  # e.g. the folder vanished or the cache is not writable
+            return None, [Problem(str(self.directory), 0, f"cannot reload the intent files: {exc}")]
         self.current = classifier
         return classifier, problems
 

@@ -35,15 +35,26 @@ class IntentScore:
 
 @dataclass(frozen=True, slots=True)
 class _CompiledSignal:
-    signal: Signal
-    regex: re.Pattern[str] | None
+    """A signal ready for matching: cue sets and a compiled regex."""
+
+    name: str
+    weight: float
+    needs_keyword: bool
     cues: frozenset[str]
     also: frozenset[str]
+    regex: re.Pattern[str] | None
 
 
 def _compile(signal: Signal) -> _CompiledSignal:
     regex = re.compile(signal.regex) if signal.regex else None
-    return _CompiledSignal(signal, regex, frozenset(signal.cues), frozenset(signal.also))
+    return _CompiledSignal(
+        signal.name,
+        signal.weight,
+        signal.needs_keyword,
+        frozenset(signal.cues),
+        frozenset(signal.also),
+        regex,
+    )
 
 
 class Scorer:
@@ -78,15 +89,14 @@ class Scorer:
         """Score every intent (in the set's order) on a normalized text and its tokens."""
         results = [IntentScore(spec.id) for spec in self.intents]
         fired: list[set[str]] = [set() for _ in self.intents]
+        weights: list[list[float]] = [[] for _ in self.intents]
         window = self.settings.negation_window
-        for position, token in enumerate(tokens):
-            roles = self.roles.get(token)
-            if not roles:
-                continue
-            negated = window > 0 and any(
-                t in self.negators for t in tokens[max(0, position - window) : position]
-            )
-            for role in roles:
+        roles_of = self.roles
+        negators = self.negators
+        for position in [i for i, token in enumerate(tokens) if token in roles_of]:
+            token = tokens[position]
+            negated = window > 0 and not negators.isdisjoint(tokens[max(0, position - window) : position])
+            for role in roles_of[token]:
                 result = results[role.intent]
                 if role.kind == "exclusion":
                     result.exclusions.append(role.canonical)
@@ -97,13 +107,22 @@ class Scorer:
                 elif role.canonical not in fired[role.intent]:
                     fired[role.intent].add(role.canonical)
                     result.keywords.append(token)
-                    result.score += role.weight
+                    weights[role.intent].append(role.weight)
+        # The strongest keyword counts fully, the others partly: several topic words
+        # ("砍价", "砍到") are still only a topic, not a complaint.
+        factor = self.settings.extra_keyword_factor
+        for result, found in zip(results, weights, strict=True):
+            if found:
+                strongest = max(found)
+                result.score += strongest + factor * (sum(found) - strongest)
         present = self.cues.present(text, bigrams(text))
         for index, result in enumerate(results):
+            if result.vetoed:
+                result.score = 0.0
+                continue
             has_keyword = bool(fired[index])
             for compiled in self.signals[index]:
-                signal = compiled.signal
-                if signal.needs_keyword and not has_keyword:
+                if compiled.needs_keyword and not has_keyword:
                     continue
                 if compiled.cues and compiled.cues.isdisjoint(present):
                     continue
@@ -111,9 +130,7 @@ class Scorer:
                     continue
                 if compiled.regex is not None and compiled.regex.search(text) is None:
                     continue
-                result.signals.append((signal.name, signal.weight))
-                result.score += signal.weight
-            if result.vetoed:
-                result.score = 0.0
+                result.signals.append((compiled.name, compiled.weight))
+                result.score += compiled.weight
             result.score = max(result.score, 0.0)
         return results

@@ -23,11 +23,14 @@ class SubstringIndex:
                 by_bigram.setdefault(string[:2], set()).add(string)
         self._single = frozenset(single)
         self._by_bigram = {key: tuple(values) for key, values in by_bigram.items()}
+        self._keys = frozenset(self._by_bigram)
 
     def present(self, text: str, text_bigrams: set[str]) -> set[str]:
         """The indexed strings that occur in ``text`` (``text_bigrams`` is ``bigrams(text)``)."""
-        found = set(self._single.intersection(text))
+        found = set(text).intersection(self._single)
         index = self._by_bigram
-        for key in text_bigrams.intersection(index):
-            found.update(s for s in index[key] if s in text)
+        for key in text_bigrams.intersection(self._keys):
+            for string in index[key]:
+                if string in text:
+                    found.add(string)
         return found

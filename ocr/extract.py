@@ -70,6 +70,7 @@ _TRACKING = re.compile(r"^([A-Za-z]{0,4}\d{8,24})")
 _TRANSACTION = re.compile(r"^(\d{16,32})")
 _MONEY_ONLY = re.compile(r"^[-+]?[¥]?(\d{1,7}\.\d{2})$")
 _NOT_PRODUCT = re.compile(r"^(?:总价|金额|优惠|信息|详情|合计|数量|规格|价格|原价)|¥")
+_NOT_A_TITLE = re.compile(r"订单|时间|编号|单号|支付|付款|收货|地址|电话|客服|规格|^\d")
 _NAME_TAIL = re.compile(r"(?:>|〉|›|进店|进入店铺|关注)+$")
 
 Accept = Callable[[str], str | None]
@@ -197,10 +198,12 @@ def _find_product(lines: list[str], kind: Kind, merchant: str | None) -> tuple[s
         return value, LABELLED
     for index, line in enumerate(lines[:-1]):
         below = lines[index + 1]
+        title = None
         if kind == "order" and merchant and merchant in line:
-            value = _product(below)
-        elif kind in ("bargain_progress", "assist_record") and "原价" in below and not first_date(line):
-            value = _product(line)
+            title = below
+        elif kind in ("bargain_progress", "assist_record") and "原价" in below:
+            title = line
+        value = _product(title) if title and not _NOT_A_TITLE.search(title) else None
         if value:
             return value, GUESS
     return None

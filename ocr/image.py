@@ -47,6 +47,8 @@ def probe(data: bytes, max_bytes: int, max_pixels: int) -> tuple[int, int]:
 TALL_RATIO = 2.5
 #: At most this many tiles of ``max_side`` px are read from one long screenshot.
 MAX_TILES = 6
+#: A long screenshot is read at most this fraction of ``max_side`` wide (text stays ~25 px high).
+TALL_WIDTH = 0.4
 
 
 def target_size(width: int, height: int, max_side: int) -> tuple[int, int]:
@@ -54,10 +56,10 @@ def target_size(width: int, height: int, max_side: int) -> tuple[int, int]:
 
     A normal screenshot is shrunk so its longer side is at most ``max_side``. A long one
     (taller than ``TALL_RATIO`` widths) keeps its text size instead: its width is brought to
-    at most ``max_side / 2`` and its height to at most ``MAX_TILES`` tiles (see :func:`tiles`).
+    at most ``TALL_WIDTH * max_side`` and its height to at most ``MAX_TILES`` tiles (see :func:`tiles`).
     """
     if height > width * TALL_RATIO:
-        ratio = min(1.0, (max_side // 2) / width, max_side * MAX_TILES / height)
+        ratio = min(1.0, TALL_WIDTH * max_side / width, max_side * MAX_TILES / height)
     else:
         ratio = min(1.0, max_side / max(width, height))
     if ratio >= 1.0:

@@ -15,8 +15,10 @@ import importlib.util
 import logging
 import multiprocessing
 import time
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from typing import TypeVar
 
 from ocr.errors import OcrBusy, OcrError, OcrFailed, OcrUnavailable
 from ocr.model import OcrText
@@ -28,17 +30,29 @@ DEFAULT_MAX_PIXELS = 40_000_000  # e.g. a 1080 x 37000 long screenshot
 DEFAULT_MAX_SIDE = 2000
 DEFAULT_TIMEOUT = 60.0
 WORKER_NICE = 10
+ENGINE_MODULES = ("rapidocr_onnxruntime", "onnxruntime", "cv2", "PIL")
 
+T = TypeVar("T")
 Executor = concurrent.futures.ProcessPoolExecutor | concurrent.futures.ThreadPoolExecutor
 
 
 def is_available() -> bool:
     """True when the OCR engine (rapidocr-onnxruntime and Pillow) is installed; imports nothing."""
-    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr_onnxruntime", "PIL"))
+    return all(importlib.util.find_spec(name) is not None for name in ENGINE_MODULES)
 
 
 class Recognizer:
-    """Reads text from image bytes in a worker pool; one instance per application."""
+    """Reads text from image bytes in a worker pool; one instance per application.
+
+    ``max_workers`` processes (one onnxruntime thread each) read at most ``max_workers +
+    max_queue`` images at once. Images over ``max_bytes`` or ``max_pixels`` are refused
+    before decoding; bigger ones are shrunk to ``max_side`` (long screenshots are read in
+    tiles). A read taking over ``timeout`` seconds fails and its worker is replaced. A worker
+    is recycled after ``max_tasks_per_child`` images. ``use_processes=False`` uses threads
+    instead (measured slower for the event loop, see ``bench/bench_ocr.py``).
+    The process pool uses ``spawn``: the program's main module must be import-safe
+    (``if __name__ == "__main__":``), as console scripts are.
+    """
 
     def __init__(
         self,
@@ -49,6 +63,7 @@ class Recognizer:
         max_side: int = DEFAULT_MAX_SIDE,
         timeout: float = DEFAULT_TIMEOUT,
         use_processes: bool = True,
+        max_tasks_per_child: int | None = 500,
     ) -> None:
         if max_workers < 1 or max_queue < 0:
             raise ValueError("max_workers must be >= 1 and max_queue >= 0")
@@ -59,9 +74,11 @@ class Recognizer:
         self.max_side = max_side
         self.timeout = timeout
         self.use_processes = use_processes
+        self.max_tasks_per_child = max_tasks_per_child
         self._pool: Executor | None = None
         self._pending = 0
         self._closed = False
+        self._available: bool | None = None
         self.restarts = 0
 
     @property
@@ -83,6 +100,7 @@ class Recognizer:
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=init_process,
                     initargs=(WORKER_NICE,),
+                    max_tasks_per_child=self.max_tasks_per_child,
                 )
             else:
                 self._pool = concurrent.futures.ThreadPoolExecutor(
@@ -110,17 +128,13 @@ class Recognizer:
             return []
         return [pid for pid, process in getattr(pool, "_processes", {}).items() if process.is_alive()]
 
-    async def _run(self, data: bytes) -> OcrText:
-        """Run one recognition, retrying once on a fresh pool if the worker died."""
-        from ocr.worker import Limits, recognize
-
-        limits = Limits(max_pixels=self.max_pixels, max_side=self.max_side)
+    async def _call(self, job: Callable[[], T]) -> T:
+        """Run ``job`` in the pool, retrying once on a fresh pool if the worker died."""
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
             pool = self._executor()
             try:
-                future = loop.run_in_executor(pool, partial(recognize, data, limits))
-                return await asyncio.wait_for(future, self.timeout)
+                return await asyncio.wait_for(loop.run_in_executor(pool, job), self.timeout)
             except BrokenProcessPool:
                 self._discard(pool, kill=False)
                 if attempt == 2:
@@ -133,19 +147,28 @@ class Recognizer:
                     raise OcrFailed("pool shut down") from exc
         raise OcrFailed("unreachable")
 
-    async def read(self, data: bytes) -> OcrText:
-        """The text of the image in ``data``; raises an :class:`~ocr.errors.OcrError` subclass."""
-        if not is_available():
+    def _check_available(self) -> None:
+        """Raise :class:`OcrUnavailable` when the engine is not installed (looked up once)."""
+        if self._available is None:
+            self._available = is_available()
+        if not self._available:
             raise OcrUnavailable("rapidocr-onnxruntime is not installed")
+
+    async def read(self, data: bytes | bytearray | memoryview) -> OcrText:
+        """The text of the image in ``data``; raises an :class:`~ocr.errors.OcrError` subclass."""
+        self._check_available()
         if self._pending >= self.max_workers + self.max_queue:
             raise OcrBusy(f"{self._pending} pending")
         from ocr.image import probe
+        from ocr.worker import Limits, recognize
 
+        data = bytes(data)  # Telegram's download_as_bytearray() gives a bytearray
         probe(data, self.max_bytes, self.max_pixels)  # header only: cheap, refuses early
+        limits = Limits(max_pixels=self.max_pixels, max_side=self.max_side)
         self._pending += 1
         started = time.perf_counter()
         try:
-            result = await self._run(data)
+            result = await self._call(partial(recognize, data, limits))
         except OcrError:
             raise
         except Exception as exc:
@@ -157,13 +180,10 @@ class Recognizer:
 
     async def warm_up(self) -> None:
         """Start the workers and load the model now rather than on the first image."""
-        if not is_available():
-            raise OcrUnavailable("rapidocr-onnxruntime is not installed")
+        self._check_available()
         from ocr.worker import warm_up
 
-        loop = asyncio.get_running_loop()
-        pool = self._executor()
-        await asyncio.gather(*(loop.run_in_executor(pool, warm_up) for _ in range(self.max_workers)))
+        await asyncio.gather(*(self._call(warm_up) for _ in range(self.max_workers)))
 
     async def close(self) -> None:
         """Stop the workers; the recognizer cannot be used afterwards."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 _SPACE = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _ZERO_LIKE = re.compile(r"(?<=\d)[OoQ〇](?=[\d-])|(?<=[\d-])[OoQ〇](?=\d)")
 _ONE_LIKE = re.compile(r"(?<=\d)[lI|丨](?=[\d-])|(?<=[\d-])[lI|丨](?=\d)")
 _DATE = re.compile(
@@ -20,10 +21,15 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def compact(line: str) -> str:
-    """One OCR line normalized for matching: NFKC (full-width -> ASCII, ￥ -> ¥), no spaces, digit look-alikes fixed."""
+    """One OCR line normalized for matching.
+
+    NFKC (full-width -> ASCII, ￥ -> ¥), no spaces, no thousands separators, and the look-alikes
+    OCR puts inside digit runs fixed (O -> 0, l/I/| -> 1).
+    """
     text = unicodedata.normalize("NFKC", line)
     text = text.replace("￥", "¥").replace("Ұ", "¥").replace("：", ":").replace("—", "-").replace("–", "-")
     text = _SPACE.sub("", text)
+    text = _THOUSANDS.sub("", text)
     # Run twice: a fix can make the neighbour of the next look-alike a digit ("1OO").
     for _ in range(2):
         text = _ZERO_LIKE.sub("0", text)

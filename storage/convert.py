@@ -14,7 +14,6 @@ from guide.model import (
     EvidenceItem,
     Reminder,
     Reply,
-    TimelineEntry,
 )
 
 #: Payload format version stored with each outbox row, so old rows stay readable.
@@ -120,8 +119,3 @@ def evidence_from_row(row: Any) -> EvidenceItem:
 def reminder_from_row(row: Any) -> Reminder:
     """A :class:`Reminder` from a ``reminders`` row."""
     return Reminder(id=row.id, case_id=row.case_id, due_at=row.due_at, purpose=row.purpose)
-
-
-def timeline_from_row(row: Any) -> TimelineEntry:
-    """A :class:`TimelineEntry` from a ``timeline`` row."""
-    return TimelineEntry(case_id=row.case_id, at=row.at, event=row.event, detail=row.detail)

@@ -11,12 +11,15 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import create_engine, parse_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Advisory lock key taken on PostgreSQL while migrating (an arbitrary constant).
+MIGRATION_LOCK_ID = 0x5745_4951  # "WEIQ"
 
 
 def alembic_config(url: str) -> Config:
@@ -32,6 +35,9 @@ def alembic_config(url: str) -> Config:
 
 def _alembic_on(connection: Connection, config: Config, action: str, revision: str) -> None:
     """Run an alembic command on an open connection (inside a greenlet via ``run_sync``)."""
+    if connection.dialect.name == "postgresqlX":
+        # Two processes starting at once: the second waits, then finds the schema current.
+        connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
     config.attributes["connection"] = connection
     if action == "upgrade":
         command.upgrade(config, revision)

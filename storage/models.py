@@ -108,11 +108,11 @@ class Evidence(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    file_id: Mapped[str] = mapped_column(String(256))
-    file_unique_id: Mapped[str] = mapped_column(String(128))
+    file_id: Mapped[str] = mapped_column(Text)
+    file_unique_id: Mapped[str] = mapped_column(Text)
     caption: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(64))
-    file_name: Mapped[str] = mapped_column(String(256))
+    file_name: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime]
 
 

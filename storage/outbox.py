@@ -13,8 +13,6 @@ from storage.convert import reply_from_payload, reply_to_payload
 from storage.errors import StorageError
 from storage.models import OUTBOX
 
-_outbox = OUTBOX
-
 
 @dataclass(frozen=True)
 class OutboxEntry:
@@ -34,12 +32,12 @@ class HandleResult:
     duplicate: bool
 
 
-_ENTRY_COLUMNS = (_outbox.c.id, _outbox.c.chat_id, _outbox.c.user_id, _outbox.c.payload, _outbox.c.document)
-_INSERT = insert(_outbox)
+_ENTRY_COLUMNS = (OUTBOX.c.id, OUTBOX.c.chat_id, OUTBOX.c.user_id, OUTBOX.c.payload, OUTBOX.c.document)
+_INSERT = insert(OUTBOX)
 _UNSENT_OF_UPDATE = (
     select(*_ENTRY_COLUMNS)
-    .where(_outbox.c.update_key == bindparam("update_key"), _outbox.c.sent_at.is_(None))
-    .order_by(_outbox.c.seq, _outbox.c.id)
+    .where(OUTBOX.c.update_key == bindparam("update_key"), OUTBOX.c.sent_at.is_(None))
+    .order_by(OUTBOX.c.seq, OUTBOX.c.id)
 )
 
 

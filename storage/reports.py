@@ -15,15 +15,7 @@ from storage.models import (
     TIMELINE,
     UNKNOWN_TOKENS,
     USERS,
-    OutboxRow,
-    ReminderRow,
 )
-
-_cases = CASES
-_timeline = TIMELINE
-_class_stats = CLASSIFICATION_STATS
-_stage_stats = STAGE_STATS
-_tokens = UNKNOWN_TOKENS
 
 
 def _grouped(connection: Connection, key: Any, value: Any, *where: Any) -> dict[str, int]:
@@ -42,43 +34,46 @@ def collect_stats(connection: Connection) -> dict[str, object]:
     count = func.count()
     return {
         "users": _scalar(connection, select(count).select_from(USERS)),
-        "cases_total": _scalar(connection, select(count).select_from(_cases)),
-        "cases_by_type": _grouped(connection, _cases.c.issue_type, count),
-        "cases_by_stage": _grouped(connection, _cases.c.stage, count),
-        "cases_by_status": _grouped(connection, _cases.c.status, count),
-        "cases_by_outcome": _grouped(connection, _cases.c.outcome, count, _cases.c.status == "closed"),
+        "cases_total": _scalar(connection, select(count).select_from(CASES)),
+        "cases_by_type": _grouped(connection, CASES.c.issue_type, count),
+        "cases_by_stage": _grouped(connection, CASES.c.stage, count),
+        "cases_by_status": _grouped(connection, CASES.c.status, count),
+        "cases_by_outcome": _grouped(connection, CASES.c.outcome, count, CASES.c.status == "closed"),
         # Distinct cases (still stored) whose timeline shows they entered each stage.
         "stage_reached": _grouped(
             connection,
-            _timeline.c.detail,
-            func.count(_timeline.c.case_id.distinct()),
-            _timeline.c.event == "stage",
+            TIMELINE.c.detail,
+            func.count(TIMELINE.c.case_id.distinct()),
+            TIMELINE.c.event == "stage",
         ),
         # All-time counters, kept when cases are deleted or purged.
-        "stage_entries_total": _grouped(connection, _stage_stats.c.stage, func.sum(_stage_stats.c.count)),
+        "stage_entries_total": _grouped(connection, STAGE_STATS.c.stage, func.sum(STAGE_STATS.c.count)),
         "classifications_by_intent": _grouped(
-            connection, _class_stats.c.intent, func.sum(_class_stats.c.count)
+            connection, CLASSIFICATION_STATS.c.intent, func.sum(CLASSIFICATION_STATS.c.count)
         ),
         "needed_clarification": _scalar(
             connection,
-            select(func.sum(_class_stats.c.count)).where(_class_stats.c.needed_clarification.is_(True)),
+            select(func.sum(CLASSIFICATION_STATS.c.count)).where(
+                CLASSIFICATION_STATS.c.needed_clarification.is_(True)
+            ),
         ),
         "clarified_as": _grouped(
             connection,
-            _class_stats.c.clarified_as,
-            func.sum(_class_stats.c.count),
-            _class_stats.c.clarified_as != "",
+            CLASSIFICATION_STATS.c.clarified_as,
+            func.sum(CLASSIFICATION_STATS.c.count),
+            CLASSIFICATION_STATS.c.clarified_as != "",
         ),
         "unknown_messages": _scalar(
-            connection, select(func.sum(_class_stats.c.count)).where(_class_stats.c.intent == "other")
+            connection,
+            select(func.sum(CLASSIFICATION_STATS.c.count)).where(CLASSIFICATION_STATS.c.intent == "other"),
         ),
-        "unknown_tokens_distinct": _scalar(connection, select(count).select_from(_tokens)),
+        "unknown_tokens_distinct": _scalar(connection, select(count).select_from(UNKNOWN_TOKENS)),
         "reminders_pending": _scalar(
             connection,
-            select(count).select_from(REMINDERS).where(ReminderRow.status == "pending"),
+            select(count).select_from(REMINDERS).where(REMINDERS.c.status == "pending"),
         ),
         "outbox_unsent": _scalar(
-            connection, select(count).select_from(OUTBOX).where(OutboxRow.sent_at.is_(None))
+            connection, select(count).select_from(OUTBOX).where(OUTBOX.c.sent_at.is_(None))
         ),
     }
 
@@ -86,8 +81,8 @@ def collect_stats(connection: Connection) -> dict[str, object]:
 def top_unknown_tokens(connection: Connection, limit: int) -> list[tuple[str, int]]:
     """The most frequent tokens of unmatched messages, most frequent first."""
     stmt = (
-        select(_tokens.c.token, _tokens.c.count)
-        .order_by(_tokens.c.count.desc(), _tokens.c.token)
+        select(UNKNOWN_TOKENS.c.token, UNKNOWN_TOKENS.c.count)
+        .order_by(UNKNOWN_TOKENS.c.count.desc(), UNKNOWN_TOKENS.c.token)
         .limit(limit)
     )
     return [(str(token), int(n)) for token, n in connection.execute(stmt)]

@@ -18,7 +18,7 @@ from storage.effects import EffectApplier
 from storage.engine import create_engine, create_sqlite_thread_engine, is_memory_sqlite
 from storage.locks import KeyedLock
 from storage.migrate import migrate_engine
-from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
+from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS
 from storage.outbox import (
     HandleResult,
     OutboxEntry,
@@ -36,11 +36,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Decide = Callable[[UserView], Outcome]
 
-_outbox = OUTBOX
-_processed = PROCESSED_UPDATES
-_reminders = REMINDERS
-_users = USERS
-
 
 class Storage:
     """Persistence for the bot: build it with :meth:`connect`, release it with :meth:`close`."""
@@ -48,7 +43,6 @@ class Storage:
     def __init__(self, runner: UnitRunner, *, clock: Callable[[], datetime] = utcnow) -> None:
         self._runner = runner
         self._clock = clock
-        self._sqlite = runner.dialect_name == "sqlite"
         self._user_locks = KeyedLock()
 
     @classmethod
@@ -82,13 +76,14 @@ class Storage:
     async def _write(self, work: Callable[[Connection], T], user_id: int | None = None) -> T:
         """Run ``work`` in one write transaction (committed when it returns).
 
-        On SQLite a person's updates also queue on an in-process lock, so they reach the
-        database one at a time and in arrival order (PostgreSQL uses an advisory lock).
+        A person's updates also queue on an in-process lock, so they reach the database one
+        at a time and in arrival order without each holding a pooled connection while waiting
+        (across processes, SQLite's BEGIN IMMEDIATE and PostgreSQL's advisory lock serialise).
         """
-        if self._sqlite and user_id is not None:
-            async with self._user_locks.hold(user_id):
-                return await self._runner.write(work)
-        return await self._runner.write(work)
+        if user_id is None:
+            return await self._runner.write(work)
+        async with self._user_locks.hold(user_id):
+            return await self._runner.write(work)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one read-only transaction."""
@@ -157,8 +152,8 @@ class Storage:
     async def mark_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
         """Record that an outbox entry reached Telegram."""
         stmt = (
-            update(_outbox)
-            .where(_outbox.c.id == entry_id)
+            update(OUTBOX)
+            .where(OUTBOX.c.id == entry_id)
             .values(sent_at=self._clock(), telegram_message_id=telegram_message_id)
         )
         await self._write(lambda connection: connection.execute(stmt))
@@ -168,8 +163,8 @@ class Storage:
         cutoff = self._clock() - older_than
         stmt = (
             select(*entry_columns())
-            .where(_outbox.c.sent_at.is_(None), _outbox.c.created_at <= cutoff)
-            .order_by(_outbox.c.id)
+            .where(OUTBOX.c.sent_at.is_(None), OUTBOX.c.created_at <= cutoff)
+            .order_by(OUTBOX.c.id)
             .limit(limit)
         )
         return await self._read(lambda connection: [entry_from_row(row) for row in connection.execute(stmt)])
@@ -183,9 +178,9 @@ class Storage:
     async def due_reminders(self, now: datetime, limit: int = 100) -> list[tuple[int, Reminder]]:
         """Pending reminders due at ``now`` or earlier, oldest first, with their user id."""
         stmt = (
-            select(_reminders)
-            .where(_reminders.c.status == "pending", _reminders.c.due_at <= now)
-            .order_by(_reminders.c.due_at, _reminders.c.id)
+            select(REMINDERS)
+            .where(REMINDERS.c.status == "pending", REMINDERS.c.due_at <= now)
+            .order_by(REMINDERS.c.due_at, REMINDERS.c.id)
             .limit(limit)
         )
         return await self._read(
@@ -219,5 +214,5 @@ class Storage:
 
 def _is_processed(connection: Connection, update_key: str) -> bool:
     """True when ``update_key`` is recorded as processed."""
-    stmt = select(_processed.c.update_key).where(_processed.c.update_key == update_key)
+    stmt = select(PROCESSED_UPDATES.c.update_key).where(PROCESSED_UPDATES.c.update_key == update_key)
     return connection.execute(stmt).first() is not None

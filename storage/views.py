@@ -13,43 +13,37 @@ from storage.models import CASE_FACTS, CASES, EVIDENCE, REMINDERS, TIMELINE, USE
 #: How many of the current case's latest timeline entries the dialogue gets to see.
 TIMELINE_LIMIT = 50
 
-_users = USERS
-_cases = CASES
-_facts = CASE_FACTS
-_evidence = EVIDENCE
-_reminders = REMINDERS
-_timeline = TIMELINE
 
 # Built once, so each update only pays for a statement-cache lookup.
 _USER_CASES_FACTS = (
     select(
-        _users.c.current_case_id,
-        _users.c.pending,
-        *(column.label(f"case_{column.name}") for column in _cases.c),
-        _facts.c.name.label("fact_name"),
-        _facts.c.value.label("fact_value"),
+        USERS.c.current_case_id,
+        USERS.c.pending,
+        *(column.label(f"case_{column.name}") for column in CASES.c),
+        CASE_FACTS.c.name.label("fact_name"),
+        CASE_FACTS.c.value.label("fact_value"),
     )
-    .select_from(_users)
-    .outerjoin(_cases, _cases.c.user_id == _users.c.user_id)
-    .outerjoin(_facts, _facts.c.case_id == _cases.c.id)
-    .where(_users.c.user_id == bindparam("user_id"))
-    .order_by(_cases.c.created_at, _cases.c.id, _facts.c.name)
+    .select_from(USERS)
+    .outerjoin(CASES, CASES.c.user_id == USERS.c.user_id)
+    .outerjoin(CASE_FACTS, CASE_FACTS.c.case_id == CASES.c.id)
+    .where(USERS.c.user_id == bindparam("user_id"))
+    .order_by(CASES.c.created_at, CASES.c.id, CASE_FACTS.c.name)
 )
 _EVIDENCE = (
-    select(_evidence)
-    .join(_cases, _cases.c.id == _evidence.c.case_id)
-    .where(_cases.c.user_id == bindparam("user_id"))
-    .order_by(_evidence.c.received_at, _evidence.c.id)
+    select(EVIDENCE)
+    .join(CASES, CASES.c.id == EVIDENCE.c.case_id)
+    .where(CASES.c.user_id == bindparam("user_id"))
+    .order_by(EVIDENCE.c.received_at, EVIDENCE.c.id)
 )
 _PENDING_REMINDERS = (
-    select(_reminders)
-    .where(_reminders.c.user_id == bindparam("user_id"), _reminders.c.status == "pending")
-    .order_by(_reminders.c.due_at, _reminders.c.id)
+    select(REMINDERS)
+    .where(REMINDERS.c.user_id == bindparam("user_id"), REMINDERS.c.status == "pending")
+    .order_by(REMINDERS.c.due_at, REMINDERS.c.id)
 )
 _LATEST_TIMELINE = (
-    select(_timeline.c.at, _timeline.c.event, _timeline.c.detail)
-    .where(_timeline.c.case_id == bindparam("case_id"))
-    .order_by(_timeline.c.id.desc())
+    select(TIMELINE.c.at, TIMELINE.c.event, TIMELINE.c.detail)
+    .where(TIMELINE.c.case_id == bindparam("case_id"))
+    .order_by(TIMELINE.c.id.desc())
     .limit(TIMELINE_LIMIT)
 )
 

@@ -2,17 +2,19 @@
 
 When ``config.attributes["connection"]`` holds a (sync facade of an async) connection, the
 migrations run on it inside the caller's transaction; otherwise (the ``alembic`` command line)
-an async engine is built from ``sqlalchemy.url`` and driven with :func:`asyncio.run`.
+an async engine is built from ``sqlalchemy.url`` (or ``DATABASE_URL``) and driven with :func:`asyncio.run`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.engine import create_engine
+from storage.engine import create_engine, parse_url
+from storage.errors import StorageConfigError
 from storage.models import Base
 
 config = context.config
@@ -41,10 +43,18 @@ async def _run_on_url(url: str) -> None:
         await engine.dispose()
 
 
+def _configured_url() -> str:
+    """``sqlalchemy.url`` from the configuration, else the ``DATABASE_URL`` environment variable."""
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL", "")
+    if not url:
+        raise StorageConfigError("DATABASE_URL is not set; set it to the database to migrate")
+    return url
+
+
 def _run_offline() -> None:
     """Emit the SQL instead of running it (``alembic upgrade --sql``)."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=parse_url(_configured_url()),
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
@@ -60,4 +70,4 @@ else:
     if shared is not None:
         _run_on(shared)
     else:
-        asyncio.run(_run_on_url(str(config.get_main_option("sqlalchemy.url"))))
+        asyncio.run(_run_on_url(_configured_url()))

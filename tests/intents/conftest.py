@@ -38,6 +38,7 @@ def write_files(tmp_path: Path) -> WriteFiles:
     """Write ``{name: content}`` into a fresh folder and return it."""
 
     def write(files: dict[str, str]) -> Path:
+        """Write the files and return their folder."""
         folder = tmp_path / "kw"
         folder.mkdir(exist_ok=True)
         for name, content in files.items():

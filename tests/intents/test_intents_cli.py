@@ -74,6 +74,7 @@ def test_unknown_only_with_a_provider(cache_dir: Path, capsys: pytest.CaptureFix
     capsys.readouterr()
 
     def provider(limit: int) -> Sequence[tuple[str, int]]:
+        """Two counted tokens, cut to ``limit``."""
         return [("天气", 7), ("简历", 3)][:limit]
 
     assert run(["intents", "unknown", "--limit", "1"], cache_dir, provider) == 0

@@ -135,3 +135,14 @@ def test_a_minimal_set_classifies(write_files: WriteFiles, cache_dir: Path) -> N
     classifier = Classifier(intent_set, cache_dir)
     assert classifier.classify("你好").intent == "greeting"
     assert classifier.classify("助力被吞了").intent == "other"
+
+
+def test_topic_words_alone_are_not_a_complaint(classifier: Classifier) -> None:
+    """Several bargain words without any sign of failure stay below the threshold."""
+    explanation = classifier.explain("砍价能砍到多少")
+    bargain = next(s for s in explanation.scores if s.intent == "bargain_failed")
+    assert set(bargain.keywords) == {"砍价", "砍到"}
+    assert bargain.score < 3.0
+    assert explanation.decision.intent == "other"
+    # the same words with a sign of failure are a complaint
+    assert classifier.classify("砍价砍到最后砍不动了").intent == "bargain_failed"

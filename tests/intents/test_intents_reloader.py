@@ -68,6 +68,7 @@ async def test_good_change_is_picked_up(watching: Watching) -> None:
     assert reloader.current.classify("早早早").intent == "other"
 
     def add_keyword() -> None:
+        """Give greeting a new keyword."""
         path.write_text(original.replace("[keywords]\n", '[keywords]\n"早早早" = 3.0\n'), encoding="utf-8")
 
     await change_until_noticed(recorder, add_keyword)
@@ -83,6 +84,7 @@ async def test_broken_file_keeps_the_last_good_set(watching: Watching) -> None:
     assert good is not None
 
     def break_file() -> None:
+        """Leave a TOML syntax error on line 2."""
         (folder / "bargain_failed.toml").write_text('id = "bargain_failed"\n[keywords\n', encoding="utf-8")
 
     await change_until_noticed(recorder, break_file)
@@ -98,6 +100,7 @@ async def test_deleted_file_is_a_change(watching: Watching) -> None:
     _, recorder, folder = watching
 
     def delete() -> None:
+        """Remove greeting.toml."""
         (folder / "greeting.toml").unlink(missing_ok=True)
 
     await change_until_noticed(recorder, delete)

@@ -55,6 +55,8 @@ FACT_CASES: list[tuple[list[str], dict[str, str]]] = [
     (["订单编号 4200000123456789"], {"order_no": "4200000123456789"}),
     (["实付款", "¥ 59. 90"], {"amount": "59.90"}),
     (["实付 59.9"], {"amount": "59.90"}),
+    (["实付款 ¥1,299.00"], {"amount": "1299.00"}),
+    (["订单编号：231118－492817365029174 复制"], {"order_no": "231118-492817365029174"}),
     (["实付：￥128.5"], {"amount": "128.50"}),
     (["商品总价 ¥69.90", "店铺优惠 -¥10.00", "实付款 ¥59.90"], {"amount": "59.90"}),
     (["下单时间 2023-11-1814:32:05"], {"date": "2023-11-18 14:32"}),
@@ -106,6 +108,19 @@ def test_shortfall_is_not_the_amount() -> None:
     reading = read_screenshot(["砍价免费拿", "已砍99.9%", "还差0.01元", "原价¥129.00"])
     assert reading.facts["shortfall"] == "0.01"
     assert "amount" not in reading.facts
+
+
+@pytest.mark.parametrize(
+    ("lines", "product"),
+    [
+        (["订单详情", "好物旗舰店>", "【百亿补贴】保温杯500ml", "实付款 ¥39.00"], "保温杯500ml"),
+        (["订单详情", "店铺:好物小店", "订单编号 231118-492817365029174"], None),
+        (["砍价免费拿", "电动牙刷 声波款", "原价¥199.00", "已砍98%"], "电动牙刷声波款"),
+        (["砍价免费拿", "2023-11-18 10:00", "原价¥199.00"], None),
+    ],
+)
+def test_product_title_is_guessed_only_from_a_title_line(lines: list[str], product: str | None) -> None:
+    assert read_screenshot(lines).facts.get("product") == product
 
 
 def test_confidence_is_given_for_every_fact() -> None:
@@ -172,3 +187,35 @@ def test_any_labelled_amount_is_normalized(units: int, cents: int) -> None:
     reading = read_screenshot([f"实付款 ￥{units}.{cents:02d}"])
     assert reading.facts["amount"] == f"{units}.{cents:02d}"
     assert first_money(f"¥{units}.{cents:02d}") == f"{units}.{cents:02d}"
+
+
+@given(st.lists(st.text(max_size=60), max_size=30))
+def test_any_text_gives_a_reading(lines: list[str]) -> None:
+    reading = read_screenshot(lines)
+    assert reading.kind in KIND_LABELS
+    assert all(isinstance(value, str) and value for value in reading.facts.values())
+    assert set(reading.facts) <= set(reading.confidence)
+
+
+def test_whole_noisy_order_page() -> None:
+    lines = [
+        "14:32 5G 87%",
+        "<   订 单 详 情",
+        "交易成功",
+        "鲜果时光旗舰店 >",
+        "【砍价免费拿】 新疆阿克苏冰糖心苹果 5斤",
+        "商品总价  ￥69.90",
+        "实付款",
+        "￥ 59. 9O",
+        "订单编号：２３１１１８－４９２８１７３６５O２９１７４  复制",
+        "下单时间：2023－11－18  14：32：05",
+        "口",
+    ]
+    reading = read_screenshot(lines)
+    assert reading.kind == "order"
+    assert reading.facts["order_no"] == "231118-492817365029174"
+    assert reading.facts["amount"] == "59.90"
+    assert reading.facts["date"] == "2023-11-18 14:32"
+    assert reading.facts["merchant"] == "鲜果时光旗舰店"
+    assert reading.facts["activity"] == "砍价免费拿"
+    assert reading.facts["product"] == "新疆阿克苏冰糖心苹果5斤"

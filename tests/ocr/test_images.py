@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 
 import pytest
+
+pytest.importorskip("PIL", reason="Pillow is not installed")
 from PIL import Image
 
 from ocr import ImageTooLarge, NotAnImage, OcrBusy, OcrError, OcrFailed, OcrUnavailable
-from ocr.image import decode, probe, target_size
+from ocr.image import decode, probe, target_size, tiles
 from tests.ocr.conftest import fixture_bytes
 from tests.ocr.images import PDF, TEXT, jpeg, png, png_claiming
 
@@ -62,10 +65,29 @@ def test_an_acceptable_image_reports_its_size() -> None:
 
 @pytest.mark.parametrize(
     ("size", "expected"),
-    [((750, 1334), (750, 1334)), ((4000, 3000), (2000, 1500)), ((1080, 8000), (270, 2000))],
+    [
+        ((750, 1334), (750, 1334)),
+        ((4000, 3000), (2000, 1500)),
+        ((1080, 2400), (900, 2000)),
+        ((1080, 8000), (800, 5926)),  # a long screenshot keeps readable text: read in tiles
+        ((1080, 30000), (432, 12000)),  # ...up to MAX_TILES tiles
+    ],
 )
 def test_target_size_keeps_the_aspect_ratio(size: tuple[int, int], expected: tuple[int, int]) -> None:
     assert target_size(*size, max_side=2000) == expected
+
+
+@pytest.mark.parametrize("height", [1, 1999, 2000, 2001, 3880, 5926, 12000])
+def test_tiles_cover_every_row_once(height: int) -> None:
+    parts = tiles(height, 2000, 120)
+    assert parts[0][0] == 0 and parts[-1][1] == height
+    assert all(bottom - top <= 2000 for top, bottom, _, _ in parts)
+    keeps = [(keep_from, keep_to) for _, _, keep_from, keep_to in parts]
+    assert keeps[0][0] == 0 and keeps[-1][1] == height
+    assert all(previous[1] == following[0] for previous, following in itertools.pairwise(keeps))
+    for top, bottom, keep_from, keep_to in parts:
+        # a row up to 120 px tall centred in the keep range lies wholly inside its tile
+        assert top <= max(0, keep_from - 60) and min(height, keep_to + 60) <= bottom
 
 
 def test_big_jpeg_is_downscaled() -> None:

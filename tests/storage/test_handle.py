@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from guide.model import (
     AddEvidence,
@@ -181,3 +182,36 @@ async def test_save_case_of_another_user_is_refused(store: Storage) -> None:
     with pytest.raises(Exception, match="another user"):
         await store.handle(USER + 1, CHAT, "u3", decide(SaveCase(make_case(USER, "x"))))
     assert (await store.load_view(USER)).cases[0].user_id == USER
+
+
+async def test_large_telegram_ids_and_negative_chat_ids(store: Storage) -> None:
+    user, chat = 7_123_456_789, -1_001_234_567_890
+    case = make_case(user)
+    result = await store.handle(
+        user, chat, "big", decide(SaveCase(case), SetCurrentCase(case.id), replies=texts("ok"))
+    )
+    assert result.entries[0].user_id == user and result.entries[0].chat_id == chat
+    assert (await store.load_view(user)).current_case == case
+    await store.mark_sent(result.entries[0].id, telegram_message_id=2**40)
+    assert await store.unsent() == []
+
+
+async def test_unsent_survive_a_restart(db_url: str) -> None:
+    first = await Storage.connect(db_url)
+    result = await first.handle(USER, CHAT, "u1", decide(replies=texts("before the crash")))
+    await first.close()
+    second = await Storage.connect(db_url)
+    try:
+        assert await second.unsent() == result.entries
+        assert (await second.handle(USER, CHAT, "u1", decide())).entries == result.entries
+    finally:
+        await second.close()
+
+
+async def test_integrity_errors_of_a_fresh_update_propagate(store: Storage) -> None:
+    def clashing(view: UserView) -> Outcome:
+        raise IntegrityError("INSERT ...", {}, Exception("unique"))
+
+    with pytest.raises(IntegrityError):
+        await store.handle(USER, CHAT, "fresh", clashing)
+    assert (await store.user_row_counts(USER))["processed_updates"] == 0

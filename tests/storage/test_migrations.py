@@ -110,3 +110,9 @@ async def test_connect_without_migrate_leaves_database_empty(db_url: str) -> Non
     store = await Storage.connect(db_url, migrate=False)
     await store.close()
     assert await _tables(db_url) == set()
+
+
+async def test_concurrent_upgrades_do_not_collide(db_url: str) -> None:
+    await asyncio.gather(*(upgrade_async(db_url) for _ in range(3)))
+    assert await current_revision_async(db_url) == "0001"
+    assert await _schema_differences(db_url) == []

@@ -84,11 +84,11 @@ def upgrade() -> None:
         sa.Column("id", sa.String(64), nullable=False),
         sa.Column("case_id", sa.String(64), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("file_id", sa.String(256), nullable=False),
-        sa.Column("file_unique_id", sa.String(128), nullable=False),
+        sa.Column("file_id", sa.Text(), nullable=False),
+        sa.Column("file_unique_id", sa.Text(), nullable=False),
         sa.Column("caption", sa.Text(), nullable=False),
         sa.Column("category", sa.String(64), nullable=False),
-        sa.Column("file_name", sa.String(256), nullable=False),
+        sa.Column("file_name", sa.Text(), nullable=False),
         _ts("received_at"),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name="fk_evidence_case_id_cases", ondelete="CASCADE"

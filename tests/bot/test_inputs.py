@@ -1,0 +1,690 @@
+"""Every kind of input through the offline handler stack: a clear reply, or ignored by design.
+
+Each row of the table is one raw update as Telegram (or a forger) could send it; the test
+asserts which of the two outcomes it gets, that the reply went to the right chat and obeys
+Telegram's limits, that ignored updates leave no trace in the database, and that nothing
+reached the Application's error handler or logged an ERROR.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from telegram import Update
+from telegram.ext import CallbackContext
+
+from bot.core import BotCore
+from bot.settings import load_settings
+from bot.telegram_app import TelegramFrontend
+from tests.offline import BOT_USER, OfflineRequest
+
+Json = dict[str, Any]
+Expect = Literal["reply", "ignored", "group_hint"]
+
+USER = 310001
+OTHER = 310002
+GROUP = -100310001
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_BYTES = 64
+SEND_METHODS = ("sendMessage", "sendDocument")
+
+
+# --- raw update factories (shared with the property test) ------------------------------------
+
+
+def person(user_id: int, *, is_bot: bool = False) -> Json:
+    """A ``User`` object."""
+    return {"id": user_id, "is_bot": is_bot, "first_name": "测试"}
+
+
+def private_chat(user_id: int) -> Json:
+    """The private chat with ``user_id``."""
+    return {"id": user_id, "type": "private", "first_name": "测试"}
+
+
+def group_chat(chat_id: int = GROUP, kind: str = "supergroup") -> Json:
+    """A group or supergroup."""
+    return {"id": chat_id, "type": kind, "title": "维权群"}
+
+
+def message(user_id: int, chat: Json | None = None, *, message_id: int = 1, **body: Any) -> Json:
+    """A ``Message`` object from ``user_id`` (in their private chat unless ``chat`` is given)."""
+    return {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": chat or private_chat(user_id),
+        "from": person(user_id),
+        **body,
+    }
+
+
+def text_body(text: str) -> Json:
+    """Message fields of a text, with the bot_command entity when it starts with a slash."""
+    body: Json = {"text": text}
+    if text.startswith("/"):
+        head = text.split()[0] if text.split() else text
+        body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(head.encode("utf-16-le")) // 2}]
+    return body
+
+
+def callback(user_id: int, data: str | None, *, message_id: int = 1, date: int | None = None) -> Json:
+    """A ``callback_query`` update body pressed on the bot's message ``message_id``."""
+    query: Json = {
+        "id": f"cq{user_id}{message_id}{abs(hash(data)) % 10_000}",
+        "from": person(user_id),
+        "chat_instance": "ci",
+        "message": {
+            "message_id": message_id,
+            "date": int(time.time()) if date is None else date,
+            "chat": private_chat(user_id),
+            "from": BOT_USER,
+            "text": "…",
+        },
+    }
+    if data is not None:
+        query["data"] = data
+    return query
+
+
+def _file(prefix: str, **extra: Any) -> Json:
+    return {"file_id": f"{prefix}-id", "file_unique_id": f"{prefix}-u", **extra}
+
+
+STICKER = _file("st", width=512, height=512, is_animated=False, is_video=False, type="regular")
+PHOTO = [_file("ph-s", width=90, height=90), _file("ph-l", width=800, height=800)]
+MEDIA: dict[str, Json] = {
+    "sticker": {"sticker": STICKER},
+    "voice": {"voice": _file("vo", duration=3)},
+    "audio": {"audio": _file("au", duration=30)},
+    "video": {"video": _file("vi", width=640, height=480, duration=5)},
+    "video_note": {"video_note": _file("vn", length=240, duration=5)},
+    "animation": {
+        "animation": _file("an", width=320, height=240, duration=2),
+        "document": _file("an", file_name="a.gif.mp4", mime_type="video/mp4"),
+    },
+    "location": {"location": {"latitude": 31.23, "longitude": 121.47}},
+    "venue": {
+        "venue": {
+            "location": {"latitude": 31.23, "longitude": 121.47},
+            "title": "快递站",
+            "address": "某路1号",
+        },
+        "location": {"latitude": 31.23, "longitude": 121.47},
+    },
+    "contact": {"contact": {"phone_number": "13812345678", "first_name": "张三"}},
+    "poll": {
+        "poll": {
+            "id": "p1",
+            "question": "助力成功了吗？",
+            "options": [
+                {"text": "是", "voter_count": 0, "persistent_id": "o1"},
+                {"text": "否", "voter_count": 0, "persistent_id": "o2"},
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
+        }
+    },
+    "dice": {"dice": {"emoji": "🎲", "value": 6}},
+    "photo_with_caption": {"photo": PHOTO, "caption": "订单截图"},
+    "photo_without_caption": {"photo": PHOTO},
+    "document_without_caption": {
+        "document": _file("doc", file_name="聊天记录.pdf", mime_type="application/pdf")
+    },
+    "document_with_caption": {
+        "document": _file("doc2", file_name="rules.png", mime_type="image/png"),
+        "caption": "活动规则截图",
+    },
+}
+
+LONG_TEXT = "拼多多砍价失败" + "啊" * 5000
+CONTROL = "助力\x00\x01\x07\x1b[31m被吞\u200b\u200c\u200d\u2060\ufeff了"
+TEXTS: dict[str, str] = {
+    "over_4096": LONG_TEXT,
+    "empty": "",
+    "whitespace": " \t\n\u3000 ",
+    "emoji_only": "😡😡😭🙏",
+    "control_and_zero_width": CONTROL,
+    "zero_width_only": "\u200b\u200c\u200d\ufeff",
+    "right_to_left": "مرحبا، لم أحصل على المساعدة \u202e助力\u202c",
+    "mixed_scripts": "Hello 你好 Привет こんにちは 안녕 👋 拼夕夕 bargain 砍价 失败",
+    "surrogate_like_symbols": "𠀀𪚥𝕏🀄 砍一刀",
+    "markup_like": "<b>助力</b> *被吞* _了_ [x](tg://user?id=1) `code`",
+    "sql_like": "'; DROP TABLE cases; -- 助力被吞",
+    "lone_surrogate": "助力\udcff被吞\ud800",
+    "command_then_newline": "/start\n砍价失败",
+    "order_and_phone": "订单号231118-492817365029174，手机13812345678，砍价失败",
+}
+COMMANDS: dict[str, str] = {
+    "start_path_args": "/start ../../etc/passwd",
+    "draft_emoji_args": "/draft 💥💥",
+    "close_sql": "/close' OR 1=1",
+    "unknown": "/frobnicate now",
+    "unicode_command": "/开始",
+    "slash_only": "/",
+    "over_long_command": "/" + "a" * 300 + " " + "b" * 5000,
+    "addressed_to_us": "/help@weiquan_test_bot",
+    "addressed_to_us_upper": "/start@WeiQuan_Test_Bot",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input and the outcome it must get."""
+
+    name: str
+    build: Callable[[], Json]
+    expect: Expect
+    sender: int = USER
+
+
+def _private(body: Json, user_id: int = USER) -> Callable[[], Json]:
+    return lambda: {"message": message(user_id, **body)}
+
+
+ROWS: list[Row] = [
+    *(Row(f"media:{name}", _private(body), "reply") for name, body in MEDIA.items()),
+    *(Row(f"text:{name}", _private(text_body(text)), "reply") for name, text in TEXTS.items()),
+    *(Row(f"command:{name}", _private(text_body(text)), "reply") for name, text in COMMANDS.items()),
+    Row(
+        "forwarded_text",
+        _private(
+            {
+                "text": "帮我看看，助力被吞了",
+                "forward_origin": {"type": "user", "date": int(time.time()) - 60, "sender_user": person(7)},
+            }
+        ),
+        "reply",
+    ),
+    Row(
+        "forwarded_from_channel",
+        _private(
+            {
+                "text": "砍价活动最后差0.01",
+                "forward_origin": {
+                    "type": "channel",
+                    "date": int(time.time()) - 60,
+                    "chat": {"id": -1007, "type": "channel", "title": "频道"},
+                    "message_id": 9,
+                },
+            }
+        ),
+        "reply",
+    ),
+    Row("command_for_other_bot", _private(text_body("/start@otherbot")), "ignored"),
+    Row("command_for_other_bot_with_args", _private(text_body("/draft@some_bot 1 2 3")), "ignored"),
+    Row(
+        "edited_message",
+        lambda: {"edited_message": message(USER, text="改一下：助力被吞", edit_date=int(time.time()))},
+        "ignored",
+    ),
+    Row(
+        "message_from_another_bot",
+        lambda: {"message": {**message(OTHER, text="助力被吞了"), "from": person(OTHER, is_bot=True)}},
+        "ignored",
+        OTHER,
+    ),
+    Row(
+        "button_from_another_bot",
+        lambda: {"callback_query": {**callback(OTHER, "n|new|new"), "from": person(OTHER, is_bot=True)}},
+        "ignored",
+        OTHER,
+    ),
+    Row("group_plain", lambda: {"message": message(USER, group_chat(kind="group"), text="助力被吞")}, "ignored"),
+    Row("supergroup_plain", lambda: {"message": message(USER, group_chat(), text="砍价失败")}, "ignored"),
+    Row(
+        "group_command_without_mention",
+        lambda: {"message": message(USER, group_chat(), **text_body("/start"))},
+        "ignored",
+    ),
+    Row(
+        "group_mention",
+        lambda: {"message": message(USER, group_chat(kind="group"), text="@weiquan_test_bot 助力被吞怎么办")},
+        "group_hint",
+    ),
+    Row(
+        "supergroup_mention_other_case",
+        lambda: {"message": message(USER, group_chat(), text="@WEIQUAN_TEST_BOT 在吗")},
+        "group_hint",
+    ),
+    Row(
+        "group_command_addressed_to_us",
+        lambda: {"message": message(USER, group_chat(), **text_body("/start@weiquan_test_bot"))},
+        "group_hint",
+    ),
+    Row(
+        "group_reply_to_bot",
+        lambda: {
+            "message": message(
+                USER,
+                group_chat(),
+                text="然后呢",
+                reply_to_message={
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "chat": group_chat(),
+                    "from": BOT_USER,
+                    "text": "…",
+                },
+            )
+        },
+        "group_hint",
+    ),
+    Row(
+        "group_photo_caption_mention",
+        lambda: {"message": message(USER, group_chat(), photo=PHOTO, caption="@weiquan_test_bot 看图")},
+        "group_hint",
+    ),
+    Row(
+        "group_sticker",
+        lambda: {"message": message(USER, group_chat(), sticker=STICKER)},
+        "ignored",
+    ),
+
+    Row(
+        "group_button",
+        lambda: {
+            "callback_query": {
+                **callback(USER, "n|new|new"),
+                "message": {
+                    "message_id": 3,
+                    "date": int(time.time()),
+                    "chat": group_chat(),
+                    "from": BOT_USER,
+                    "text": "…",
+                },
+            }
+        },
+        "ignored",
+    ),
+    Row(
+        "channel_post",
+        lambda: {
+            "channel_post": {
+                "message_id": 5,
+                "date": int(time.time()),
+                "chat": {"id": -100999, "type": "channel", "title": "频道"},
+                "text": "@weiquan_test_bot 助力",
+            }
+        },
+        "ignored",
+        0,
+    ),
+    Row(
+        "edited_channel_post",
+        lambda: {
+            "edited_channel_post": {
+                "message_id": 5,
+                "date": int(time.time()),
+                "edit_date": int(time.time()),
+                "chat": {"id": -100999, "type": "channel", "title": "频道"},
+                "text": "改",
+            }
+        },
+        "ignored",
+        0,
+    ),
+    Row(
+        "my_chat_member_private_block",
+        lambda: {
+            "my_chat_member": {
+                "chat": private_chat(USER),
+                "from": person(USER),
+                "date": int(time.time()),
+                "old_chat_member": {"status": "member", "user": BOT_USER},
+                "new_chat_member": {"status": "kicked", "user": BOT_USER, "until_date": 0},
+            }
+        },
+        "ignored",
+    ),
+    Row(
+        "my_chat_member_added_to_group",
+        lambda: {
+            "my_chat_member": {
+                "chat": group_chat(),
+                "from": person(USER),
+                "date": int(time.time()),
+                "old_chat_member": {"status": "left", "user": BOT_USER},
+                "new_chat_member": {"status": "member", "user": BOT_USER},
+            }
+        },
+        "ignored",
+    ),
+    Row(
+        "inline_query",
+        lambda: {"inline_query": {"id": "iq1", "from": person(USER), "query": "助力", "offset": ""}},
+        "ignored",
+    ),
+    Row(
+        "chosen_inline_result",
+        lambda: {"chosen_inline_result": {"result_id": "r1", "from": person(USER), "query": "砍价"}},
+        "ignored",
+    ),
+    Row(
+        "poll_answer",
+        lambda: {"poll_answer": {"poll_id": "p1", "user": person(USER), "option_ids": [0], "option_persistent_ids": ["o1"]}},
+        "ignored",
+    ),
+    Row(
+        "poll_update_without_user",
+        lambda: {"poll": MEDIA["poll"]["poll"]},
+        "ignored",
+        0,
+    ),
+    Row(
+        "message_reaction",
+        lambda: {
+            "message_reaction": {
+                "chat": private_chat(USER),
+                "message_id": 1,
+                "user": person(USER),
+                "date": int(time.time()),
+                "old_reaction": [],
+                "new_reaction": [{"type": "emoji", "emoji": "👍"}],
+            }
+        },
+        "ignored",
+    ),
+    Row(
+        "chat_join_request",
+        lambda: {
+            "chat_join_request": {
+                "chat": group_chat(),
+                "from": person(USER),
+                "user_chat_id": USER,
+                "date": int(time.time()),
+            }
+        },
+        "ignored",
+    ),
+]
+
+
+# A known bug, reported to the lead (bot/telegram_app.py is theirs): on_group_message looks
+# for "@username" as a substring, so a mention of "@weiquan_test_bot_fake" counts as ours.
+ROWS.append(
+    Row(
+        "group_mention_of_other_bot",
+        lambda: {"message": message(USER, group_chat(), text="@weiquan_test_bot_fake 你好")},
+        "ignored",
+    )
+)
+KNOWN_BUGS = {"group_mention_of_other_bot"}
+
+
+# --- the harness -------------------------------------------------------------------------
+
+
+@dataclass
+class Harness:
+    """The real Application with a recording error handler; feeds raw updates."""
+
+    frontend: TelegramFrontend
+    request: OfflineRequest
+    errors: list[BaseException] = field(default_factory=list)
+    next_update: int = 5_000_000
+
+    async def feed(self, raw: Json) -> list[Json]:
+        """Process one raw update; return the sendMessage/sendDocument calls it caused."""
+        before = len(self.request.calls)
+        self.next_update += 1
+        raw.setdefault("update_id", self.next_update)
+        update = Update.de_json(raw, self.frontend.app.bot)
+        assert update is not None
+        await self.frontend.app.process_update(update)
+        await self.frontend.deliverer.drain()
+        return [params for name, params, _ in self.request.calls[before:] if name in SEND_METHODS]
+
+    def calls_since(self, start: int, method: str) -> int:
+        """How many calls of ``method`` were made after call number ``start``."""
+        return sum(1 for name, _, _ in self.request.calls[start:] if name == method)
+
+
+async def build_frontend(tmp_path: Path) -> tuple[BotCore, TelegramFrontend, OfflineRequest]:
+    """The real core and front end on a database file in ``tmp_path``, over the fake network."""
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        telegram_bot_token="1:offline",
+        data_dir=tmp_path,
+    )
+    core = await BotCore.create(settings)
+    request = OfflineRequest()
+    return core, TelegramFrontend(core, request=request, rate_limit=False), request
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    """A fresh stack per test; the error handler records instead of only logging."""
+    core, frontend, request = await build_frontend(tmp_path)
+    h = Harness(frontend, request)
+
+    async def record(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        assert context.error is not None
+        h.errors.append(context.error)
+
+    frontend.app.add_error_handler(record)
+    async with frontend.app:
+        yield h
+    await core.close()
+
+
+def assert_within_limits(sent: list[Json]) -> None:
+    """Every message obeys Telegram's limits: non-empty text ≤ 4096, callback data 1..64 bytes."""
+    for params in sent:
+        if "document" in params or "caption" in params:
+            assert len(str(params.get("caption") or "")) <= MAX_CAPTION
+            continue
+        text = str(params["text"])
+        assert text.strip(), "Telegram refuses empty messages"
+        assert len(text) <= MAX_TEXT
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                assert str(button["text"]).strip()
+                data = button.get("callback_data")
+                assert isinstance(data, str) and 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+
+
+def error_records(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Logged ERROR (or worse) records, rendered."""
+    return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(
+            row,
+            id=row.name,
+            marks=[pytest.mark.xfail(strict=True, reason="substring mention match")]
+            if row.name in KNOWN_BUGS
+            else [],
+        )
+        for row in ROWS
+    ],
+)
+async def test_input_gets_a_clear_reply_or_is_ignored(
+    harness: Harness, row: Row, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    raw = row.build()
+    sent = await harness.feed(raw)
+
+    assert harness.errors == []
+    assert error_records(caplog) == []
+    assert_within_limits(sent)
+    if row.expect == "ignored":
+        assert sent == []
+        if row.sender:
+            counts = await harness.frontend.core.storage.user_row_counts(row.sender)
+            assert set(counts.values()) == {0}, counts
+    elif row.expect == "group_hint":
+        assert len(sent) == 1
+        assert int(sent[0]["chat_id"]) == GROUP
+        assert "私聊" in sent[0]["text"]
+        counts = await harness.frontend.core.storage.user_row_counts(row.sender)
+        assert set(counts.values()) == {0}, "a group message must not open a case"
+    else:
+        assert sent, "a private message deserves an answer"
+        assert {int(p["chat_id"]) for p in sent} == {row.sender}
+
+
+async def test_long_text_is_cut_and_still_classified(harness: Harness) -> None:
+    sent = await harness.feed({"message": message(USER, text=LONG_TEXT)})
+    assert sent
+    view = await harness.frontend.core.storage.load_view(USER)
+    assert view.current_case is not None
+    assert view.current_case.issue_type == "bargain_failed"
+    assert all(len(v) <= MAX_TEXT for v in view.current_case.facts.values())
+
+
+async def test_control_characters_do_not_reach_replies(harness: Harness) -> None:
+    sent = await harness.feed({"message": message(USER, text=CONTROL)})
+    assert sent
+    for params in sent:
+        assert "\x00" not in params["text"]
+        assert "\x1b" not in params["text"]
+
+
+async def test_sql_looking_command_leaves_the_database_intact(harness: Harness) -> None:
+    await harness.feed({"message": message(USER, **text_body("/start"))})
+    await harness.feed({"message": message(USER, text="拼多多助力被吞了")})
+    before = await harness.frontend.core.storage.load_view(USER)
+    sent = await harness.feed({"message": message(USER, **text_body("/close' OR 1=1"))})
+    assert sent and "不认识" in sent[0]["text"]
+    after = await harness.frontend.core.storage.load_view(USER)
+    assert after.cases == before.cases
+    assert harness.errors == []
+
+
+async def test_animation_is_not_taken_as_evidence(harness: Harness) -> None:
+    sent = await harness.feed({"message": message(USER, **MEDIA["animation"])})
+    assert sent
+    view = await harness.frontend.core.storage.load_view(USER)
+    assert view.evidence == ()
+
+
+# --- forged and stale buttons ------------------------------------------------------------
+
+
+def _first_case_button(sent: list[Json]) -> str:
+    for params in reversed(sent):
+        for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                data = str(button.get("callback_data", ""))
+                if data.startswith(("s|", "n|")) and not data.startswith("n|new"):
+                    return data
+    raise AssertionError("no case button in the replies")
+
+
+async def _open_case(harness: Harness, user_id: int) -> str:
+    sent = await harness.feed({"message": message(user_id, text="拼多多帮好友助力，显示成功了但是他说没收到")})
+    return _first_case_button(sent)
+
+
+FORGED: dict[str, str | None] = {
+    "empty": "",
+    "missing": None,
+    "malformed_op": "zz|1|2",
+    "wrong_arity": "s|abc",
+    "pipes_only": "||||",
+    "over_long": "s|" + "a" * 200 + "|confirm.0|next",
+    "non_ascii": "t|new|助力被吞",
+    "non_utf8_looking": "t|new|Ã©Ã¿\ufffd\ufffd",
+    "nul_bytes": "n|\x00\x00|next",
+    "unknown_case": "n|0123456789ab|next",
+    "unknown_issue_type": "t|new|free_money",
+    "goto_out_of_range": "n|new|goto:legal.999",
+    "delete_guess": "d|00000000",
+    "reminder_days_garbage": "r|0123456789ab|-1",
+    "follow_up_garbage": "o|0123456789ab|maybe",
+    "step_position_garbage": "s|0123456789ab|confirm.x|next",
+    "path_traversal": "k|../../etc",
+}
+
+
+@pytest.mark.parametrize("name", list(FORGED), ids=list(FORGED))
+async def test_forged_button_data_gets_a_polite_answer(
+    harness: Harness, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    await _open_case(harness, USER)
+    before_view = await harness.frontend.core.storage.load_view(USER)
+    start = len(harness.request.calls)
+
+    sent = await harness.feed({"callback_query": callback(USER, FORGED[name])})
+
+    assert harness.errors == []
+    assert error_records(caplog) == []
+    assert harness.calls_since(start, "answerCallbackQuery") == 1, "the spinner must stop"
+    assert sent and {int(p["chat_id"]) for p in sent} == {USER}
+    assert_within_limits(sent)
+    after_view = await harness.frontend.core.storage.load_view(USER)
+    assert [(c.id, c.stage, c.step, c.status) for c in after_view.cases] == [
+        (c.id, c.stage, c.step, c.status) for c in before_view.cases
+    ]
+
+
+async def test_stale_button_from_an_old_message_is_answered_without_moving(harness: Harness) -> None:
+    data = await _open_case(harness, USER)
+    assert data.startswith("s|")
+    moved = await harness.feed({"callback_query": callback(USER, data)})
+    assert moved
+    view = await harness.frontend.core.storage.load_view(USER)
+    position = (view.current_case.stage, view.current_case.step) if view.current_case else None
+
+    again = await harness.feed({"callback_query": callback(USER, data, message_id=1, date=0)})
+
+    assert again and "过期" in again[0]["text"]
+    view_after = await harness.frontend.core.storage.load_view(USER)
+    assert view_after.current_case is not None
+    assert (view_after.current_case.stage, view_after.current_case.step) == position
+    assert harness.errors == []
+
+
+async def test_button_of_another_persons_case_does_nothing_to_it(harness: Harness) -> None:
+    theirs = await _open_case(harness, OTHER)
+    await harness.feed({"message": message(OTHER, text="订单号231118-492817365029174")})
+    their_view = await harness.frontend.core.storage.load_view(OTHER)
+    await _open_case(harness, USER)
+    mine_before = await harness.frontend.core.storage.load_view(USER)
+    case_id = theirs.split("|")[1]
+
+    forged = [theirs, f"k|{case_id}", f"x|{case_id}|resolved", f"f|{case_id}|order_no", f"n|{case_id}|draft"]
+    for data in forged:
+        sent = await harness.feed({"callback_query": callback(USER, data)})
+        assert sent, data
+        assert {int(p["chat_id"]) for p in sent} == {USER}
+        for params in sent:
+            assert "492817365029174" not in str(params.get("text", "")), "another person's facts leaked"
+
+    assert await harness.frontend.core.storage.load_view(OTHER) == their_view
+    mine_after = await harness.frontend.core.storage.load_view(USER)
+    assert mine_after.current_case_id == mine_before.current_case_id
+    assert {c.id for c in mine_after.cases} == {c.id for c in mine_before.cases}
+    assert harness.errors == []
+
+
+async def test_button_without_message_inline_mode_is_answered(harness: Harness) -> None:
+    query = callback(USER, "n|new|new")
+    del query["message"]
+    query["inline_message_id"] = "AAAA"
+    start = len(harness.request.calls)
+    sent = await harness.feed({"callback_query": query})
+    assert harness.errors == []
+    assert harness.calls_since(start, "answerCallbackQuery") == 1
+    assert_within_limits(sent)

@@ -1,0 +1,340 @@
+"""A guided case end to end (issue #4): the real bot process over HTTP against the fake Bot API.
+
+Every scenario talks to ``weiquan-bot run`` only as a person would (texts, commands, the
+buttons the bot sent, a photo) and checks what came back and what the SQLite file holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.e2e.botproc import BotProcess
+from tests.e2e.conftest import running_bot
+from tests.e2e.conversation import Chat, query, texts
+from tests.fake_telegram import FakeTelegram, SentMessage, tiny_png
+
+NOTICE = "本服务仅提供一般性维权指引，不构成法律意见"
+ORDER_NO = "231118-492817365029174"
+OTHER_ORDER_NO = "231120-118273645501928"
+PHONE = "13800138000"
+USER = 6660001
+OTHER_USER = 6660002
+REMINDER_POLL = 0.3
+
+
+def db_path(tmp_path: Path) -> Path:
+    """The bot's SQLite file (see ``database_url`` in conftest.py)."""
+    return tmp_path / "data" / "weiquan.db"
+
+
+def case_rows(tmp_path: Path, user_id: int) -> list[tuple[str, str | None, str, int, str, str | None]]:
+    """``(id, issue_type, stage, step, status, outcome)`` of the person's cases, oldest first."""
+    sql = (
+        "select id, issue_type, stage, step, status, outcome from cases where user_id = ? order by created_at"
+    )
+    return [tuple(row) for row in query(db_path(tmp_path), sql, (user_id,))]
+
+
+def only(messages: list[SentMessage], marker: str) -> SentMessage:
+    """The one message among ``messages`` whose text contains ``marker``."""
+    found = [message for message in messages if marker in message.text]
+    assert len(found) == 1, f"expected one message with {marker!r}, got {[m.text for m in messages]}"
+    return found[0]
+
+
+async def walk_to_contact_follow_up(chat: Chat, first_message: str) -> list[SentMessage]:
+    """Open a case with ``first_message`` and press the step buttons to stage 二, step 3."""
+    replies = await chat.text(first_message)
+    for label, expected in (
+        ("看完了", "第2/3步"),
+        ("核实好了", "第3/3步"),
+        ("证据存好了", "二、联系平台客服 · 第1/3步"),
+        ("找到了", "第2/3步"),
+        ("下一步", "第3/3步"),
+    ):
+        replies = await chat.press(replies, label)
+        assert expected in texts(replies), texts(replies)
+    assert "我已联系客服" in replies[-1].button_labels[0]
+    return replies
+
+
+async def test_whole_case_to_the_12315_draft_across_a_restart(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    bot = await running_bot(start_bot, telegram)
+    chat = Chat(telegram, db_path(tmp_path), USER)
+
+    # The first message opens a 砍价失败 case with the facts it carries.
+    opened = await chat.text("拼多多砍价免费拿，砍到只差0.01元就砍不动了，活动失败了")
+    assert "已为你新建案件：砍价失败" in texts(opened)
+    assert "一、确认问题 · 第1/3步" in texts(opened) and "0.01元" in texts(opened)
+    step = await chat.press(opened, "看完了")
+    assert "第2/3步 核实订单或活动状态" in texts(step)
+
+    # The step asks for the order number; the answer is recorded.
+    asked = await chat.press(step, "补充订单号")
+    assert "订单号是多少" in texts(asked)
+    saved = await chat.text(ORDER_NO)
+    assert f"订单号：{ORDER_NO}" in texts(saved)
+    step = await chat.press(saved, "继续当前步骤")
+    assert "第2/3步" in texts(step)
+    facts = await chat.text("2024年11月18日付了9.9元，我希望平台按规则兑现砍价结果")
+    for value in ("2024-11-18", "9.9元", "按规则兑现砍价结果"):
+        assert value in texts(facts)
+    step = facts
+
+    # A screenshot becomes evidence, and /evidence lists it.
+    evidence = await chat.photo(tiny_png(64, 48), caption="订单截图")
+    assert "已保存证据" in texts(evidence) and "共 1 份" in texts(evidence)
+    listed = await chat.command("evidence")
+    assert "证据（1 份）" in texts(listed) and "订单截图" in texts(listed)
+    [status_before] = await chat.command("status")
+
+    # Restart: the case, its facts and evidence, and the buttons already sent, still work.
+    assert await bot.stop() == 0
+    bot = await running_bot(start_bot, telegram)
+    chat.bot_restarted()
+    [status_after] = await chat.command("status")
+    assert status_after.text == status_before.text
+    assert ORDER_NO in status_after.text and "证据：1 份" in status_after.text
+    replies = await chat.press(step, "核实好了")
+    assert "第3/3步 保存证据" in texts(replies)
+
+    # Stage 二, then 三 through the buttons.
+    replies = await chat.press(replies, "证据存好了")
+    assert "二、联系平台客服 · 第1/3步" in texts(replies)
+    replies = await chat.press(replies, "找到了")
+    replies = await chat.press(replies, "下一步")
+    replies = await chat.press(replies, "去投诉")
+    assert "三、投诉 · 第1/3步" in texts(replies)
+    complain_step = await chat.press(replies, "投诉写什么")
+    assert "三、投诉 · 第2/3步" in texts(complain_step)
+
+    # The complainant's details, asked one by one from the facts menu.
+    menu = await chat.press(complain_step, "补充信息")
+    for label, answer in (
+        ("填写投诉人姓名", "张三"),
+        ("填写投诉人电话", PHONE),
+        ("填写投诉人地址", "上海市长宁区示例路1号"),
+        ("填写商家/经营者", "示例旗舰店"),
+    ):
+        prompt = await chat.press(menu, label)
+        assert "投诉" in texts(prompt) or "商家" in texts(prompt)
+        confirmed = await chat.text(answer)
+        assert f"：{answer}" in texts(confirmed), texts(confirmed)
+
+    drafts = await chat.command("draft")
+    complaint = only(drafts, "【12315 投诉】").text
+    for value in (
+        ORDER_NO,
+        "张三",
+        PHONE,
+        "上海市长宁区示例路1号",
+        "示例旗舰店",
+        "9.9元",
+        "2024-11-18",
+        NOTICE,
+    ):
+        assert value in complaint, (value, complaint)
+    assert "待补充" not in complaint
+    customer_service = only(drafts, "您好").text
+    assert ORDER_NO in customer_service and NOTICE in customer_service
+    [(stage, step_index)] = [(row[2], row[3]) for row in case_rows(tmp_path, USER)]
+    assert (stage, step_index) == ("complain", 1)
+
+    # Privacy: the log never carries the order number or the phone number.
+    assert ORDER_NO not in bot.log() and PHONE not in bot.log()
+
+
+async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    env = {"FOLLOW_UP_DELAY": "3s", "REMINDER_POLL_INTERVAL": str(REMINDER_POLL)}
+    bot = await running_bot(start_bot, telegram, **env)
+    chat = Chat(telegram, db_path(tmp_path), USER)
+    step = await walk_to_contact_follow_up(chat, "拼多多帮好友助力，显示成功了但是他说没收到")
+
+    contacted = await chat.press(step, "我已联系客服")
+    assert "已联系平台客服" in texts(contacted)
+    assert await bot.stop() == 0  # right away: the reminder is due in 3 s
+    assert not any("跟进提醒" in m.text for m in telegram.unread_messages(USER)), "fired before the restart"
+    pending = query(db_path(tmp_path), "select status from reminders where user_id = ?", (USER,))
+    assert pending == [("pending",)]
+
+    await running_bot(start_bot, telegram, **env)
+    [follow_up] = await telegram.wait_for_messages(USER, 1, timeout=20)
+    assert "跟进提醒" in follow_up.text and "问题解决了吗" in follow_up.text
+    assert {"✅ 已解决", "❌ 没解决", "⏳ 还在处理"} <= set(follow_up.button_labels)
+
+    # Only once: nothing else arrives during several polls of the reminder loop (a negative
+    # check has nothing to wait for, hence the sleep), and the reminder is marked done.
+    await asyncio.sleep(REMINDER_POLL * 5)
+    assert telegram.unread_messages(USER) == []
+    done = query(db_path(tmp_path), "select status from reminders where user_id = ?", (USER,))
+    assert done == [("done",)]
+    fired = query(db_path(tmp_path), "select count(*) from outbox where update_key like 'reminder:%'")
+    assert fired == [(1,)]
+
+    # The follow-up's buttons work: not solved leads to stage 三.
+    replies = await chat.press([follow_up], "没解决")
+    assert "三、投诉 · 第1/3步" in texts(replies)
+
+
+async def test_delete_erases_every_row_of_the_person_and_nobody_else(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    await running_bot(start_bot, telegram)
+    db = db_path(tmp_path)
+    person, other = Chat(telegram, db, USER), Chat(telegram, db, OTHER_USER)
+    for chat, order_no in ((person, ORDER_NO), (other, OTHER_ORDER_NO)):
+        opened = await chat.text(f"拼多多助力被吞了，订单号{order_no}，我已经联系过客服了")
+        assert order_no in texts(opened) and "提醒你跟进" in texts(opened)
+        assert "已保存证据" in texts(await chat.photo(tiny_png(32, 32), caption="助力进度截图"))
+
+    tables = user_tables(db)
+    case_ids = [row[0] for row in case_rows(tmp_path, USER)]
+    other_before = rows_of(db, OTHER_USER, [row[0] for row in case_rows(tmp_path, OTHER_USER)], tables)
+    mine_before = rows_of(db, USER, case_ids, tables)
+    for table in ("users", "cases", "case_facts", "timeline", "evidence", "reminders"):
+        assert mine_before[table], f"the person has no {table} rows before /delete"
+
+    asked = await person.command("delete")
+    assert "确定要删除" in texts(asked)
+    deleted = await person.press(asked, "确认删除")
+    assert "已删除你的全部数据" in texts(deleted)
+
+    mine_after = rows_of(db, USER, case_ids, tables)
+    kept = {
+        table: rows
+        for table, rows in mine_after.items()
+        if rows and table not in ("outbox", "processed_updates")
+    }
+    assert kept == {}, f"rows left after /delete: {kept}"
+    # Only the deletion's own bookkeeping stays: its update key and its confirmation message.
+    assert len(mine_after["processed_updates"]) == 1
+    [(payload,)] = query(db, "select payload from outbox where user_id = ?", (USER,))
+    assert "已删除你的全部数据" in json.loads(payload)["text"]
+    everything = "\n".join(str(rows) for rows in dump(db).values())
+    assert ORDER_NO not in everything and OTHER_ORDER_NO in everything
+
+    # The other person is untouched and goes on.
+    assert (
+        rows_of(db, OTHER_USER, [row[0] for row in case_rows(tmp_path, OTHER_USER)], tables) == other_before
+    )
+    [status] = await other.command("status")
+    assert OTHER_ORDER_NO in status.text
+    after = await person.command("status")
+    assert "还没有进行中的案件" in texts(after)
+
+
+def user_tables(db: Path) -> dict[str, str]:
+    """Tables holding a person's data -> the column that ties a row to the person (user or case)."""
+    tables: dict[str, str] = {}
+    for (name,) in query(db, "select name from sqlite_master where type = 'table'"):
+        columns = {row[1] for row in query(db, f"pragma table_info('{name}')")}
+        if "user_id" in columns:
+            tables[name] = "user_id"
+        elif "case_id" in columns:
+            tables[name] = "case_id"
+    assert {"users", "cases", "case_facts", "timeline", "evidence", "reminders", "outbox"} <= tables.keys()
+    return tables
+
+
+def rows_of(
+    db: Path, user_id: int, case_ids: list[str], tables: dict[str, str]
+) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the person in each table (by user id, or by the ids of the person's cases)."""
+    found: dict[str, list[tuple[object, ...]]] = {}
+    for table, column in sorted(tables.items()):
+        if column == "user_id":
+            found[table] = query(db, f"select * from {table} where user_id = ? order by 1", (user_id,))
+        else:
+            marks = ",".join("?" * len(case_ids)) or "''"
+            found[table] = query(
+                db, f"select * from {table} where case_id in ({marks}) order by 1", tuple(case_ids)
+            )
+    return found
+
+
+def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table."""
+    names = [name for (name,) in query(db, "select name from sqlite_master where type = 'table'")]
+    return {name: query(db, f"select * from {name}") for name in names}
+
+
+async def test_export_sends_a_document_with_the_facts_and_the_notice(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    await running_bot(start_bot, telegram)
+    chat = Chat(telegram, db_path(tmp_path), USER)
+    await chat.text(f"淘宝买的东西商家答应的返现一直没给，订单号{ORDER_NO}，金额59元")
+    await chat.photo(tiny_png(40, 40), caption="订单详情")
+
+    [export] = await chat.command("export")
+    assert export.method == "sendDocument" and export.document is not None
+    assert export.document.file_name.endswith(".txt")
+    content = export.document.data.decode("utf-8")
+    for value in (ORDER_NO, "淘宝", "59元", "权益受损", "订单详情", NOTICE):
+        assert value in content, (value, content)
+    assert NOTICE in export.text  # the caption
+    assert telegram.calls_of("sendDocument")[-1].params.get("chat_id") in (USER, str(USER))
+
+
+async def test_scam_warning_mid_case_keeps_the_case_where_it_was(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    await running_bot(start_bot, telegram)
+    chat = Chat(telegram, db_path(tmp_path), USER)
+    step = await chat.press(await chat.text("拼多多助力被吞了，好友说助力成功但我这边没有记录"), "看完了")
+    [status_before] = await chat.command("status")
+    position = case_rows(tmp_path, USER)
+
+    warned = await chat.text("有个自称退款专员的人加我，让我把手机验证码发给他")
+    assert "防骗提醒" in warned[0].text
+    assert "第2/3步" in texts(warned[1:]), "the current step is shown again after the warning"
+    assert case_rows(tmp_path, USER) == position
+    [status_after] = await chat.command("status")
+    assert status_after.text == status_before.text
+
+    # The case goes on from the same step.
+    replies = await chat.press(step, "核实好了")
+    assert "第3/3步" in texts(replies)
+
+
+async def test_cases_new_switch_and_close_with_an_outcome(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    await running_bot(start_bot, telegram)
+    chat = Chat(telegram, db_path(tmp_path), USER)
+    assert "助力被吞" in texts(await chat.text("拼多多帮好友助力，显示成功了但是他说没收到"))
+
+    choose = await chat.command("new")
+    opened = await chat.press(choose, "砍价失败")
+    assert "已为你新建案件：砍价失败" in texts(opened)
+    (first_id, *_), (second_id, *_) = case_rows(tmp_path, USER)
+
+    listed = await chat.command("cases")
+    lines = texts(listed).splitlines()
+    assert any(line.startswith("👉 砍价失败") for line in lines), lines
+    assert any(line.startswith("助力被吞") and "进行中" in line for line in lines), lines
+    switched = await chat.press(listed, "助力被吞")
+    assert "已切换到案件：助力被吞" in texts(switched)
+    [status] = await chat.command("status")
+    assert first_id in status.text and "类型：助力被吞" in status.text
+
+    asked = await chat.command("close")
+    closed = await chat.press(asked, "已解决")
+    assert "案件已结案（已解决）" in texts(closed)
+    rows = {row[0]: row for row in case_rows(tmp_path, USER)}
+    assert rows[first_id][4:] == ("closed", "resolved")
+    assert rows[second_id][4:] == ("open", None)
+
+    listed = await chat.command("cases")
+    assert "已结案" in texts(listed) and "👉" not in texts(listed)
+    back = await chat.press(listed, "砍价失败")
+    assert "已切换到案件：砍价失败" in texts(back)
+    [status] = await chat.command("status")
+    assert second_id in status.text and "进行中" in status.text
