@@ -37,7 +37,7 @@ Executor = concurrent.futures.ProcessPoolExecutor | concurrent.futures.ThreadPoo
 
 
 def is_available() -> bool:
-    """True when the OCR engine (rapidocr-onnxruntime and Pillow) is installed; imports nothing."""
+    """True when the OCR engine (rapidocr-onnxruntime, onnxruntime, OpenCV, Pillow) is installed; imports nothing."""
     return all(importlib.util.find_spec(name) is not None for name in ENGINE_MODULES)
 
 
@@ -48,7 +48,8 @@ class Recognizer:
     max_queue`` images at once. Images over ``max_bytes`` or ``max_pixels`` are refused
     before decoding; bigger ones are shrunk to ``max_side`` (long screenshots are read in
     tiles). A read taking over ``timeout`` seconds fails and its worker is replaced. A worker
-    is recycled after ``max_tasks_per_child`` images. ``use_processes=False`` uses threads
+    is recycled after ``max_tasks_per_child`` images and runs ``worker_nice`` steps below the
+    bot's CPU priority (the bot's replies come first). ``use_processes=False`` uses threads
     instead (measured slower for the event loop, see ``bench/bench_ocr.py``).
     The process pool uses ``spawn``: the program's main module must be import-safe
     (``if __name__ == "__main__":``), as console scripts are.
@@ -64,6 +65,7 @@ class Recognizer:
         timeout: float = DEFAULT_TIMEOUT,
         use_processes: bool = True,
         max_tasks_per_child: int | None = 500,
+        worker_nice: int = WORKER_NICE,
     ) -> None:
         if max_workers < 1 or max_queue < 0:
             raise ValueError("max_workers must be >= 1 and max_queue >= 0")
@@ -75,6 +77,7 @@ class Recognizer:
         self.timeout = timeout
         self.use_processes = use_processes
         self.max_tasks_per_child = max_tasks_per_child
+        self.worker_nice = worker_nice
         self._pool: Executor | None = None
         self._pending = 0
         self._closed = False
@@ -99,7 +102,7 @@ class Recognizer:
                     max_workers=self.max_workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=init_process,
-                    initargs=(WORKER_NICE,),
+                    initargs=(self.worker_nice,),
                     max_tasks_per_child=self.max_tasks_per_child,
                 )
             else:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.e2e.botproc import BotProcess
-from tests.e2e.conftest import running_bot
+from tests.e2e.conftest import TOKEN, running_bot
 from tests.e2e.conversation import Chat, query, texts
 from tests.fake_telegram import FakeTelegram, SentMessage, tiny_png
 
@@ -74,32 +74,29 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
     step = await chat.press(opened, "看完了")
     assert "第2/3步 核实订单或活动状态" in texts(step)
 
-    # The step asks for the order number; the answer is recorded.
-    asked = await chat.press(step, "补充订单号")
-    assert "订单号是多少" in texts(asked)
-    saved = await chat.text(ORDER_NO)
-    assert f"订单号：{ORDER_NO}" in texts(saved)
-    step = await chat.press(saved, "继续当前步骤")
-    assert "第2/3步" in texts(step)
-    facts = await chat.text("2024年11月18日付了9.9元，我希望平台按规则兑现砍价结果")
-    for value in ("2024-11-18", "9.9元", "按规则兑现砍价结果"):
-        assert value in texts(facts)
-    step = facts
-
     # A screenshot becomes evidence, and /evidence lists it.
     evidence = await chat.photo(tiny_png(64, 48), caption="订单截图")
     assert "已保存证据" in texts(evidence) and "共 1 份" in texts(evidence)
     listed = await chat.command("evidence")
     assert "证据（1 份）" in texts(listed) and "订单截图" in texts(listed)
-    [status_before] = await chat.command("status")
 
-    # Restart: the case, its facts and evidence, and the buttons already sent, still work.
+    # The step asks for the order number; the bot restarts before the answer comes.
+    asked = await chat.press(step, "补充订单号")
+    assert "订单号是多少" in texts(asked)
+    [status_before] = await chat.command("status")
     assert await bot.stop() == 0
     bot = await running_bot(start_bot, telegram)
     chat.bot_restarted()
+
+    # The case, its evidence, the pending question and the buttons already sent survive it.
     [status_after] = await chat.command("status")
-    assert status_after.text == status_before.text
-    assert ORDER_NO in status_after.text and "证据：1 份" in status_after.text
+    assert status_after.text == status_before.text and "证据：1 份" in status_after.text
+    saved = await chat.text(ORDER_NO)
+    assert f"订单号：{ORDER_NO}" in texts(saved)
+    facts = await chat.text("2024年11月18日付了9.9元，我希望平台按规则兑现砍价结果")
+    for value in ("2024-11-18", "9.9元", "按规则兑现砍价结果"):
+        assert value in texts(facts)
+    assert "第2/3步" in texts(facts)
     replies = await chat.press(step, "核实好了")
     assert "第3/3步 保存证据" in texts(replies)
 
@@ -145,8 +142,10 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
     [(stage, step_index)] = [(row[2], row[3]) for row in case_rows(tmp_path, USER)]
     assert (stage, step_index) == ("complain", 1)
 
-    # Privacy: the log never carries the order number or the phone number.
-    assert ORDER_NO not in bot.log() and PHONE not in bot.log()
+    # Privacy: the log carries no message text, order number, phone number or address.
+    log = bot.log()
+    for secret in (ORDER_NO, PHONE, "上海市长宁区示例路1号", "砍到只差0.01元就砍不动了", TOKEN):
+        assert secret not in log, secret
 
 
 async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
@@ -332,8 +331,15 @@ async def test_cases_new_switch_and_close_with_an_outcome(
     assert rows[first_id][4:] == ("closed", "resolved")
     assert rows[second_id][4:] == ("open", None)
 
+    # The closed case can still be looked at (through /cases) and exported with its outcome.
     listed = await chat.command("cases")
     assert "已结案" in texts(listed) and "👉" not in texts(listed)
+    [closed_status] = await chat.press(listed, "助力被吞")
+    assert first_id in closed_status.text and "已结案" in closed_status.text
+    [export] = await chat.command("export")
+    assert export.document is not None and first_id in export.document.file_name
+    assert "状态：已结案（已解决）" in export.document.data.decode("utf-8")
+
     back = await chat.press(listed, "砍价失败")
     assert "已切换到案件：砍价失败" in texts(back)
     [status] = await chat.command("status")

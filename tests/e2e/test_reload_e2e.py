@@ -112,6 +112,7 @@ async def test_keyword_files_are_reloaded_while_the_bot_runs(
     assert "已为你新建案件" not in texts(replies)
     assert RIGHTS_FLOW in texts(await Chat(telegram, db, USER + 2).text(NEW_WORD_MESSAGE))
     assert telegram.unread_messages(OPERATOR) == [], "a good set (with a warning) is no alarm"
+    assert NEW_WORD_MESSAGE not in bot.log() and BARGAIN_MESSAGE not in bot.log()
 
 
 async def test_reload_command_answers_operators_only(

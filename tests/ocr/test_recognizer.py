@@ -132,6 +132,15 @@ async def test_a_read_that_hangs_fails_and_the_pool_recovers(recognizer: Recogni
     assert read_screenshot(text.lines).kind == "payment"
 
 
+async def test_workers_run_below_the_bots_priority(recognizer: Recognizer) -> None:
+    await recognizer.warm_up()
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    pids = recognizer.worker_pids()
+    assert pids
+    for pid in pids:
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, own + recognizer.worker_nice)
+
+
 async def test_closed_recognizer_refuses_reads() -> None:
     closed = Recognizer()
     await closed.close()
