@@ -121,7 +121,9 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
         if getattr(message, kind, None):
             return Incoming(kind="other", at=at, data=kind, is_operator=is_operator)
     if message.caption:
-        return Incoming(kind="text", at=at, text=clean_text(message.caption)[:MAX_TEXT], is_operator=is_operator)
+        return Incoming(
+            kind="text", at=at, text=clean_text(message.caption)[:MAX_TEXT], is_operator=is_operator
+        )
     return Incoming(kind="other", at=at, data="unknown", is_operator=is_operator)
 
 

@@ -167,6 +167,8 @@ async def run_with_background(
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
+            if frontend.reader is not None:
+                await frontend.reader.close()
             await frontend.deliverer.drain()
     log.info("bot stopped")
 

@@ -33,6 +33,7 @@ _HINTS: dict[str, str] = {
     "WEBHOOK_SECRET": "1-256 characters of A-Z, a-z, 0-9, _ and -",
     "RETENTION_DAYS": "a whole number of days (0 keeps closed cases forever)",
     "REMINDER_POLL_INTERVAL": "seconds between checks for due reminders, e.g. 30",
+    "OCR_ENABLED": "true or false",
 }
 
 
@@ -76,6 +77,7 @@ class Settings(BaseSettings):
     webhook_secret: str = ""
     retention_days: int = Field(default=0, ge=0)
     reminder_poll_interval: float = Field(default=30.0, gt=0)
+    ocr_enabled: bool = True
 
     @field_validator("operator_ids", mode="before")
     @classmethod

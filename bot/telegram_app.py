@@ -23,6 +23,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.convert import to_incoming, update_key
 from bot.core import BotCore
 from bot.delivery import Deliverer
+from bot.reading import EvidenceReader
 from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
 from guide import COMMANDS
 
@@ -60,6 +61,9 @@ class TelegramFrontend:
         self.app: Application = builder.build()  # type: ignore[type-arg]
         self.deliverer = Deliverer(self.app.bot, core.storage)
         self.throttle = Throttle()
+        self.reader = (
+            EvidenceReader(core, self.app.bot, self.deliverer) if core.settings.ocr_enabled else None
+        )
         self._register(self.app)
 
     def _register(self, app: Application) -> None:  # type: ignore[type-arg]
@@ -112,6 +116,8 @@ class TelegramFrontend:
             " (duplicate)" if result.duplicate else "",
         )
         self.deliverer.submit(result.entries, query_id)
+        if self.reader is not None and not result.duplicate:
+            self.reader.submit(user.id, chat_id, incoming)
 
     async def on_group_message(self, update: Update, context: Context) -> None:
         """In groups the bot speaks only when mentioned, and then invites a private chat."""

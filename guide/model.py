@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Union
 
-IncomingKind = Literal["text", "command", "button", "photo", "document", "reminder", "other"]
+IncomingKind = Literal["text", "command", "button", "photo", "document", "reminder", "reading", "other"]
 CaseStatus = Literal["open", "closed"]
 CaseOutcome = Literal["resolved", "unresolved", "abandoned"]
 
@@ -39,6 +39,10 @@ class Incoming:
     * ``photo`` / ``document``: ``file_id`` (Telegram's), ``caption`` may be empty,
       ``file_name`` / ``mime_type`` for documents;
     * ``reminder``: a stored reminder fell due, ``data`` is the reminder id;
+    * ``reading``: a screenshot the person sent was read (OCR); ``data`` is a JSON object
+      ``{"file_unique_id": ..., "kind": ..., "facts": {name: value}, "error": ""}`` where
+      ``kind`` is one of ``ocr.KIND_LABELS`` and ``error`` a message for the person when the
+      image could not be read (the raw recognised text never reaches the dialogue);
     * ``other``: anything else (sticker, voice, location...), ``data`` names the kind.
     """
 
@@ -198,6 +202,13 @@ class AddEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateEvidence:
+    """Replace a stored evidence item (same id), e.g. its category once the screenshot was read."""
+
+    item: EvidenceItem
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduleReminder:
     """Store a reminder (replacing any pending reminder of the same case and purpose)."""
 
@@ -247,6 +258,7 @@ Effect = Union[
     SetCurrentCase,
     AddTimeline,
     AddEvidence,
+    UpdateEvidence,
     ScheduleReminder,
     CancelReminders,
     MarkReminderDone,

@@ -19,21 +19,13 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.database import query
 from tests.fake_telegram import FakeTelegram, SentMessage
 
 #: Updates per window the bot's throttle allows (``Throttle(limit=20, period=10.0)``), minus a margin.
 THROTTLE_LIMIT = 19
 THROTTLE_PERIOD = 10.5
 TIMEOUT = 20.0
-
-
-def query(db_path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` read from the bot's SQLite file (a separate reader; the bot uses WAL)."""
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10.0)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
 def texts(messages: list[SentMessage]) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import TOKEN, running_bot
-from tests.e2e.conversation import Chat, query, texts
+from tests.e2e.conversation import Chat, texts
+from tests.e2e.database import case_rows, db_path, dump, query, rows_of, user_tables
 from tests.fake_telegram import FakeTelegram, SentMessage, tiny_png
 
 NOTICE = "本服务仅提供一般性维权指引，不构成法律意见"
@@ -23,19 +24,6 @@ PHONE = "13800138000"
 USER = 6660001
 OTHER_USER = 6660002
 REMINDER_POLL = 0.3
-
-
-def db_path(tmp_path: Path) -> Path:
-    """The bot's SQLite file (see ``database_url`` in conftest.py)."""
-    return tmp_path / "data" / "weiquan.db"
-
-
-def case_rows(tmp_path: Path, user_id: int) -> list[tuple[str, str | None, str, int, str, str | None]]:
-    """``(id, issue_type, stage, step, status, outcome)`` of the person's cases, oldest first."""
-    sql = (
-        "select id, issue_type, stage, step, status, outcome from cases where user_id = ? order by created_at"
-    )
-    return [tuple(row) for row in query(db_path(tmp_path), sql, (user_id,))]
 
 
 def only(messages: list[SentMessage], marker: str) -> SentMessage:
@@ -148,6 +136,45 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
         assert secret not in log, secret
 
 
+#: From each step, the button that goes on, and where it leads (the five stages of the guide).
+WALK: tuple[tuple[str, str], ...] = (
+    ("看完了", "一、确认问题 · 第2/3步"),
+    ("核实好了", "一、确认问题 · 第3/3步"),
+    ("证据存好了", "二、联系平台客服 · 第1/3步"),
+    ("找到了", "二、联系平台客服 · 第2/3步"),
+    ("下一步", "二、联系平台客服 · 第3/3步"),
+    ("去投诉", "三、投诉 · 第1/3步"),
+    ("投诉写什么", "三、投诉 · 第2/3步"),
+    ("下一步", "三、投诉 · 第3/3步"),
+    ("法律途径", "四、法律途径 · 第1/3步"),
+    ("下一步", "四、法律途径 · 第2/3步"),
+    ("起诉", "四、法律途径 · 第3/3步"),
+    ("注意事项", "五、注意事项 · 第1/3步"),
+    ("明白了", "五、注意事项 · 第2/3步"),
+    ("下一步", "五、注意事项 · 第3/3步"),
+)
+
+
+async def test_every_stage_by_its_buttons_then_close_as_abandoned(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+) -> None:
+    await running_bot(start_bot, telegram)
+    chat = Chat(telegram, db_path(tmp_path), USER)
+    replies = await chat.text("领的满减券到了付款页面就不能用了")
+    assert "已为你新建案件：权益受损" in texts(replies)
+    visited = []
+    for label, expected in WALK:
+        replies = await chat.press(replies, label)
+        assert expected in texts(replies), (label, texts(replies))
+        visited.append(case_rows(tmp_path, USER)[0][2])
+    assert list(dict.fromkeys(visited)) == ["confirm", "contact", "complain", "legal", "cautions"]
+
+    asked = await chat.press(replies, "结案")
+    closed = await chat.press(asked, "放弃")
+    assert "案件已结案（放弃）" in texts(closed)
+    assert case_rows(tmp_path, USER)[0][4:] == ("closed", "abandoned")
+
+
 async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
 ) -> None:
@@ -227,41 +254,6 @@ async def test_delete_erases_every_row_of_the_person_and_nobody_else(
     assert OTHER_ORDER_NO in status.text
     after = await person.command("status")
     assert "还没有进行中的案件" in texts(after)
-
-
-def user_tables(db: Path) -> dict[str, str]:
-    """Tables holding a person's data -> the column that ties a row to the person (user or case)."""
-    tables: dict[str, str] = {}
-    for (name,) in query(db, "select name from sqlite_master where type = 'table'"):
-        columns = {row[1] for row in query(db, f"pragma table_info('{name}')")}
-        if "user_id" in columns:
-            tables[name] = "user_id"
-        elif "case_id" in columns:
-            tables[name] = "case_id"
-    assert {"users", "cases", "case_facts", "timeline", "evidence", "reminders", "outbox"} <= tables.keys()
-    return tables
-
-
-def rows_of(
-    db: Path, user_id: int, case_ids: list[str], tables: dict[str, str]
-) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the person in each table (by user id, or by the ids of the person's cases)."""
-    found: dict[str, list[tuple[object, ...]]] = {}
-    for table, column in sorted(tables.items()):
-        if column == "user_id":
-            found[table] = query(db, f"select * from {table} where user_id = ? order by 1", (user_id,))
-        else:
-            marks = ",".join("?" * len(case_ids)) or "''"
-            found[table] = query(
-                db, f"select * from {table} where case_id in ({marks}) order by 1", tuple(case_ids)
-            )
-    return found
-
-
-def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table."""
-    names = [name for (name,) in query(db, "select name from sqlite_master where type = 'table'")]
-    return {name: query(db, f"select * from {name}") for name in names}
 
 
 async def test_export_sends_a_document_with_the_facts_and_the_notice(
