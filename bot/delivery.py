@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from contextvars import ContextVar
+from collections import OrderedDict
 from datetime import timedelta
 
 from telegram import Bot
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 
 #: How often one reply is tried before it is left for the redelivery loop.
 _ATTEMPTS = 5
+#: How many sent entry ids are remembered (a redelivery scan may race with a send finishing).
+_REMEMBER_SENT = 10_000
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -33,23 +37,56 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+class _Lane:
+    """The ordered lane of one chat; forgotten when nobody uses or waits for it."""
+
+    __slots__ = ("lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
+#: When set (webhook mode), the delivery tasks started while handling an update are collected
+#: here, so the webhook can answer Telegram only after the replies went out: the next update of
+#: the same person, possibly handled by another worker, then cannot overtake them.
+delivery_bucket: ContextVar[list[asyncio.Task[None]] | None] = ContextVar("delivery_bucket", default=None)
+
+
+#: When set (webhook mode), the delivery tasks started while handling an update are collected
+#: here, so the webhook can answer Telegram only after the replies went out: the next update of
+#: the same person, possibly handled by another worker, then cannot overtake them.
+delivery_bucket: ContextVar[list[asyncio.Task[None]] | None] = ContextVar("delivery_bucket", default=None)
+
+
 class Deliverer:
-    """Sends outbox entries, one ordered lane per chat, many chats at once."""
+    """Sends outbox entries, one ordered lane per chat, many chats at once.
+
+    Every entry is sent at most once by this process: an entry is claimed when submitted and
+    stays claimed until it is sent (or given up), and recently sent ids are remembered, so a
+    repeated update, a webhook retry or the redelivery loop cannot send it a second time.
+    """
 
     def __init__(self, bot: Bot, storage: Storage) -> None:
         self._bot = bot
         self._storage = storage
-        self._lanes: dict[int, asyncio.Lock] = {}
-        self._in_flight: set[int] = set()
+        self._lanes: dict[int, _Lane] = {}
+        self._claimed: set[int] = set()
+        self._recently_sent: OrderedDict[int, None] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def submit(self, entries: list[OutboxEntry], callback_query_id: str | None = None) -> None:
-        """Send ``entries`` in the background (in order for their chat)."""
-        if not entries and callback_query_id is None:
+        """Send ``entries`` in the background (in order for their chat), skipping any already in hand."""
+        fresh = [e for e in entries if e.id not in self._claimed and e.id not in self._recently_sent]
+        self._claimed.update(e.id for e in fresh)
+        if not fresh and callback_query_id is None:
             return
-        task = asyncio.create_task(self._send_all(entries, callback_query_id))
+        task = asyncio.create_task(self._send_all(fresh, callback_query_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        bucket = delivery_bucket.get()
+        if bucket is not None:
+            bucket.append(task)
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait for the replies in hand (used at shutdown)."""
@@ -59,10 +96,10 @@ class Deliverer:
     async def redeliver(self, older_than: timedelta) -> int:
         """Send replies left unsent (after a crash or a long Telegram outage)."""
         entries = [
-            e for e in await self._storage.unsent(older_than=older_than) if e.id not in self._in_flight
+            e
+            for e in await self._storage.unsent(older_than=older_than)
+            if e.id not in self._claimed and e.id not in self._recently_sent
         ]
-        for entry in entries:
-            self._in_flight.add(entry.id)
         by_chat: dict[int, list[OutboxEntry]] = {}
         for entry in entries:
             by_chat.setdefault(entry.chat_id, []).append(entry)
@@ -71,25 +108,37 @@ class Deliverer:
         return len(entries)
 
     async def _send_all(self, entries: list[OutboxEntry], callback_query_id: str | None) -> None:
-        if callback_query_id is not None:
-            try:
-                await self._bot.answer_callback_query(callback_query_id)
-            except TelegramError as exc:  # an old query cannot be answered; the reply still goes out
-                log.debug("callback query not answered: %s", type(exc).__name__)
-        if not entries:
-            return
-        lane = self._lanes.setdefault(entries[0].chat_id, asyncio.Lock())
-        async with lane:
-            for entry in entries:
-                self._in_flight.add(entry.id)
+        try:
+            if callback_query_id is not None:
                 try:
-                    await self._send_one(entry)
-                finally:
-                    self._in_flight.discard(entry.id)
-        if not lane.locked():
-            self._lanes.pop(entries[0].chat_id, None)
+                    await self._bot.answer_callback_query(callback_query_id)
+                except TelegramError as exc:  # an old query cannot be answered; the reply still goes out
+                    log.debug("callback query not answered: %s", type(exc).__name__)
+            if not entries:
+                return
+            chat_id = entries[0].chat_id
+            lane = self._lanes.setdefault(chat_id, _Lane())
+            lane.users += 1
+            try:
+                async with lane.lock:
+                    for entry in entries:
+                        if await self._send_one(entry):
+                            self._remember_sent(entry.id)
+                        self._claimed.discard(entry.id)
+            finally:
+                lane.users -= 1
+                if lane.users == 0:
+                    self._lanes.pop(chat_id, None)
+        finally:
+            self._claimed.difference_update(e.id for e in entries)
 
-    async def _send_one(self, entry: OutboxEntry) -> None:
+    def _remember_sent(self, entry_id: int) -> None:
+        self._recently_sent[entry_id] = None
+        while len(self._recently_sent) > _REMEMBER_SENT:
+            self._recently_sent.popitem(last=False)
+
+    async def _send_one(self, entry: OutboxEntry) -> bool:
+        """Send one entry; True once it is settled (sent, or refused for good), False if left unsent."""
         delay = 0.5
         for attempt in range(1, _ATTEMPTS + 1):
             try:
@@ -102,20 +151,21 @@ class Deliverer:
             except Forbidden:
                 log.info("user %s blocked the bot; reply %s dropped", entry.user_id, entry.id)
                 await self._storage.mark_sent(entry.id, None)
-                return
+                return True
             except BadRequest as exc:
                 # A reply Telegram will never accept must not block the lane forever.
                 log.error("reply %s for user %s rejected: %s", entry.id, entry.user_id, exc.message)
                 await self._storage.mark_sent(entry.id, None)
-                return
+                return True
             except TelegramError as exc:
                 log.warning("sending reply %s failed (attempt %s): %s", entry.id, attempt, type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 8.0)
                 continue
             await self._storage.mark_sent(entry.id, message_id)
-            return
+            return True
         log.error("reply %s for user %s left for redelivery", entry.id, entry.user_id)
+        return False
 
     async def _send(self, entry: OutboxEntry) -> int:
         reply = entry.reply

@@ -47,9 +47,15 @@ class EvidenceReader:
         return self._recognizer
 
     def submit(self, user_id: int, chat_id: int, incoming: Incoming) -> None:
-        """Read the file of a ``photo``/``document`` incoming in the background."""
-        if incoming.kind not in ("photo", "document") or not incoming.file_id:
+        """Read a photo or image document in the background (a resent file is read once: the
+        reading's update key is the file's unique id)."""
+        if not incoming.file_id:
             return
+        is_image = incoming.kind == "photo" or (
+            incoming.kind == "document" and incoming.mime_type.lower().startswith("image/")
+        )
+        if not is_image:
+            return  # a PDF or chat export stays evidence; there is nothing to read
         task = asyncio.create_task(self._read(user_id, chat_id, incoming))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -19,6 +19,7 @@ from tornado.web import Application as TornadoApp
 from tornado.web import RequestHandler
 
 from bot.core import BotCore
+from bot.delivery import delivery_bucket
 from bot.runner import run_with_background
 from bot.telegram_app import TelegramFrontend
 
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 HEALTH_PATH = "/healthz"
 _MAX_BODY = 1_000_000
+#: How long the webhook waits for an update's replies before answering Telegram anyway.
+_REPLY_WAIT = 10.0
 
 
 class _WebhookHandler(RequestHandler):
@@ -55,7 +58,14 @@ class _WebhookHandler(RequestHandler):
             self.set_status(400)
             self.finish({"ok": False})
             return
-        await self.frontend.app.process_update(update)
+        bucket: list[asyncio.Task[None]] = []
+        token = delivery_bucket.set(bucket)
+        try:
+            await self.frontend.app.process_update(update)
+        finally:
+            delivery_bucket.reset(token)
+        if bucket:
+            await asyncio.wait(bucket, timeout=_REPLY_WAIT)
         self.finish({"ok": True})
 
 

@@ -66,6 +66,24 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "facts_next",
     "duplicate_evidence",
     "scam_warning",
+    # screenshots read by OCR (guide/reading.py)
+    "reading_kept",
+    "reading_blank",
+    "reading_kind",
+    "reading_found",
+    "reading_no_facts",
+    "reading_confirm",
+    "reading_evidence_missing",
+    "reading_evidence_complete",
+    "reading_saved",
+    "reading_conflicts",
+    "reading_kept_fact",
+    "reading_dropped_fact",
+    "reading_rejected",
+    "reading_edit",
+    "reading_left",
+    "reading_all_done",
+    "reading_done",
 )
 
 

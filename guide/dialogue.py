@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, ops
+from guide import buttons, callbacks, commands, ops, proposals, reading
 from guide.content import GuideContent
 from guide.facts import extract_facts, fact_hint, parse_fact
 from guide.labels import FACT_LABELS, ISSUE_LABELS
@@ -58,14 +58,19 @@ class Dialogue:
             self._text(turn, incoming.text)
         elif incoming.kind == "command":
             commands.run(turn, incoming.command, self.follow_up_delay)
+        elif incoming.kind == "button" and proposals.owns(incoming.data):
+            proposals.press(turn, incoming.data)
         elif incoming.kind == "button":
             buttons.press(turn, incoming.data, self.follow_up_delay)
         elif incoming.kind in ("photo", "document"):
             self._evidence(turn)
         elif incoming.kind == "reminder":
             self._reminder(turn)
+        elif incoming.kind == "reading":
+            reading.receive(turn)
         else:
             ops.show_current_or_types(turn, ops.msg(turn, "unsupported"))
+        proposals.tidy(turn)  # a closed case's proposals leave the scratch values
         return turn.outcome()
 
     # --- free text -----------------------------------------------------------------------

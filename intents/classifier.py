@@ -1,7 +1,15 @@
-"""The classifier: normalize, tokenize with an owned jieba tokenizer, score, decide."""
+"""The classifier: normalize, tokenize with an owned jieba tokenizer, score, decide.
+
+``classify`` segments only what the decision needs (see :mod:`intents.segment`): a term can only
+fire where it occurs as a substring, so jieba cuts the stretches around those occurrences and the
+rest of the message is segmented only when no intent matched (its tokens feed the unknown-token
+statistics). ``explain`` segments the whole message with jieba's own ``cut`` and scores it the
+straightforward way; the tests hold the two to the same decisions and tokens.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +18,8 @@ from intents.lexicon import build_tokenizer
 from intents.match import ISSUE_TYPES, IntentMatch
 from intents.model import IntentSet
 from intents.normalize import Normalizer
-from intents.scoring import IntentScore, Scorer
+from intents.scoring import IntentScore, Scorer, dictionary_terms
+from intents.segment import Segmenter
 
 OTHER = "other"
 
@@ -22,29 +31,54 @@ class Classifier:
         self.intent_set = intent_set
         self._settings = intent_set.settings
         self._normalizer = Normalizer()
-        self._scorer = Scorer(intent_set.intents, intent_set.settings)
         self._tokenizer: Any = build_tokenizer(
-            self._scorer.dictionary_terms(), cache_dir, intent_set.settings.keyword_freq
+            dictionary_terms(intent_set.intents, intent_set.settings),
+            cache_dir,
+            intent_set.settings.keyword_freq,
         )
+        self._segmenter = Segmenter(self._tokenizer)
+        self._scorer = Scorer(intent_set.intents, intent_set.settings, self._segmenter.commonness)
         self._priority = {spec.id: spec.priority for spec in intent_set.intents}
         self._min_score = {
             spec.id: self._settings.min_score if spec.min_score is None else spec.min_score
             for spec in intent_set.intents
         }
 
+    @property
+    def tokenizer(self) -> Any:
+        """The owned ``jieba.Tokenizer`` (keywords included); changing it would stale the classifier."""
+        return self._tokenizer
+
     def normalize(self, text: str) -> str:
         """The normalized form of ``text`` (what keywords are matched against)."""
         return self._normalizer.normalize(text)
 
     def tokenize(self, normalized: str) -> list[str]:
-        """jieba tokens of an already normalized text, without blanks."""
+        """jieba tokens of an already normalized text, without blanks (jieba's own ``cut``).
+
+        ``classify`` gets the same tokens faster (see :mod:`intents.route`); this slower path
+        stays as the reference that ``explain`` and the tests use.
+        """
         return [t for t in self._tokenizer.cut(normalized, HMM=False) if not t.isspace()]
 
     def classify(self, text: str) -> IntentMatch:
-        """Decide the intent of one message."""
+        """Decide the intent of one message.
+
+        ``tokens`` of the result are all the message's tokens when the intent is ``other``, and
+        only those around the terms that occur otherwise.
+        """
         normalized = self.normalize(text)
-        tokens = self.tokenize(normalized)
-        return self._decide(self._scorer.score(normalized, tokens), tokens)
+        segmenter = self._segmenter
+        spans, present = self._scorer.find(normalized)
+        # Without a negator in the text nothing before a keyword can change its score.
+        lookback = 0 if self._scorer.negators.isdisjoint(present) else self._settings.negation_window
+        windows = segmenter.windows(normalized, spans, lookback)
+        pieces = segmenter.cut_windows(normalized, windows)
+        tokens = [token for piece in pieces for token in piece]
+        match = self._decide(self._scorer.score(normalized, tokens, present), tokens)
+        if match.intent == OTHER:
+            return replace(match, tokens=tuple(segmenter.fill(normalized, windows, pieces)))
+        return match
 
     def explain(self, text: str) -> Explanation:
         """Everything behind a decision: normalization, tokens, hits and scores per intent."""

@@ -13,6 +13,9 @@ _EMOJI = re.compile(
     "\U0000200d\U000020e3\U000e0000-\U000e007f\U0001f1e6-\U0001f1ff]+"
 )
 _SPACES = re.compile(r"\s+")
+# Full-width ASCII and the ideographic space, which NFKC maps to their ASCII forms.
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_NARROW = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 # A run of two or more punctuation marks or symbols (anything but letters, digits, CJK, spaces).
 _PUNCT_RUN = re.compile(r"([^\w\s])[^\w\s]+")
 
@@ -30,9 +33,29 @@ class Normalizer:
 
     def normalize(self, text: str) -> str:
         """NFKC (full→half width), lower case, Traditional→Simplified, no emoji, one punctuation per run."""
-        text = unicodedata.normalize("NFKC", text).lower()
+        text = _nfkc(text).lower()
         text = self._t2s.convert(text)
         text = _EMOJI.sub(" ", text)
         text = _SPACES.sub(" ", text).strip()
         # Keep the first mark of each run ("？？？" → "?", "……" → ".").
         return _PUNCT_RUN.sub(r"\1", text)
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, without its slow path for the common case.
+
+    Chinese messages nearly always hold full-width punctuation ("，", "！"), which sends
+    CPython's NFKC through full decomposition and recomposition (~10-20 µs per message).
+    Replacing those characters by the ASCII they decompose to gives the same NFKD, so the
+    same NFKC; when nothing else needs normalizing, the quick check then says so (~2 µs).
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    narrowed = _WIDE.sub(_narrow, text)
+    if unicodedata.is_normalized("NFKC", narrowed):
+        return narrowed
+    return unicodedata.normalize("NFKC", narrowed)
+
+
+def _narrow(found: re.Match[str]) -> str:
+    return _NARROW[found.group()]

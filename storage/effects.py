@@ -15,12 +15,14 @@ from guide.model import (
     CaseState,
     DeleteUser,
     Effect,
+    EvidenceItem,
     MarkReminderDone,
     RecordClassification,
     SaveCase,
     ScheduleReminder,
     SetCurrentCase,
     SetPending,
+    UpdateEvidence,
     UserView,
 )
 from storage.convert import case_columns, evidence_columns
@@ -90,6 +92,8 @@ class EffectApplier:
                     self._conn.execute(sql.count_stage, stage)
             case AddEvidence(item=item):
                 self._conn.execute(sql.insert_evidence, evidence_columns(item))
+            case UpdateEvidence(item=item):
+                self._update_evidence(item)
             case ScheduleReminder(reminder=reminder):
                 self._ensure_user()
                 self._conn.execute(
@@ -194,6 +198,23 @@ class EffectApplier:
         if facts:
             rows = [{"case_id": case_id, "name": name, "value": value} for name, value in facts.items()]
             self._conn.execute(self._sql.upsert_facts, rows)
+
+    # --- evidence -------------------------------------------------------------------------
+
+    def _update_evidence(self, item: EvidenceItem) -> None:
+        """Replace a stored item of this person (inserting it if missing) when its case is theirs.
+
+        A reading may arrive after the case (or the person) was deleted: then nothing is written.
+        """
+        if item.case_id not in self._stored_cases:
+            return
+        columns = evidence_columns(item)
+        del columns["id"]
+        result = self._conn.execute(
+            self._sql.update_evidence, {"b_id": item.id, "b_user_id": self._user_id, **columns}
+        )
+        if result.rowcount == 0:
+            self._conn.execute(self._sql.insert_evidence, evidence_columns(item))
 
     # --- anonymous statistics -------------------------------------------------------------
 

@@ -35,7 +35,7 @@ def alembic_config(url: str) -> Config:
 
 def _alembic_on(connection: Connection, config: Config, action: str, revision: str) -> None:
     """Run an alembic command on an open connection (inside a greenlet via ``run_sync``)."""
-    if connection.dialect.name == "postgresqlX":
+    if connection.dialect.name == "postgresql":
         # Two processes starting at once: the second waits, then finds the schema current.
         connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
     config.attributes["connection"] = connection

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.engine import READ_ONLY_OPTION
+from storage.errors import StorageError
 
 T = TypeVar("T")
 Work = Callable[[Connection], T]
@@ -129,12 +130,15 @@ class ThreadRunner:
         self._guard = threading.Lock()
         self._queue: deque[_Job] = deque()
         self._draining = False
+        self._closed = False
 
     async def write(self, work: Work[T]) -> T:
         """Run ``work`` in a write transaction in the worker thread (possibly shared, see class doc)."""
         loop = asyncio.get_running_loop()
         job = _Job(work=work, future=loop.create_future(), loop=loop)
         with self._guard:
+            if self._closed:
+                raise StorageError("storage is closed")
             self._queue.append(job)
             start = not self._draining
             self._draining = True
@@ -145,6 +149,8 @@ class ThreadRunner:
 
     async def read(self, work: Work[T]) -> T:
         """Run ``work`` in a read-only transaction in the worker thread."""
+        if self._closed:
+            raise StorageError("storage is closed")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._read, work)
 
@@ -187,7 +193,11 @@ class ThreadRunner:
                     job.result = None
 
     async def close(self) -> None:
-        """Finish queued work, close the connections and stop the worker thread."""
+        """Finish queued work, close the connections and stop the worker thread (idempotent)."""
+        with self._guard:
+            if self._closed:
+                return
+            self._closed = True
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._engine.dispose)
         self._executor.shutdown(wait=True)

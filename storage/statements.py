@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Delete, Table, Update, bindparam, delete, update
+from sqlalchemy import Delete, Table, Update, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import (
@@ -52,6 +52,7 @@ class Statements:
     upsert_facts: Any
     insert_timeline: Any
     insert_evidence: Any
+    update_evidence: Update
     drop_replaced_reminders: Delete
     upsert_reminder: Any
     cancel_reminders: Update
@@ -100,6 +101,10 @@ def statements_for(dialect_name: str) -> Statements:
         ),
         insert_timeline=TIMELINE.insert(),
         insert_evidence=insert(EVIDENCE).on_conflict_do_nothing(index_elements=["id"]),
+        update_evidence=update(EVIDENCE).where(
+            EVIDENCE.c.id == bindparam("b_id"),
+            EVIDENCE.c.case_id.in_(select(CASES.c.id).where(CASES.c.user_id == uid)),
+        ),
         drop_replaced_reminders=delete(REMINDERS).where(
             REMINDERS.c.case_id == bindparam("b_case_id"),
             REMINDERS.c.purpose == bindparam("b_purpose"),

@@ -51,6 +51,9 @@ class OfflineRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         """Answer one call like Telegram would."""
+        if "/file/bot" in url:  # a file download: bytes that are no image
+            self.calls.append(("download", {"url": url}, time.perf_counter()))
+            return 200, b"not an image"
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data is not None else {}
         self.calls.append((api_method, params, time.perf_counter()))
@@ -78,6 +81,9 @@ class OfflineRequest(BaseRequest):
             result = True
         elif api_method == "getUpdates":
             result = []
+        elif api_method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            result = {"file_id": file_id, "file_unique_id": file_id[-8:], "file_size": 12, "file_path": "photos/f.jpg"}
         else:
             raise UnexpectedCall(f"unexpected Bot API call {api_method}")
         return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -67,6 +67,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         telegram_bot_token="1:offline",
         data_dir=tmp_path,
         operator_ids=frozenset({OPERATOR}),
+        ocr_enabled=False,  # reading screenshots has its own tests; no worker processes here
     )
     core = await BotCore.create(settings)
     request = OfflineRequest()

@@ -8,6 +8,7 @@ reached the Application's error handler or logged an ERROR.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -70,7 +71,9 @@ def text_body(text: str) -> Json:
     body: Json = {"text": text}
     if text.startswith("/"):
         head = text.split()[0] if text.split() else text
-        body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(head.encode("utf-16-le")) // 2}]
+        body["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(head.encode("utf-16-le")) // 2}
+        ]
     return body
 
 
@@ -241,7 +244,11 @@ ROWS: list[Row] = [
         "ignored",
         OTHER,
     ),
-    Row("group_plain", lambda: {"message": message(USER, group_chat(kind="group"), text="助力被吞")}, "ignored"),
+    Row(
+        "group_plain",
+        lambda: {"message": message(USER, group_chat(kind="group"), text="助力被吞")},
+        "ignored",
+    ),
     Row("supergroup_plain", lambda: {"message": message(USER, group_chat(), text="砍价失败")}, "ignored"),
     Row(
         "group_command_without_mention",
@@ -291,7 +298,6 @@ ROWS: list[Row] = [
         lambda: {"message": message(USER, group_chat(), sticker=STICKER)},
         "ignored",
     ),
-
     Row(
         "group_button",
         lambda: {
@@ -373,7 +379,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "poll_answer",
-        lambda: {"poll_answer": {"poll_id": "p1", "user": person(USER), "option_ids": [0], "option_persistent_ids": ["o1"]}},
+        lambda: {
+            "poll_answer": {
+                "poll_id": "p1",
+                "user": person(USER),
+                "option_ids": [0],
+                "option_persistent_ids": ["o1"],
+            }
+        },
         "ignored",
     ),
     Row(
@@ -443,12 +456,23 @@ class Harness:
         update = Update.de_json(raw, self.frontend.app.bot)
         assert update is not None
         await self.frontend.app.process_update(update)
-        await self.frontend.deliverer.drain()
+        await settle(self.frontend)
         return [params for name, params, _ in self.request.calls[before:] if name in SEND_METHODS]
 
     def calls_since(self, start: int, method: str) -> int:
         """How many calls of ``method`` were made after call number ``start``."""
         return sum(1 for name, _, _ in self.request.calls[start:] if name == method)
+
+
+async def settle(frontend: TelegramFrontend) -> None:
+    """Wait until every background reply (and screenshot reading) in hand is sent."""
+    for _ in range(10):
+        reading = set(getattr(frontend.reader, "_tasks", ()))
+        if reading:
+            await asyncio.wait(reading, timeout=30)
+        await frontend.deliverer.drain(timeout=30)
+        if not getattr(frontend.reader, "_tasks", ()):
+            return
 
 
 async def build_frontend(tmp_path: Path) -> tuple[BotCore, TelegramFrontend, OfflineRequest]:
@@ -592,7 +616,9 @@ def _first_case_button(sent: list[Json]) -> str:
 
 
 async def _open_case(harness: Harness, user_id: int) -> str:
-    sent = await harness.feed({"message": message(user_id, text="拼多多帮好友助力，显示成功了但是他说没收到")})
+    sent = await harness.feed(
+        {"message": message(user_id, text="拼多多帮好友助力，显示成功了但是他说没收到")}
+    )
     return _first_case_button(sent)
 
 
@@ -688,3 +714,34 @@ async def test_button_without_message_inline_mode_is_answered(harness: Harness) 
     assert harness.errors == []
     assert harness.calls_since(start, "answerCallbackQuery") == 1
     assert_within_limits(sent)
+
+
+# --- repeated updates --------------------------------------------------------------------
+
+
+async def test_a_repeated_update_is_not_answered_twice_while_its_replies_are_in_flight(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Telegram (or a webhook retry) delivers the same update again while the first copy's
+    # replies are still being sent: they must go out once.
+    answer = harness.request.do_request
+
+    async def slow(url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.endswith("/sendMessage"):
+            await asyncio.sleep(0.05)
+        return await answer(url, method, *args, **kwargs)
+
+    monkeypatch.setattr(harness.request, "do_request", slow)
+    raw = {"update_id": 424242, "message": message(USER, text="拼多多帮好友助力，显示成功了但是他说没收到")}
+    for _ in range(3):
+        update = Update.de_json(raw, harness.frontend.app.bot)
+        assert update is not None
+        await harness.frontend.app.process_update(update)
+    await settle(harness.frontend)
+
+    sent = [p["text"] for name, p, _ in harness.request.calls if name == "sendMessage"]
+    assert sent, "the first copy is answered"
+    assert len(sent) == len(set(sent)), "a reply went out twice"
+    counts = await harness.frontend.core.storage.user_row_counts(USER)
+    assert counts["outbox"] == len(sent)
+    assert counts["processed_updates"] == 1

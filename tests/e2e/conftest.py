@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from guide.model import UserView
+from storage import Storage
 from tests.e2e.botproc import BotProcess
 from tests.fake_telegram import FakeTelegram
+from tests.storage.conftest import BACKENDS, create_postgres_database, drop_postgres_database
 
 pytestmark = pytest.mark.e2e
 
@@ -37,16 +40,33 @@ def bot_env(tmp_path: Path, telegram: FakeTelegram, database_url: str) -> dict[s
         DATA_DIR=str(tmp_path / "data"),
         LOG_LEVEL="INFO",
         REMINDER_POLL_INTERVAL="0.3",
+        PTB_TIMEDELTA="true",
         PYTHONUNBUFFERED="1",
         WEIQUAN_TEST_CWD=str(tmp_path),
     )
     return env
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """SQLite file per test (the PostgreSQL variants override this)."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'weiquan.db'}"
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database that exists only for this test: a SQLite file, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'data' / 'weiquan.db'}"
+        return
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
+
+
+async def stored_view(database_url: str, user_id: int) -> UserView:
+    """What the database holds about a person (read through the storage layer)."""
+    storage = await Storage.connect(database_url, migrate=False)
+    try:
+        return await storage.load_view(user_id)
+    finally:
+        await storage.close()
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """A person talking to the running bot, one action at a time, for the end-to-end tests.
 
-Each action (a text, a command, a button, a photo) waits until the bot has committed the
-update and then for exactly the replies it produced: the number is read from the outbox
-rows stored with the update's key (``tg:<update_id>``) in the same transaction. So a test
-never guesses how many messages an answer has, and never sleeps for a fixed time.
+Each action (a text, a command, a button, a photo) returns exactly the replies it produced.
+The bot stores an update's replies in its outbox table with the update's key
+(``tg:<update_id>``), in the same transaction as the state change, and records the Telegram
+message id of each once sent; so the helper waits for those rows and picks those messages.
+Messages the bot sends on its own meanwhile (a reminder, the reading of a screenshot) are
+not mixed in: :meth:`Chat.produced` collects them by their own keys. No fixed sleeps.
 
 The bot throttles each person to 20 updates per 10 seconds (``bot/throttle.py``); a walk
 through a whole case is faster than any human, so :class:`Chat` keeps below that rate by
@@ -13,19 +15,24 @@ waiting for the oldest of its recent actions to leave the window when needed.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections import deque
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.e2e.database import query
+from tests.e2e.database import Database, Row
 from tests.fake_telegram import FakeTelegram, SentMessage
 
 #: Updates per window the bot's throttle allows (``Throttle(limit=20, period=10.0)``), minus a margin.
 THROTTLE_LIMIT = 19
 THROTTLE_PERIOD = 10.5
 TIMEOUT = 20.0
+POLL = 0.02
+
+_ROWS_OF_KEY = (
+    "select update_key, seq, sent_at, telegram_message_id from outbox"
+    " where user_id = ? and update_key like ? escape '\\' order by id"
+)
 
 
 def texts(messages: list[SentMessage]) -> str:
@@ -47,9 +54,9 @@ def find_button(messages: list[SentMessage], label: str) -> tuple[SentMessage, s
 class Chat:
     """One private chat with the bot: actions return the replies they produced."""
 
-    def __init__(self, telegram: FakeTelegram, db_path: Path, user_id: int) -> None:
+    def __init__(self, telegram: FakeTelegram, db: Database, user_id: int) -> None:
         self.telegram = telegram
-        self.db_path = db_path
+        self.db = db
         self.user_id = user_id
         self._sent: deque[float] = deque()
 
@@ -64,7 +71,7 @@ class Chat:
         return await self._replies(await self.telegram.send_command(self.user_id, command, args))
 
     async def photo(self, image: bytes, caption: str = "") -> list[SentMessage]:
-        """Send a photo with ``caption``; the bot's replies."""
+        """Send a photo with ``caption``; the bot's immediate replies (its reading comes later)."""
         await self._pace()
         return await self._replies(await self.telegram.send_photo(self.user_id, image, caption))
 
@@ -73,6 +80,12 @@ class Chat:
         message, data = find_button(messages, label)
         await self._pace()
         return await self._replies(await self.telegram.press_button(self.user_id, message.message_id, data))
+
+    async def produced(self, key_prefix: str, timeout: float = TIMEOUT) -> list[SentMessage]:
+        """The messages the bot sent this person on its own under keys starting with ``key_prefix``
+        (``reminder:``, ``ocr:``), once there is at least one and all of them are sent."""
+        pattern = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return await self._delivered(pattern, timeout, f"a message under {key_prefix!r}")
 
     def bot_restarted(self) -> None:
         """Forget the recent actions: the throttle lives in the bot process's memory."""
@@ -89,22 +102,44 @@ class Chat:
         self._sent.append(time.monotonic())
 
     async def _replies(self, update: dict[str, Any]) -> list[SentMessage]:
-        """Wait until the update is committed, then for exactly the replies stored with it."""
+        """Wait until the update is committed, then until each reply stored with it is sent."""
         key = f"tg:{update['update_id']}"
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + TIMEOUT
-        while not self._processed(key):
-            if loop.time() > deadline:
-                raise AssertionError(f"the bot did not process update {key} within {TIMEOUT}s")
-            await asyncio.sleep(0.02)
-        [(count,)] = query(self.db_path, "select count(*) from outbox where update_key = ?", (key,))
-        return await self.telegram.wait_for_messages(self.user_id, int(count), timeout=TIMEOUT)
+        sql = "select 1 from processed_updates where update_key = ?"
+        await self._wait(lambda: self.db.rows(sql, (key,)), f"the bot to process update {key}")
+        return await self._delivered(key, TIMEOUT, f"the replies to {key}", allow_none=True)
 
-    def _processed(self, key: str) -> bool:
-        if not self.db_path.exists():
-            return False
+    async def _delivered(
+        self,
+        pattern: str,
+        timeout: float,
+        what: str,
+        *,
+        allow_none: bool = False,
+    ) -> list[SentMessage]:
+        """The messages of the outbox rows matching ``pattern``, once all are sent."""
+        rows: list[Row] = []
+
+        async def ready() -> bool:
+            nonlocal rows
+            rows = await self.db.rows(_ROWS_OF_KEY, (self.user_id, pattern))
+            return (allow_none or bool(rows)) and all(row[2] is not None for row in rows)
+
         try:
-            rows = query(self.db_path, "select 1 from processed_updates where update_key = ?", (key,))
-        except sqlite3.OperationalError:  # the bot is still creating its tables
-            return False
-        return bool(rows)
+            await self._wait(ready, f"{what} to be sent", timeout)
+        except AssertionError as error:
+            recent = [m.text[:60] for m in self.telegram.sent_messages(self.user_id)[-5:]]
+            states = [(row[0], "sent" if row[2] else "unsent") for row in rows]
+            raise AssertionError(f"{error}; outbox rows {states}; last messages {recent}") from None
+        missing = [row for row in rows if row[3] is None]
+        assert not missing, f"Telegram refused {len(missing)} repl(ies) for {what}"
+        return [self.telegram.message(self.user_id, int(row[3])) for row in rows]
+
+    @staticmethod
+    async def _wait(done: Callable[[], Awaitable[object]], what: str, timeout: float = TIMEOUT) -> None:
+        """Poll ``done()`` until it is truthy; AssertionError naming ``what`` after ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not await done():
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            await asyncio.sleep(POLL)

@@ -9,12 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import TOKEN, running_bot
 from tests.e2e.conversation import Chat, texts
-from tests.e2e.database import case_rows, db_path, dump, query, rows_of, user_tables
+from tests.e2e.database import Database, case_rows, dump, rows_of, user_tables
 from tests.fake_telegram import FakeTelegram, SentMessage, tiny_png
 
 NOTICE = "本服务仅提供一般性维权指引，不构成法律意见"
@@ -50,10 +49,11 @@ async def walk_to_contact_follow_up(chat: Chat, first_message: str) -> list[Sent
 
 
 async def test_whole_case_to_the_12315_draft_across_a_restart(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     bot = await running_bot(start_bot, telegram)
-    chat = Chat(telegram, db_path(tmp_path), USER)
+    db = Database(database_url)
+    chat = Chat(telegram, db, USER)
 
     # The first message opens a 砍价失败 case with the facts it carries.
     opened = await chat.text("拼多多砍价免费拿，砍到只差0.01元就砍不动了，活动失败了")
@@ -127,7 +127,7 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
     assert "待补充" not in complaint
     customer_service = only(drafts, "您好").text
     assert ORDER_NO in customer_service and NOTICE in customer_service
-    [(stage, step_index)] = [(row[2], row[3]) for row in case_rows(tmp_path, USER)]
+    [(stage, step_index)] = [(row[2], row[3]) for row in await case_rows(db, USER)]
     assert (stage, step_index) == ("complain", 1)
 
     # Privacy: the log carries no message text, order number, phone number or address.
@@ -156,52 +156,56 @@ WALK: tuple[tuple[str, str], ...] = (
 
 
 async def test_every_stage_by_its_buttons_then_close_as_abandoned(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     await running_bot(start_bot, telegram)
-    chat = Chat(telegram, db_path(tmp_path), USER)
+    db = Database(database_url)
+    chat = Chat(telegram, db, USER)
     replies = await chat.text("领的满减券到了付款页面就不能用了")
     assert "已为你新建案件：权益受损" in texts(replies)
     visited = []
     for label, expected in WALK:
         replies = await chat.press(replies, label)
         assert expected in texts(replies), (label, texts(replies))
-        visited.append(case_rows(tmp_path, USER)[0][2])
+        visited.append((await case_rows(db, USER))[0][2])
     assert list(dict.fromkeys(visited)) == ["confirm", "contact", "complain", "legal", "cautions"]
 
     asked = await chat.press(replies, "结案")
     closed = await chat.press(asked, "放弃")
     assert "案件已结案（放弃）" in texts(closed)
-    assert case_rows(tmp_path, USER)[0][4:] == ("closed", "abandoned")
+    assert (await case_rows(db, USER))[0][4:] == ("closed", "abandoned")
 
 
 async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     env = {"FOLLOW_UP_DELAY": "3s", "REMINDER_POLL_INTERVAL": str(REMINDER_POLL)}
     bot = await running_bot(start_bot, telegram, **env)
-    chat = Chat(telegram, db_path(tmp_path), USER)
+    db = Database(database_url)
+    chat = Chat(telegram, db, USER)
     step = await walk_to_contact_follow_up(chat, "拼多多帮好友助力，显示成功了但是他说没收到")
 
     contacted = await chat.press(step, "我已联系客服")
     assert "已联系平台客服" in texts(contacted)
     assert await bot.stop() == 0  # right away: the reminder is due in 3 s
-    assert not any("跟进提醒" in m.text for m in telegram.unread_messages(USER)), "fired before the restart"
-    pending = query(db_path(tmp_path), "select status from reminders where user_id = ?", (USER,))
+    sent_before = len(telegram.sent_messages(USER))
+    assert not any("跟进提醒" in m.text for m in telegram.sent_messages(USER)), "fired before the restart"
+    pending = await db.rows("select status from reminders where user_id = ?", (USER,))
     assert pending == [("pending",)]
 
     await running_bot(start_bot, telegram, **env)
-    [follow_up] = await telegram.wait_for_messages(USER, 1, timeout=20)
+    chat.bot_restarted()
+    [follow_up] = await chat.produced("reminder:")
     assert "跟进提醒" in follow_up.text and "问题解决了吗" in follow_up.text
     assert {"✅ 已解决", "❌ 没解决", "⏳ 还在处理"} <= set(follow_up.button_labels)
 
     # Only once: nothing else arrives during several polls of the reminder loop (a negative
     # check has nothing to wait for, hence the sleep), and the reminder is marked done.
     await asyncio.sleep(REMINDER_POLL * 5)
-    assert telegram.unread_messages(USER) == []
-    done = query(db_path(tmp_path), "select status from reminders where user_id = ?", (USER,))
+    assert telegram.sent_messages(USER)[sent_before:] == [follow_up]
+    done = await db.rows("select status from reminders where user_id = ?", (USER,))
     assert done == [("done",)]
-    fired = query(db_path(tmp_path), "select count(*) from outbox where update_key like 'reminder:%'")
+    fired = await db.rows("select count(*) from outbox where update_key like 'reminder:%'")
     assert fired == [(1,)]
 
     # The follow-up's buttons work: not solved leads to stage 三.
@@ -210,20 +214,20 @@ async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
 
 
 async def test_delete_erases_every_row_of_the_person_and_nobody_else(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     await running_bot(start_bot, telegram)
-    db = db_path(tmp_path)
+    db = Database(database_url)
     person, other = Chat(telegram, db, USER), Chat(telegram, db, OTHER_USER)
     for chat, order_no in ((person, ORDER_NO), (other, OTHER_ORDER_NO)):
         opened = await chat.text(f"拼多多助力被吞了，订单号{order_no}，我已经联系过客服了")
         assert order_no in texts(opened) and "提醒你跟进" in texts(opened)
         assert "已保存证据" in texts(await chat.photo(tiny_png(32, 32), caption="助力进度截图"))
 
-    tables = user_tables(db)
-    case_ids = [row[0] for row in case_rows(tmp_path, USER)]
-    other_before = rows_of(db, OTHER_USER, [row[0] for row in case_rows(tmp_path, OTHER_USER)], tables)
-    mine_before = rows_of(db, USER, case_ids, tables)
+    tables = await user_tables(db)
+    case_ids = [row[0] for row in await case_rows(db, USER)]
+    other_before = await rows_of(db, OTHER_USER, [row[0] for row in await case_rows(db, OTHER_USER)], tables)
+    mine_before = await rows_of(db, USER, case_ids, tables)
     for table in ("users", "cases", "case_facts", "timeline", "evidence", "reminders"):
         assert mine_before[table], f"the person has no {table} rows before /delete"
 
@@ -232,7 +236,7 @@ async def test_delete_erases_every_row_of_the_person_and_nobody_else(
     deleted = await person.press(asked, "确认删除")
     assert "已删除你的全部数据" in texts(deleted)
 
-    mine_after = rows_of(db, USER, case_ids, tables)
+    mine_after = await rows_of(db, USER, case_ids, tables)
     kept = {
         table: rows
         for table, rows in mine_after.items()
@@ -241,14 +245,15 @@ async def test_delete_erases_every_row_of_the_person_and_nobody_else(
     assert kept == {}, f"rows left after /delete: {kept}"
     # Only the deletion's own bookkeeping stays: its update key and its confirmation message.
     assert len(mine_after["processed_updates"]) == 1
-    [(payload,)] = query(db, "select payload from outbox where user_id = ?", (USER,))
+    [(payload,)] = await db.rows("select payload from outbox where user_id = ?", (USER,))
     assert "已删除你的全部数据" in json.loads(payload)["text"]
-    everything = "\n".join(str(rows) for rows in dump(db).values())
+    everything = "\n".join(str(rows) for rows in (await dump(db)).values())
     assert ORDER_NO not in everything and OTHER_ORDER_NO in everything
 
     # The other person is untouched and goes on.
     assert (
-        rows_of(db, OTHER_USER, [row[0] for row in case_rows(tmp_path, OTHER_USER)], tables) == other_before
+        await rows_of(db, OTHER_USER, [row[0] for row in await case_rows(db, OTHER_USER)], tables)
+        == other_before
     )
     [status] = await other.command("status")
     assert OTHER_ORDER_NO in status.text
@@ -257,10 +262,11 @@ async def test_delete_erases_every_row_of_the_person_and_nobody_else(
 
 
 async def test_export_sends_a_document_with_the_facts_and_the_notice(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     await running_bot(start_bot, telegram)
-    chat = Chat(telegram, db_path(tmp_path), USER)
+    db = Database(database_url)
+    chat = Chat(telegram, db, USER)
     await chat.text(f"淘宝买的东西商家答应的返现一直没给，订单号{ORDER_NO}，金额59元")
     await chat.photo(tiny_png(40, 40), caption="订单详情")
 
@@ -275,18 +281,19 @@ async def test_export_sends_a_document_with_the_facts_and_the_notice(
 
 
 async def test_scam_warning_mid_case_keeps_the_case_where_it_was(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     await running_bot(start_bot, telegram)
-    chat = Chat(telegram, db_path(tmp_path), USER)
+    db = Database(database_url)
+    chat = Chat(telegram, db, USER)
     step = await chat.press(await chat.text("拼多多助力被吞了，好友说助力成功但我这边没有记录"), "看完了")
     [status_before] = await chat.command("status")
-    position = case_rows(tmp_path, USER)
+    position = await case_rows(db, USER)
 
     warned = await chat.text("有个自称退款专员的人加我，让我把手机验证码发给他")
     assert "防骗提醒" in warned[0].text
     assert "第2/3步" in texts(warned[1:]), "the current step is shown again after the warning"
-    assert case_rows(tmp_path, USER) == position
+    assert await case_rows(db, USER) == position
     [status_after] = await chat.command("status")
     assert status_after.text == status_before.text
 
@@ -296,16 +303,17 @@ async def test_scam_warning_mid_case_keeps_the_case_where_it_was(
 
 
 async def test_cases_new_switch_and_close_with_an_outcome(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     await running_bot(start_bot, telegram)
-    chat = Chat(telegram, db_path(tmp_path), USER)
+    db = Database(database_url)
+    chat = Chat(telegram, db, USER)
     assert "助力被吞" in texts(await chat.text("拼多多帮好友助力，显示成功了但是他说没收到"))
 
     choose = await chat.command("new")
     opened = await chat.press(choose, "砍价失败")
     assert "已为你新建案件：砍价失败" in texts(opened)
-    (first_id, *_), (second_id, *_) = case_rows(tmp_path, USER)
+    (first_id, *_), (second_id, *_) = await case_rows(db, USER)
 
     listed = await chat.command("cases")
     lines = texts(listed).splitlines()
@@ -319,7 +327,7 @@ async def test_cases_new_switch_and_close_with_an_outcome(
     asked = await chat.command("close")
     closed = await chat.press(asked, "已解决")
     assert "案件已结案（已解决）" in texts(closed)
-    rows = {row[0]: row for row in case_rows(tmp_path, USER)}
+    rows = {row[0]: row for row in await case_rows(db, USER)}
     assert rows[first_id][4:] == ("closed", "resolved")
     assert rows[second_id][4:] == ("open", None)
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 
 from tests.e2e.botproc import BotProcess
-from tests.e2e.conftest import running_bot
+from tests.e2e.conftest import running_bot, stored_view
 from tests.fake_telegram import FakeTelegram
 
 USER = 5550001
@@ -18,7 +16,7 @@ def _all_labels(messages: list) -> list[str]:  # type: ignore[type-arg]
 
 
 async def test_start_free_text_button_and_restart(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     bot = await running_bot(start_bot, telegram)
 
@@ -56,13 +54,10 @@ async def test_start_free_text_button_and_restart(
     status_after = (await telegram.wait_for_messages(USER, 1))[0].text
     assert status_after == status_before
 
-    # The case is in the SQLite file, with its type.
-    db = sqlite3.connect(tmp_path / "data" / "weiquan.db")
-    try:
-        rows = db.execute("select issue_type from cases where user_id = ?", (USER,)).fetchall()
-    finally:
-        db.close()
-    assert rows == [("zhuli_swallowed",)]
+    # The case is in the database, with its type and step.
+    view = await stored_view(database_url, USER)
+    assert [case.issue_type for case in view.cases] == ["zhuli_swallowed"]
+    assert view.current_case is not None
 
 
 async def test_unmatched_message_offers_the_three_types(

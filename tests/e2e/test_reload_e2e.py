@@ -18,6 +18,7 @@ from intents import default_intents_dir
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import running_bot
 from tests.e2e.conversation import Chat, texts
+from tests.e2e.database import Database
 from tests.fake_telegram import FakeTelegram, SentMessage
 
 OPERATOR = 7770001
@@ -65,20 +66,21 @@ async def poll_replies(
 
 
 async def start_with_operator(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path, intents_dir: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], db: Database, intents_dir: Path
 ) -> tuple[BotProcess, Chat]:
     """The bot on the copied keyword files, and an operator who has written to it (so it may answer)."""
     bot = await running_bot(start_bot, telegram, INTENTS_DIR=str(intents_dir), OPERATOR_IDS=str(OPERATOR))
-    operator = Chat(telegram, tmp_path / "data" / "weiquan.db", OPERATOR)
+    operator = Chat(telegram, db, OPERATOR)
     assert await operator.command("start")
+    telegram.mark_read(OPERATOR)  # what follows for the operator is read with wait_for_messages
     return bot, operator
 
 
 async def test_keyword_files_are_reloaded_while_the_bot_runs(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path, intents_dir: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str, intents_dir: Path
 ) -> None:
-    bot, _ = await start_with_operator(telegram, start_bot, tmp_path, intents_dir)
-    db = tmp_path / "data" / "weiquan.db"
+    db = Database(database_url)
+    bot, _ = await start_with_operator(telegram, start_bot, db, intents_dir)
     rights_file = intents_dir / "rights_damaged.toml"
     good_text = with_keyword(rights_file.read_text("utf-8"), NEW_WORD)
 
@@ -116,10 +118,10 @@ async def test_keyword_files_are_reloaded_while_the_bot_runs(
 
 
 async def test_reload_command_answers_operators_only(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path, intents_dir: Path
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str, intents_dir: Path
 ) -> None:
-    await start_with_operator(telegram, start_bot, tmp_path, intents_dir)
-    db = tmp_path / "data" / "weiquan.db"
+    db = Database(database_url)
+    await start_with_operator(telegram, start_bot, db, intents_dir)
 
     # (d) The operator's /reload is confirmed...
     await telegram.send_command(OPERATOR, "reload")

@@ -25,6 +25,7 @@ from guide.model import (
     ScheduleReminder,
     SetCurrentCase,
     SetPending,
+    UpdateEvidence,
     UserView,
 )
 from intents.match import ISSUE_TYPES, IntentMatch
@@ -44,6 +45,11 @@ def apply(view: UserView, effects: tuple[Effect, ...] | list[Effect]) -> UserVie
             view = replace(view, timeline=(*view.timeline, effect.entry))
         elif isinstance(effect, AddEvidence):
             view = replace(view, evidence=(*view.evidence, effect.item))
+        elif isinstance(effect, UpdateEvidence):
+            new_item = effect.item
+            view = replace(
+                view, evidence=tuple(new_item if e.id == new_item.id else e for e in view.evidence)
+            )
         elif isinstance(effect, ScheduleReminder):
             new = effect.reminder
             kept = tuple(

@@ -589,4 +589,6 @@ def test_a_match_names_the_keywords_or_signals_that_fired(
     match = classifier.classify(text)
     assert match.score >= 3.0
     assert 0.0 < match.confidence <= 1.0
-    assert match.tokens, "tokens are kept for unknown-token statistics"
+    # Only the stretches around the terms are segmented for a match (all of it for ``other``).
+    assert set(match.tokens) <= set(classifier.tokenize(classifier.normalize(text)))
+    assert set(match.keywords) <= set(match.tokens), "the keywords that fired are jieba tokens"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from guide.model import (
     AddEvidence,
     AddTimeline,
     CancelReminders,
+    DeleteUser,
     EvidenceItem,
     MarkReminderDone,
     RecordClassification,
@@ -17,6 +19,7 @@ from guide.model import (
     SetCurrentCase,
     SetPending,
     TimelineEntry,
+    UpdateEvidence,
 )
 from storage import Storage
 
@@ -217,3 +220,38 @@ async def test_effects_apply_in_order(store: Storage) -> None:
     view = await store.load_view(USER)
     assert view.cases[0].stage == "complain"
     assert view.pending == {"b": "2"}
+
+
+async def test_update_evidence_replaces_the_item(store: Storage) -> None:
+    item = EvidenceItem("ev1", "case1", "photo", "FILE1", "", T0, file_unique_id="U1")
+    await apply(store, SaveCase(make_case(USER)), AddEvidence(item))
+    categorised = replace(item, category="order", caption="订单页")
+    await apply(store, UpdateEvidence(categorised))
+    assert (await store.load_view(USER)).evidence == (categorised,)
+    assert (await store.user_row_counts(USER))["evidence"] == 1
+
+
+async def test_update_evidence_of_missing_item_in_own_case_inserts_it(store: Storage) -> None:
+    item = EvidenceItem("ev9", "case1", "document", "F", "", T0, category="chat")
+    await apply(store, SaveCase(make_case(USER)))
+    await apply(store, UpdateEvidence(item))
+    assert (await store.load_view(USER)).evidence == (item,)
+
+
+async def test_update_evidence_after_deletion_writes_nothing(store: Storage) -> None:
+    item = EvidenceItem("ev1", "case1", "photo", "F", "", T0)
+    await apply(store, SaveCase(make_case(USER)), AddEvidence(item))
+    await apply(store, DeleteUser())
+    await apply(store, UpdateEvidence(replace(item, category="order")))
+    counts = await store.user_row_counts(USER)
+    assert counts["evidence"] == 0 and counts["cases"] == 0
+
+
+async def test_update_evidence_cannot_touch_another_users_item(store: Storage) -> None:
+    item = EvidenceItem("ev1", "case1", "photo", "F", "", T0)
+    await apply(store, SaveCase(make_case(USER)), AddEvidence(item))
+    intruder = USER + 1
+    await apply(store, SaveCase(make_case(intruder, "theirs")), user_id=intruder)
+    await apply(store, UpdateEvidence(replace(item, case_id="theirs", category="x")), user_id=intruder)
+    assert (await store.load_view(USER)).evidence == (item,)
+    assert (await store.load_view(intruder)).evidence == ()

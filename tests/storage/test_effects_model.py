@@ -33,6 +33,7 @@ from guide.model import (
     SetCurrentCase,
     SetPending,
     TimelineEntry,
+    UpdateEvidence,
     UserView,
 )
 from storage import Storage
@@ -64,6 +65,12 @@ _raw_effects = st.one_of(
     st.builds(lambda case, purpose: ("cancel", case, purpose), _case, st.sampled_from(["", "deadline"])),
     st.builds(lambda rid: ("done", rid), st.sampled_from(["r1", "r2", "r3"])),
     st.builds(lambda eid, case: ("evidence", eid, case), st.sampled_from(["e1", "e2"]), _case),
+    st.builds(
+        lambda eid, case, category: ("update_evidence", eid, case, category),
+        st.sampled_from(["e1", "e2"]),
+        _case,
+        st.sampled_from(["order", "chat"]),
+    ),
     st.builds(lambda detail: ("timeline", detail), st.sampled_from(["s", "t"])),
     st.just(("delete",)),
 )
@@ -129,6 +136,11 @@ class Model:
             if item.id not in self.evidence:
                 self.evidence[item.id] = item
             yield AddEvidence(item)
+        elif kind == "update_evidence":
+            item = EvidenceItem(q(raw[1]), q(raw[2]), "photo", "file", "", T0, category=raw[3])
+            if item.case_id in self.cases:
+                self.evidence[item.id] = item
+            yield UpdateEvidence(item)
         elif kind == "timeline" and self.current in self.cases:
             entry = TimelineEntry(self.current, T0, "note", raw[1])
             self.timeline.append(entry)

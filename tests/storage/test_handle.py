@@ -215,3 +215,15 @@ async def test_integrity_errors_of_a_fresh_update_propagate(store: Storage) -> N
     with pytest.raises(IntegrityError):
         await store.handle(USER, CHAT, "fresh", clashing)
     assert (await store.user_row_counts(USER))["processed_updates"] == 0
+
+
+async def test_outbox_ids_are_never_reused_after_a_deletion(store: Storage) -> None:
+    earlier = await store.handle(USER, CHAT, "u1", decide(replies=texts("a", "b")))
+    for entry in earlier.entries:
+        await store.mark_sent(entry.id)
+    # Deleting the person removes the rows with the highest ids so far.
+    deleted = await store.handle(USER, CHAT, "u2", decide(DeleteUser(), replies=texts("已删除")))
+    assert deleted.entries[0].id > max(entry.id for entry in earlier.entries)
+    await store.prune_processed(T0 + timedelta(days=365))
+    later = await store.handle(USER, CHAT, "u3", decide(replies=texts("again")))
+    assert later.entries[0].id > deleted.entries[0].id

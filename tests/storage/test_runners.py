@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, event, text
 
-from storage import upgrade_async
+from storage import StorageError, upgrade_async
 from storage.engine import READ_ONLY_OPTION, create_sqlite_thread_engine
 from storage.runners import ThreadRunner
 
@@ -98,3 +98,17 @@ async def test_cancelled_caller_does_not_break_the_thread(runner: ThreadRunner) 
     count = await runner.read(lambda c: c.execute(text("SELECT count(*) FROM scratch")).scalar())
     assert count == 1
     await runner.close()
+
+
+async def test_closed_runner_refuses_work_and_close_is_idempotent(runner: ThreadRunner) -> None:
+    pending = asyncio.ensure_future(
+        runner.write(lambda c: c.execute(text("INSERT INTO scratch (n) VALUES (7)")))
+    )
+    await asyncio.sleep(0)
+    await runner.close()
+    await pending  # queued before close: still committed
+    await runner.close()
+    with pytest.raises(StorageError, match="closed"):
+        await runner.write(lambda c: None)
+    with pytest.raises(StorageError, match="closed"):
+        await runner.read(lambda c: None)

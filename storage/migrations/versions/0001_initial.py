@@ -77,6 +77,7 @@ def upgrade() -> None:
             ["case_id"], ["cases.id"], name="fk_timeline_case_id_cases", ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name="pk_timeline"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_timeline_case_id", "timeline", ["case_id"])
     op.create_table(
@@ -137,6 +138,7 @@ def upgrade() -> None:
         _ts("sent_at", nullable=True),
         sa.Column("telegram_message_id", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_outbox_update_key", "outbox", ["update_key"])
     op.create_index("ix_outbox_user_id", "outbox", ["user_id"])

@@ -1,0 +1,222 @@
+"""Facts proposed from a screenshot: where they wait, their buttons, and the person's answers.
+
+A proposal waits in the person's scratch values under ``ocr:<case_id>:<fact>`` (see
+:mod:`guide.reading`) until the person adopts it (✅), corrects it (✏️, the next text is parsed
+like any answer to a fact question) or rejects it; it is dropped once its case is closed.
+Button data is ``ocr|<case_id>|<fact or all>|<y, e or n>``: it names the proposal, never the
+value, and is untrusted, so every check ends in a polite reply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guide import ops
+from guide.labels import FACT_LABELS
+from guide.model import Button, CaseState, DeleteUser
+from guide.render import nav_button
+from guide.turn import Turn
+
+OP = "ocr"
+ALL = "all"
+ADOPT, EDIT, REJECT = "y", "e", "n"
+PENDING_PREFIX = "ocr:"
+
+#: Facts read from a screenshot that a case can store (they are dialogue fact names too).
+CASE_FACTS: tuple[str, ...] = tuple(
+    name
+    for name in FACT_LABELS
+    if name in ("platform", "merchant", "activity", "order_no", "date", "amount", "shortfall")
+)
+
+_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,48}$")
+
+
+def proposal_key(case_id: str, name: str) -> str:
+    """The scratch key of the proposed value of fact ``name`` for case ``case_id``."""
+    return f"{PENDING_PREFIX}{case_id}:{name}"
+
+
+def waiting(pending: dict[str, str], case_id: str) -> dict[str, str]:
+    """The facts proposed for ``case_id`` and still waiting for the person, in the menu's order."""
+    return {
+        name: pending[proposal_key(case_id, name)]
+        for name in CASE_FACTS
+        if proposal_key(case_id, name) in pending
+    }
+
+
+def button_data(case_id: str, name: str, choice: str) -> str:
+    """Callback data of a proposal button (``ocr|case|fact|choice``)."""
+    return "|".join((OP, case_id, name, choice))
+
+
+def owns(data: str) -> bool:
+    """True when button ``data`` belongs to a screenshot proposal."""
+    return data.startswith(OP + "|")
+
+
+def _parse_button(data: str) -> tuple[str, str, str] | None:
+    """(case id, fact or ``all``, choice) of proposal button ``data``, or ``None``."""
+    if len(data.encode("utf-8")) > 64 or not data.isascii():
+        return None
+    parts = data.split("|")
+    if len(parts) != 4 or parts[0] != OP:
+        return None
+    _, case_id, name, choice = parts
+    if not _ID.match(case_id) or name not in (*CASE_FACTS, ALL) or choice not in (ADOPT, EDIT, REJECT):
+        return None
+    return case_id, name, choice
+
+
+def conflict(case: CaseState, name: str, value: str) -> str | None:
+    """The value the person already gave for ``name`` when it differs from ``value``."""
+    existing = case.facts.get(name)
+    return existing if existing and existing != value else None
+
+
+def proposal_line(case: CaseState, name: str, value: str) -> str:
+    """``• 订单号：…`` or, when the person gave another value, both of them."""
+    existing = conflict(case, name, value)
+    if existing is not None:
+        return f"• {FACT_LABELS[name]}：已有「{existing}」，截图「{value}」"
+    return f"• {FACT_LABELS[name]}：{value}"
+
+
+def proposal_rows(case: CaseState, new: dict[str, str], *, with_all: bool) -> list[list[Button]]:
+    """A row of buttons per proposed fact, then 全部采用 / 都不对."""
+    rows: list[list[Button]] = []
+    for name, value in new.items():
+        label = FACT_LABELS[name]
+        if conflict(case, name, value) is not None:
+            rows.append(
+                [
+                    Button(f"✅ 用截图的{label}", button_data(case.id, name, ADOPT)),
+                    Button(f"↩️ 保留原{label}", button_data(case.id, name, REJECT)),
+                    Button("✏️ 修改", button_data(case.id, name, EDIT)),
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    Button(f"✅ 采用{label}", button_data(case.id, name, ADOPT)),
+                    Button(f"✏️ 修改{label}", button_data(case.id, name, EDIT)),
+                ]
+            )
+    last: list[Button] = []
+    if with_all and any(conflict(case, name, value) is None for name, value in new.items()):
+        last.append(Button("全部采用", button_data(case.id, ALL, ADOPT)))
+    last.append(Button("都不对", button_data(case.id, ALL, REJECT)))
+    rows.append(last)
+    return rows
+
+
+def done_rows(case: CaseState) -> list[list[Button]]:
+    """Buttons once nothing waits for confirmation."""
+    return [[nav_button(case, "▶️ 继续当前步骤", "resume"), nav_button(case, "✍️ 生成草稿", "draft")]]
+
+
+# --- the person answers --------------------------------------------------------------------
+
+
+def _drop(turn: Turn, case_id: str, names: tuple[str, ...]) -> None:
+    """Remove the proposals ``names`` of ``case_id`` from the scratch values."""
+    keys = {proposal_key(case_id, name) for name in names}
+    ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in keys})
+
+
+def _left(turn: Turn, case: CaseState, text: str) -> None:
+    """Say ``text`` and how many proposals still wait (or offer to go on when none)."""
+    count = len(waiting(turn.pending, case.id))
+    if count:
+        turn.say(text + "\n" + ops.msg(turn, "reading_left", count=str(count)))
+    else:
+        turn.say(text + "\n" + ops.msg(turn, "reading_all_done"), done_rows(case))
+
+
+def _adopt(turn: Turn, case: CaseState, facts: dict[str, str]) -> CaseState:
+    """Store the adopted proposals in the case and drop them from the scratch values."""
+    case, _ = ops.record_facts(turn, case, facts)
+    _drop(turn, case.id, tuple(facts))
+    return case
+
+
+def _answer_all(turn: Turn, case: CaseState, choice: str) -> None:
+    """全部采用 (every proposal that contradicts nothing) or 都不对 (drop them all)."""
+    asked = waiting(turn.pending, case.id)
+    if not asked:
+        turn.say(ops.msg(turn, "reading_done"))
+        return
+    if choice == REJECT:
+        _drop(turn, case.id, tuple(asked))
+        turn.say(ops.msg(turn, "reading_rejected"))
+        return
+    if choice != ADOPT:
+        turn.say(ops.msg(turn, "reading_done"))
+        return
+    clear = {name: value for name, value in asked.items() if conflict(case, name, value) is None}
+    conflicts = {name: value for name, value in asked.items() if name not in clear}
+    case = _adopt(turn, case, clear)
+    saved = ops.msg(turn, "reading_saved", facts=ops.facts_lines(clear)) if clear else ""
+    if conflicts:
+        lines = [saved] if saved else []
+        lines.append(ops.msg(turn, "reading_conflicts"))
+        lines += [proposal_line(case, name, value) for name, value in conflicts.items()]
+        turn.say("\n".join(lines), proposal_rows(case, conflicts, with_all=False))
+        return
+    _left(turn, case, saved)
+
+
+def press(turn: Turn, data: str) -> None:
+    """Handle a proposal button: adopt, correct or reject one proposed fact, or all of them."""
+    parsed = _parse_button(data)
+    case = turn.cases.get(parsed[0]) if parsed is not None else None
+    if parsed is None or case is None or case.status != "open":
+        turn.say(ops.msg(turn, "reading_done"))
+        return
+    _, name, choice = parsed
+    if name == ALL:
+        _answer_all(turn, case, choice)
+        return
+    value = waiting(turn.pending, case.id).get(name)
+    if value is None:
+        turn.say(ops.msg(turn, "reading_done"))
+        return
+    label = FACT_LABELS[name]
+    if choice == ADOPT:
+        case = _adopt(turn, case, {name: value})
+        _left(turn, case, ops.msg(turn, "reading_saved", facts=ops.facts_lines({name: value})))
+    elif choice == REJECT:
+        _drop(turn, case.id, (name,))
+        kept = case.facts.get(name)
+        key = "reading_kept_fact" if kept else "reading_dropped_fact"
+        _left(turn, case, ops.msg(turn, key, fact=label, value=kept or ""))
+    else:
+        _drop(turn, case.id, (name,))
+        turn.set_current(case.id)
+        current = case.facts.get(name)
+        case = turn.save(case.evolve(awaiting=name))
+        note = ops.msg(turn, "reading_edit", value=value)
+        if current:
+            note = f"当前记录：{current}\n{note}"
+        turn.say(f"{turn.content.prompts[name]}\n{note}\n发送 /cancel 可跳过。")
+
+
+def tidy(turn: Turn) -> None:
+    """Drop the proposals of cases that are no longer open (closed or gone) from the scratch."""
+    if any(isinstance(effect, DeleteUser) for effect in turn.effects):
+        return  # the scratch is erased with everything else
+    kept = {
+        key: value
+        for key, value in turn.pending.items()
+        if not key.startswith(PENDING_PREFIX) or _open_case_of(turn, key)
+    }
+    if len(kept) != len(turn.pending):
+        ops.set_pending(turn, kept)
+
+
+def _open_case_of(turn: Turn, key: str) -> bool:
+    """True when the proposal ``key`` belongs to an open case of the person."""
+    case_id = key[len(PENDING_PREFIX) :].rpartition(":")[0]
+    case = turn.cases.get(case_id)
+    return case is not None and case.status == "open"

@@ -1,0 +1,200 @@
+"""Screenshots read by OCR become proposed case facts, which the person confirms with buttons.
+
+The bot reads an attached screenshot off the event loop and hands the dialogue a ``reading``
+incoming (see :class:`guide.model.Incoming`). Here the evidence item gets its category from the
+kind of screenshot, and the facts it shows are *proposed*, never stored unconfirmed: they wait
+for the person's answer (:mod:`guide.proposals`). A fact the person already gave is never
+overwritten without asking; a value equal to the stored one needs no question.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+from guide import ops
+from guide.facts import parse_fact
+from guide.labels import FACT_LABELS
+from guide.model import CaseState, EvidenceItem, UpdateEvidence
+from guide.proposals import CASE_FACTS, done_rows, proposal_key, proposal_line, proposal_rows
+from guide.render import missing_evidence
+from guide.turn import Turn
+
+MAX_DATA = 20_000
+MAX_VALUE = 300
+MAX_EXTRA = 60
+
+#: Screenshot kind -> label, as ``ocr.KIND_LABELS`` (the dialogue does not import the OCR engine).
+KIND_LABELS: dict[str, str] = {
+    "order": "订单详情截图",
+    "rules": "活动规则截图",
+    "bargain_progress": "砍价进度截图",
+    "assist_record": "助力记录截图",
+    "cs_chat": "客服聊天记录截图",
+    "payment": "支付记录截图",
+    "logistics": "物流记录截图",
+    "other": "其他截图",
+}
+
+#: Screenshot kind -> evidence category (``other`` keeps the category the caption gave).
+KIND_CATEGORIES: dict[str, str] = {
+    "order": "order",
+    "rules": "rules",
+    "bargain_progress": "progress",
+    "assist_record": "progress",
+    "cs_chat": "chat",
+    "payment": "payment",
+    "logistics": "logistics",
+}
+
+#: Facts read from a screenshot that the case has no place for: shown, never stored.
+EXTRA_LABELS: dict[str, str] = {
+    "product": "商品",
+    "progress": "砍价进度",
+    "assist_count": "已助力人数",
+    "assist_missing": "还差助力人数",
+    "tracking_no": "运单号",
+    "transaction_no": "交易单号",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the bot read from one screenshot: its kind, the facts it shows, or an error message."""
+
+    file_unique_id: str
+    kind: str
+    facts: dict[str, str]
+    error: str = ""
+
+    @property
+    def is_blank(self) -> bool:
+        """True when nothing usable was read (no facts and no recognisable kind)."""
+        return not self.facts and self.kind == "other"
+
+
+def parse_reading(data: str) -> Reading | None:
+    """The reading in a ``reading`` incoming's JSON ``data``, or ``None`` when it is malformed."""
+    if len(data) > MAX_DATA:
+        return None
+    try:
+        raw = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    file_unique_id = raw.get("file_unique_id")
+    if not isinstance(file_unique_id, str) or not file_unique_id:
+        return None
+    kind = raw.get("kind")
+    raw_facts = raw.get("facts")
+    error = raw.get("error")
+    facts = {
+        name: value[:MAX_VALUE].strip()
+        for name, value in (raw_facts.items() if isinstance(raw_facts, dict) else ())
+        if isinstance(name, str) and isinstance(value, str) and value.strip()
+    }
+    return Reading(
+        file_unique_id=file_unique_id,
+        kind=kind if isinstance(kind, str) and kind in KIND_LABELS else "other",
+        facts=facts,
+        error=" ".join(error.split())[:MAX_VALUE] if isinstance(error, str) else "",
+    )
+
+
+# --- a reading arrives ---------------------------------------------------------------------
+
+
+def _evidence_item(turn: Turn, file_unique_id: str) -> tuple[EvidenceItem, CaseState] | None:
+    """The evidence item of the read file in an open case (the current case's first)."""
+    found: list[tuple[EvidenceItem, CaseState]] = []
+    for item in turn.view.evidence:
+        case = turn.cases.get(item.case_id)
+        if item.file_unique_id == file_unique_id and case is not None and case.status == "open":
+            found.append((item, case))
+    if not found:
+        return None
+    found.sort(key=lambda pair: (pair[1].id == turn.current_id, pair[0].received_at))
+    return found[-1]
+
+
+def _categorise(turn: Turn, item: EvidenceItem, kind: str) -> str:
+    """Give the evidence item the category of its screenshot kind; returns the category."""
+    category = KIND_CATEGORIES.get(kind) or item.category or "other"
+    if category != item.category:
+        turn.emit(UpdateEvidence(replace(item, category=category)))
+    return category
+
+
+def receive(turn: Turn) -> None:
+    """Handle a ``reading`` incoming: categorise the evidence and propose the facts read."""
+    reading = parse_reading(turn.incoming.data)
+    if reading is None:
+        return
+    found = _evidence_item(turn, reading.file_unique_id)
+    if found is None:  # stale: the file, its case or the person's data is gone
+        return
+    item, case = found
+    if reading.error:
+        note = "" if "保存" in reading.error else "\n" + ops.msg(turn, "reading_kept")
+        turn.say(reading.error + note)
+        return
+    if reading.is_blank:
+        turn.say(ops.msg(turn, "reading_blank"))
+        return
+    category = _categorise(turn, item, reading.kind)
+    lines: list[str] = []
+    labels = {spec.category: spec.label for spec in turn.content.evidence}
+    if reading.kind != "other":
+        kind, label = KIND_LABELS[reading.kind], labels.get(category, "其他材料")
+        lines.append(ops.msg(turn, "reading_kind", kind=kind, category=label))
+    new, same = _proposals(turn, case, reading.facts)
+    extras = [
+        f"• {label}：{reading.facts[name][:MAX_EXTRA]}（仅供参考，不会记录）"
+        for name, label in EXTRA_LABELS.items()
+        if reading.facts.get(name)
+    ]
+    if new or same or extras:
+        lines.append(ops.msg(turn, "reading_found"))
+        lines += [proposal_line(case, name, value) for name, value in new.items()]
+        lines += [f"• {FACT_LABELS[name]}：{value}（和已记录的一致）" for name, value in same.items()]
+        lines += extras
+    else:
+        lines.append(ops.msg(turn, "reading_no_facts"))
+    if new:
+        pending = dict(turn.pending)
+        pending.update({proposal_key(case.id, name): value for name, value in new.items()})
+        ops.set_pending(turn, pending)
+        lines.append(ops.msg(turn, "reading_confirm"))
+    missing = _missing(turn, case, item, category)
+    if missing:
+        lines.append(missing)
+    rows = proposal_rows(case, new, with_all=True) if new else done_rows(case)
+    turn.say("\n".join(lines), rows)
+
+
+def _proposals(turn: Turn, case: CaseState, facts: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(facts to ask about, facts equal to what the case already has), in the dialogue's format."""
+    new: dict[str, str] = {}
+    same: dict[str, str] = {}
+    for name in CASE_FACTS:
+        raw = facts.get(name)
+        value = parse_fact(name, raw, turn.at) if raw else None
+        if value is None:
+            continue
+        if case.facts.get(name) == value:
+            same[name] = value
+        else:
+            new[name] = value
+    return new, same
+
+
+def _missing(turn: Turn, case: CaseState, item: EvidenceItem, category: str) -> str:
+    """``证据还缺：…`` for a typed case (with the item as now categorised), else ``""``."""
+    if case.issue_type is None:
+        return ""
+    evidence = [replace(e, category=category) if e.id == item.id else e for e in turn.view.evidence]
+    missing = missing_evidence(turn.content, case, evidence)
+    if not missing:
+        return ops.msg(turn, "reading_evidence_complete")
+    return ops.msg(turn, "reading_evidence_missing", missing="、".join(spec.label for spec in missing))
