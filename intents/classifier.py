@@ -74,6 +74,9 @@ class Classifier:
         lookback = 0 if self._scorer.negators.isdisjoint(present) else self._settings.negation_window
         windows = segmenter.windows(normalized, spans, lookback)
         pieces = segmenter.cut_windows(normalized, windows)
+        if pieces is None:  # a near tie in jieba's scores: only the whole text's route is exact
+            tokens = segmenter.cut(normalized)
+            return self._decide(self._scorer.score(normalized, tokens, present), tokens)
         tokens = [token for piece in pieces for token in piece]
         match = self._decide(self._scorer.score(normalized, tokens, present), tokens)
         if match.intent == OTHER:

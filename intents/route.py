@@ -8,6 +8,14 @@ keywords included) with the log-probabilities computed once, lists instead of di
 jieba's exact float expressions and tie-breaking, so the tokens are identical; the tests compare
 it with ``Tokenizer.cut`` on every corpus message and on generated text.
 
+Segmenting a stretch cut out of a longer text (:meth:`Router.cut_stretch`, see
+:mod:`intents.segment`) is exact too, with one caveat that it detects: jieba's route scores add up
+from the end of each block, so a stretch that stops before its block's end sums the same words
+with a different rounding. Two routes of the same score (repetitive text such as "不动不动不动",
+whose routes hold the same words in another order) can then tie the other way; when two
+candidates come within :data:`NEAR_TIE` of each other the stretch reports that it cannot tell,
+and the caller segments the whole text instead.
+
 The tokenizer must not change after a :class:`Router` is built over it (the classifier never
 changes its own).
 """
@@ -17,6 +25,10 @@ from __future__ import annotations
 import re
 from math import log
 from typing import Any
+
+#: Scores closer than this may order differently once rounded differently (the rounding error
+#: of a route is below 1e-10 even for messages of thousands of characters).
+NEAR_TIE = 1e-7
 
 
 class Router:
@@ -36,25 +48,40 @@ class Router:
     def cut(self, text: str) -> list[str]:
         """The tokens of ``text``, blanks (spaces, newlines) left out."""
         tokens: list[str] = []
+        self._cut(text, tokens, -1.0)
+        return tokens
+
+    def cut_stretch(self, text: str) -> list[str] | None:
+        """The tokens of ``text`` as part of a longer text that continues after it.
+
+        ``None`` when two routes nearly tie, so the longer text's rounding could pick the other.
+        """
+        tokens: list[str] = []
+        return tokens if self._cut(text, tokens, NEAR_TIE) else None
+
+    def _cut(self, text: str, tokens: list[str], tolerance: float) -> bool:
+        """Append the tokens of ``text``; False when routes came within ``tolerance`` of a tie."""
         blocks = self._blocks
+        clear = True
         for block in blocks.split(text):
             if not block:
                 continue
             if blocks.match(block):
-                self._cut_block(block, tokens)
+                clear = self._cut_block(block, tokens, tolerance) and clear
             else:
                 for piece in self._skip.split(block):
                     if piece and not self._skip.match(piece):
                         tokens.extend(piece)  # jieba yields other characters one by one
-        return tokens
+        return clear
 
-    def _cut_block(self, block: str, tokens: list[str]) -> None:
+    def _cut_block(self, block: str, tokens: list[str], tolerance: float) -> bool:
         """Append the best route through one run of block characters (jieba's DAG, no HMM)."""
         freq = self._freq
         logp = self._logp
         size = len(block)
         score = [0.0] * (size + 1)
         ends = [0] * size
+        clear = True
         for start in range(size - 1, -1, -1):
             char = block[start]
             best = 0.0
@@ -72,6 +99,8 @@ class Router:
                     weight = logp.get(fragment)
                     if weight is not None:
                         candidate = weight + score[stop]
+                        if end and -tolerance < candidate - best < tolerance:
+                            clear = False
                         # ``max`` over (score, end) pairs: on a tie the longer word wins
                         if end == 0 or candidate >= best:
                             best = candidate
@@ -97,3 +126,4 @@ class Router:
             position = end
         if glued:
             tokens.append(glued)
+        return clear

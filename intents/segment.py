@@ -63,7 +63,9 @@ class Segmenter:
     def __init__(self, tokenizer: Any) -> None:
         self._freq: dict[str, int] = tokenizer.FREQ
         self._joined = joined_pairs(self._freq.items())
-        self.cut = Router(tokenizer).cut
+        router = Router(tokenizer)
+        self.cut = router.cut
+        self._cut_stretch = router.cut_stretch
 
     def commonness(self, char: str) -> float:
         """How common ``char`` is as a word of its own (jieba's frequency; 0 when unknown)."""
@@ -95,9 +97,19 @@ class Segmenter:
                 out.append((left, right))
         return out
 
-    def cut_windows(self, text: str, windows: Sequence[Span]) -> list[list[str]]:
-        """The tokens of each window (what a full cut gives for that stretch)."""
-        return [self.cut(text[left:right]) for left, right in windows]
+    def cut_windows(self, text: str, windows: Sequence[Span]) -> list[list[str]] | None:
+        """The tokens of each window (what a full cut gives for that stretch).
+
+        ``None`` in the rare case where a window cannot be told apart from a tie (see
+        :meth:`intents.route.Router.cut_stretch`): then only a full cut is exact.
+        """
+        pieces: list[list[str]] = []
+        for left, right in windows:
+            piece = self._cut_stretch(text[left:right])
+            if piece is None:
+                return None
+            pieces.append(piece)
+        return pieces
 
     def fill(self, text: str, windows: Sequence[Span], pieces: Sequence[list[str]]) -> list[str]:
         """All tokens of ``text``: the windows' tokens plus the segmented gaps between them."""
@@ -105,11 +117,14 @@ class Segmenter:
         position = 0
         for (left, right), piece in zip(windows, pieces, strict=True):
             if position < left:
-                tokens += self.cut(text[position:left])
+                gap = self._cut_stretch(text[position:left])
+                if gap is None:
+                    return self.cut(text)
+                tokens += gap
             tokens += piece
             position = right
         if position < len(text):
-            tokens += self.cut(text[position:])
+            tokens += self.cut(text[position:])  # runs to the end: exact as it is
         return tokens
 
     def _next_boundary(self, text: str, position: int) -> int:

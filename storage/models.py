@@ -92,7 +92,7 @@ class Timeline(Base):
     """Something that happened in a case."""
 
     __tablename__ = "timeline"
-    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -150,7 +150,7 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     # Ids are never reused (SQLite would hand out a deleted top id again, e.g. after /delete),
     # so a sender remembering "entry 7 was sent" can never confuse it with a new reply.
-    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     update_key: Mapped[str | None] = mapped_column(String(128), index=True)

@@ -35,6 +35,11 @@ _ROWS_OF_KEY = (
 )
 
 
+def _like(prefix: str) -> str:
+    """A LIKE pattern (escape character ``\\``) matching keys that start with ``prefix``."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def texts(messages: list[SentMessage]) -> str:
     """The texts of ``messages`` joined by newlines (for ``in`` checks)."""
     return "\n".join(message.text for message in messages)
@@ -84,8 +89,15 @@ class Chat:
     async def produced(self, key_prefix: str, timeout: float = TIMEOUT) -> list[SentMessage]:
         """The messages the bot sent this person on its own under keys starting with ``key_prefix``
         (``reminder:``, ``ocr:``), once there is at least one and all of them are sent."""
-        pattern = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = _like(key_prefix)
         return await self._delivered(pattern, timeout, f"a message under {key_prefix!r}")
+
+    async def committed(self, key_prefix: str, timeout: float = TIMEOUT) -> None:
+        """Wait until the bot has committed an event of this person under a key starting with
+        ``key_prefix`` (e.g. ``ocr:``, the reading of a screenshot), whether or not it said anything."""
+        pattern = _like(key_prefix)
+        sql = "select 1 from processed_updates where user_id = ? and update_key like ? escape '\\'"
+        await self._wait(lambda: self.db.rows(sql, (self.user_id, pattern)), f"an event under {key_prefix!r}", timeout)
 
     def bot_restarted(self) -> None:
         """Forget the recent actions: the throttle lives in the bot process's memory."""

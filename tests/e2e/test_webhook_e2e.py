@@ -152,7 +152,10 @@ async def test_two_workers_behave_as_one_bot(
         await telegram.send_text(user, "hi")
         telegram.mark_read(user)
         for text in SCRIPT:
-            assert await telegram.deliver_webhook(single_url, text_update(next(counter), user, text), SECRET) == 200
+            assert (
+                await telegram.deliver_webhook(single_url, text_update(next(counter), user, text), SECRET)
+                == 200
+            )
     single = await replies_settled(single_users)
 
     def normal(texts: list[str]) -> list[str]:

@@ -94,12 +94,27 @@ def test_router_cuts_like_jieba_on_generated_text(classifier: Classifier, router
 
 @settings(max_examples=200, deadline=None)
 @given(text=MESSAGES)
-def test_a_boundary_splits_no_token(classifier: Classifier, segmenter: Segmenter, text: str) -> None:
+def test_a_boundary_splits_no_token(
+    classifier: Classifier, segmenter: Segmenter, router: Router, text: str
+) -> None:
     """Cutting at any boundary and segmenting both sides gives the whole text's tokens."""
     whole = _jieba(classifier, text)
     boundaries = [p for p in range(1, len(text)) if segmenter.is_boundary(text, p)]
     for position in boundaries:
-        assert _jieba(classifier, text[:position]) + _jieba(classifier, text[position:]) == whole
+        # The part that runs to the end is exact as it is; the one cut short may report a tie.
+        head = router.cut_stretch(text[:position])
+        if head is not None:
+            assert head + _jieba(classifier, text[position:]) == whole
+
+
+def test_a_near_tie_is_reported_not_guessed(classifier: Classifier, router: Router) -> None:
+    """Repetitive text has routes of equal score: a stretch cut short says it cannot tell."""
+    text = "不动不动不动去哪了"
+    head, rest = text[:6], text[6:]
+    assert router.cut_stretch(head) is None
+    assert router.cut(head) + router.cut(rest) != _jieba(classifier, text)  # why it must not guess
+    assert router.cut_stretch(text) is None or router.cut(text) == _jieba(classifier, text)
+    assert classifier.classify(text).tokens == tuple(_jieba(classifier, text))
 
 
 def test_boundaries_are_found_between_words(segmenter: Segmenter) -> None:
@@ -133,7 +148,12 @@ def test_windows_cover_the_hits_and_rebuild_the_whole(
     for start, end in spans:
         assert any(left <= start and end <= right for left, right in windows)
     pieces = segmenter.cut_windows(normalized, windows)
-    assert segmenter.fill(normalized, windows, pieces) == _jieba(classifier, normalized)
+    whole = _jieba(classifier, normalized)
+    if pieces is not None:  # ``None``: a near tie, the caller cuts the whole text instead
+        assert segmenter.fill(normalized, windows, pieces) == whole
+        for (left, right), piece in zip(windows, pieces, strict=True):
+            before = segmenter.cut(normalized[:left])
+            assert whole[len(before) : len(before) + len(piece)] == piece, (left, right)
 
 
 def test_a_window_looks_back_far_enough(segmenter: Segmenter) -> None:
