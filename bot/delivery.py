@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from contextvars import ContextVar
 from collections import OrderedDict
+from contextvars import ContextVar
 from datetime import timedelta
 
 from telegram import Bot
@@ -45,12 +45,6 @@ class _Lane:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.users = 0
-
-
-#: When set (webhook mode), the delivery tasks started while handling an update are collected
-#: here, so the webhook can answer Telegram only after the replies went out: the next update of
-#: the same person, possibly handled by another worker, then cannot overtake them.
-delivery_bucket: ContextVar[list[asyncio.Task[None]] | None] = ContextVar("delivery_bucket", default=None)
 
 
 #: When set (webhook mode), the delivery tasks started while handling an update are collected

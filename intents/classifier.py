@@ -31,12 +31,9 @@ class Classifier:
         self.intent_set = intent_set
         self._settings = intent_set.settings
         self._normalizer = Normalizer()
-        self._tokenizer: Any = build_tokenizer(
-            dictionary_terms(intent_set.intents, intent_set.settings),
-            cache_dir,
-            intent_set.settings.keyword_freq,
-        )
-        self._segmenter = Segmenter(self._tokenizer)
+        terms = dictionary_terms(intent_set.intents, intent_set.settings)
+        self._tokenizer: Any = build_tokenizer(terms, cache_dir, intent_set.settings.keyword_freq)
+        self._segmenter = Segmenter(self._tokenizer, terms)
         self._scorer = Scorer(intent_set.intents, intent_set.settings, self._segmenter.commonness)
         self._priority = {spec.id: spec.priority for spec in intent_set.intents}
         self._min_score = {

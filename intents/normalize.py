@@ -7,12 +7,12 @@ import unicodedata
 
 import opencc
 
-# Pictographs, dingbats, variation selectors, joiners, skin tones, flags, tags.
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
+# Blanks, and emoji: pictographs, dingbats, variation selectors, joiners, skin tones, flags,
+# tags. A run of them becomes one space (emoji → space and blanks collapsed, in one pass).
+_BLANKS = re.compile(
+    "[\\s\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
     "\U0000200d\U000020e3\U000e0000-\U000e007f\U0001f1e6-\U0001f1ff]+"
 )
-_SPACES = re.compile(r"\s+")
 # Full-width ASCII and the ideographic space, which NFKC maps to their ASCII forms.
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
@@ -35,8 +35,7 @@ class Normalizer:
         """NFKC (full→half width), lower case, Traditional→Simplified, no emoji, one punctuation per run."""
         text = _nfkc(text).lower()
         text = self._t2s.convert(text)
-        text = _EMOJI.sub(" ", text)
-        text = _SPACES.sub(" ", text).strip()
+        text = _BLANKS.sub(" ", text).strip()
         # Keep the first mark of each run ("？？？" → "?", "……" → ".").
         return _PUNCT_RUN.sub(r"\1", text)
 

@@ -26,9 +26,13 @@ import re
 from math import log
 from typing import Any
 
-#: Scores closer than this may order differently once rounded differently (the rounding error
-#: of a route is below 1e-10 even for messages of thousands of characters).
-NEAR_TIE = 1e-7
+#: Route scores closer than this may compare the other way once rounded differently. Each
+#: addition rounds off at most 1.1e-16 of a score, and scores grow by at most ~20 a character, so
+#: even a 10 000-character block (the bot classifies 2 000 at most) drifts by less than 5e-7.
+NEAR_TIE = 1e-6
+# Markers in the step table: log-probabilities are never positive, so these cannot be one.
+_PREFIX_ONLY = float("inf")  # in the dictionary as the start of longer words only
+_ABSENT = 1.0  # not even the start of a word: the walk stops
 
 
 class Router:
@@ -37,10 +41,12 @@ class Router:
     def __init__(self, tokenizer: Any) -> None:
         import jieba  # already imported by whoever built the tokenizer
 
-        self._freq: dict[str, int] = tokenizer.FREQ
         logtotal = log(tokenizer.total)
-        # jieba's ``log(FREQ.get(word) or 1) - logtotal``, for the words that can be chosen.
-        self._logp = {word: log(freq) - logtotal for word, freq in self._freq.items() if freq}
+        # One lookup per step of the walk: jieba's ``log(FREQ.get(word) or 1) - logtotal`` for
+        # a word, or a marker for a mere prefix of longer words.
+        self._steps: dict[str, float] = {
+            word: log(freq) - logtotal if freq else _PREFIX_ONLY for word, freq in tokenizer.FREQ.items()
+        }
         self._unknown = log(1) - logtotal
         self._blocks: re.Pattern[str] = jieba.re_han_default
         self._skip: re.Pattern[str] = jieba.re_skip_default
@@ -62,6 +68,8 @@ class Router:
     def _cut(self, text: str, tokens: list[str], tolerance: float) -> bool:
         """Append the tokens of ``text``; False when routes came within ``tolerance`` of a tie."""
         blocks = self._blocks
+        if blocks.fullmatch(text):  # the usual window: one run of block characters
+            return self._cut_block(text, tokens, tolerance)
         clear = True
         for block in blocks.split(text):
             if not block:
@@ -76,28 +84,31 @@ class Router:
 
     def _cut_block(self, block: str, tokens: list[str], tolerance: float) -> bool:
         """Append the best route through one run of block characters (jieba's DAG, no HMM)."""
-        freq = self._freq
-        logp = self._logp
+        steps = self._steps
+        unknown = self._unknown
         size = len(block)
         score = [0.0] * (size + 1)
         ends = [0] * size
         clear = True
-        for start in range(size - 1, -1, -1):
-            char = block[start]
-            best = 0.0
-            end = 0
-            single = logp.get(char)
-            if single is not None:
-                best = single + score[start + 1]
+        best = 0.0  # the score of the route from ``start + 1`` to the end
+        start = size
+        for char in reversed(block):
+            start -= 1
+            following = best
+            weight = steps.get(char, _ABSENT)
+            if weight <= 0.0:
+                best = weight + following
                 end = start + 1
-            if char in freq:
+            else:
+                best = unknown + following  # no word starts here: the character alone, frequency 1
+                end = 0
+            if weight != _ABSENT:
                 stop = start + 2
                 while stop <= size:
-                    fragment = block[start:stop]
-                    if fragment not in freq:
+                    weight = steps.get(block[start:stop], _ABSENT)
+                    if weight == _ABSENT:
                         break
-                    weight = logp.get(fragment)
-                    if weight is not None:
+                    if weight <= 0.0:
                         candidate = weight + score[stop]
                         if end and -tolerance < candidate - best < tolerance:
                             clear = False
@@ -106,11 +117,8 @@ class Router:
                             best = candidate
                             end = stop
                     stop += 1
-            if end == 0:  # no word starts here: the character alone, frequency 1
-                best = self._unknown + score[start + 1]
-                end = start + 1
             score[start] = best
-            ends[start] = end
+            ends[start] = end or start + 1
         glued = ""  # jieba glues runs of single ASCII letters and digits into one token
         position = 0
         while position < size:

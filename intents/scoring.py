@@ -95,16 +95,21 @@ class Scorer:
         numbered = enumerate((i, s) for i, spec in enumerate(intents) for s in spec.signals)
         self._compiled = tuple(_compile(key, intent, signal) for key, (intent, signal) in numbered)
         self.signals = tuple(tuple(c for c in self._compiled if c.intent == i) for i in range(len(intents)))
-        # Which signals each string cues: a message's present strings name the signals to try,
-        # instead of every signal testing its (long) cue lists against the message.
-        self._cue_of: dict[str, list[int]] = {}
-        self._also_of: dict[str, list[int]] = {}
+        # Which signals each string cues, as bit masks (bit ``key``): a message's present strings
+        # name the signals to try, instead of every signal testing its long cue lists.
+        self._cue_bits: dict[str, int] = {}
+        self._also_bits: dict[str, int] = {}
         for signal in self._compiled:
             for cue in signal.cues:
-                self._cue_of.setdefault(cue, []).append(signal.key)
+                self._cue_bits[cue] = self._cue_bits.get(cue, 0) | 1 << signal.key
             for cue in signal.also:
-                self._also_of.setdefault(cue, []).append(signal.key)
-        self._uncued = frozenset(c.key for c in self._compiled if not c.cues)
+                self._also_bits[cue] = self._also_bits.get(cue, 0) | 1 << signal.key
+        self._uncued = sum(1 << c.key for c in self._compiled if not c.cues)
+        # The roles again as plain tuples: the per-token loop unpacks them cheaper than it reads fields.
+        self._rows = {
+            term: tuple((r.intent, r.kind == "exclusion", r.canonical, r.weight, r.veto) for r in roles)
+            for term, roles in self.roles.items()
+        }
         # One index over every term, cue and negator: one pass over a message finds them all.
         cues = (c for spec in intents for sig in spec.signals for c in (*sig.cues, *sig.also))
         self.index = SubstringIndex((*self.roles, *cues, *self.negators), self.roles, commonness)
@@ -127,27 +132,30 @@ class Scorer:
         ``tokens`` may be only the stretches around the terms' occurrences (see
         :meth:`find`, whose ``present`` set can be passed on to save a second search).
         """
+        if present is None:
+            present = self.index.present(text)
         results = [IntentScore(spec.id) for spec in self.intents]
         fired: list[set[str]] = [set() for _ in self.intents]
         weights: list[list[float]] = [[] for _ in self.intents]
-        window = self.settings.negation_window
-        roles_of = self.roles
         negators = self.negators
-        for position in [i for i, token in enumerate(tokens) if token in roles_of]:
+        # A negator token needs the negator in the text; most messages have none.
+        window = self.settings.negation_window if not negators.isdisjoint(present) else 0
+        rows_of = self._rows
+        for position in [i for i, token in enumerate(tokens) if token in rows_of]:
             token = tokens[position]
             negated = window > 0 and not negators.isdisjoint(tokens[max(0, position - window) : position])
-            for role in roles_of[token]:
-                result = results[role.intent]
-                if role.kind == "exclusion":
-                    result.exclusions.append(role.canonical)
-                    result.vetoed = result.vetoed or role.veto
-                    result.score += role.weight
+            for intent, exclusion, canonical, weight, veto in rows_of[token]:
+                result = results[intent]
+                if exclusion:
+                    result.exclusions.append(canonical)
+                    result.vetoed = result.vetoed or veto
+                    result.score += weight
                 elif negated:
                     result.negated.append(token)
-                elif role.canonical not in fired[role.intent]:
-                    fired[role.intent].add(role.canonical)
+                elif canonical not in fired[intent]:
+                    fired[intent].add(canonical)
                     result.keywords.append(token)
-                    weights[role.intent].append(role.weight)
+                    weights[intent].append(weight)
         # The strongest keyword counts fully, the others partly: several topic words
         # ("砍价", "砍到") are still only a topic, not a complaint.
         factor = self.settings.extra_keyword_factor
@@ -155,8 +163,6 @@ class Scorer:
             if found:
                 strongest = max(found)
                 result.score += strongest + factor * (sum(found) - strongest)
-        if present is None:
-            present = self.index.present(text)
         self._add_signals(text, present, results, fired)
         for result in results:
             result.score = 0.0 if result.vetoed else max(result.score, 0.0)
@@ -166,21 +172,22 @@ class Scorer:
         self, text: str, present: set[str], results: list[IntentScore], fired: list[set[str]]
     ) -> None:
         """Add the weight of every signal that holds (in each intent's order)."""
-        tried = set(self._uncued)
-        also: set[int] = set()
-        cue_of = self._cue_of
-        also_of = self._also_of
+        tried = self._uncued
+        also = 0
+        cue_bits = self._cue_bits
+        also_bits = self._also_bits
         for string in present:
-            if string in cue_of:
-                tried.update(cue_of[string])
-            if string in also_of:
-                also.update(also_of[string])
-        for key in sorted(tried):
+            tried |= cue_bits.get(string, 0)
+            also |= also_bits.get(string, 0)
+        while tried:
+            lowest = tried & -tried  # lowest key first: each intent's signals in file order
+            tried ^= lowest
+            key = lowest.bit_length() - 1
             compiled = self._compiled[key]
             result = results[compiled.intent]
             if result.vetoed or (compiled.needs_keyword and not fired[compiled.intent]):
                 continue
-            if compiled.also and key not in also:
+            if compiled.also and not (also & lowest):
                 continue
             if compiled.regex is not None and compiled.regex.search(text) is None:
                 continue

@@ -177,15 +177,20 @@ class ThreadRunner:
         """Run ``batch`` in one transaction, one SAVEPOINT per unit when there are several."""
         try:
             with self._sessions() as session, session.begin():
+                connection = session.connection()
                 if len(batch) == 1:
-                    batch[0].result = _on_connection(session, batch[0].work)
+                    batch[0].result = batch[0].work(connection)
                     return
                 for job in batch:
+                    # A connection-level savepoint: far cheaper than Session.begin_nested().
+                    savepoint = connection.begin_nested()
                     try:
-                        with session.begin_nested():
-                            job.result = _on_connection(session, job.work)
+                        job.result = job.work(connection)
                     except Exception as error:
+                        savepoint.rollback()
                         job.error = error
+                    else:
+                        savepoint.commit()
         except BaseException as error:
             for job in batch:
                 if job.error is None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
 from guide.model import Outcome, Reminder, UserView
@@ -17,6 +17,7 @@ from storage.convert import reminder_from_row
 from storage.effects import EffectApplier
 from storage.engine import create_engine, create_sqlite_thread_engine, is_memory_sqlite
 from storage.locks import KeyedLock
+from storage.marks import SentMarks
 from storage.migrate import migrate_engine
 from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS
 from storage.outbox import (
@@ -44,6 +45,7 @@ class Storage:
         self._runner = runner
         self._clock = clock
         self._user_locks = KeyedLock()
+        self._marks = SentMarks(self._runner.write)
 
     @classmethod
     async def connect(
@@ -150,13 +152,8 @@ class Storage:
     # --- outbox -----------------------------------------------------------------------------
 
     async def mark_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
-        """Record that an outbox entry reached Telegram."""
-        stmt = (
-            update(OUTBOX)
-            .where(OUTBOX.c.id == entry_id)
-            .values(sent_at=self._clock(), telegram_message_id=telegram_message_id)
-        )
-        await self._write(lambda connection: connection.execute(stmt))
+        """Record that an outbox entry reached Telegram (marks arriving together share one write)."""
+        await self._marks.mark(entry_id, telegram_message_id, self._clock())
 
     async def unsent(self, *, older_than: timedelta = timedelta(0), limit: int = 100) -> list[OutboxEntry]:
         """Entries not sent yet and created at least ``older_than`` ago, oldest first (for redelivery)."""

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -745,3 +746,47 @@ async def test_a_repeated_update_is_not_answered_twice_while_its_replies_are_in_
     counts = await harness.frontend.core.storage.user_row_counts(USER)
     assert counts["outbox"] == len(sent)
     assert counts["processed_updates"] == 1
+
+
+async def test_redelivery_does_not_resend_replies_waiting_behind_a_rate_limit(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Telegram rate-limits the chat; while the lane waits, the redelivery loop scans the outbox.
+    answer = harness.request.do_request
+    first = asyncio.Event()
+    release = asyncio.Event()
+
+    async def limited(url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.endswith("/sendMessage") and not first.is_set():
+            first.set()
+            await release.wait()
+            return (
+                429,
+                b'{"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":0}}',
+            )
+        return await answer(url, method, *args, **kwargs)
+
+    monkeypatch.setattr(harness.request, "do_request", limited)
+    deliverer = harness.frontend.deliverer
+    update = Update.de_json(
+        {"update_id": 515151, "message": message(USER, text="拼多多帮好友助力，显示成功了但是他说没收到")},
+        harness.frontend.app.bot,
+    )
+    assert update is not None
+    await harness.frontend.app.process_update(update)
+    await first.wait()
+    # Another update's reply queues behind the held lane: in hand too, not yet in flight.
+    queued = Update.de_json(
+        {"update_id": 515152, "message": message(USER, **text_body("/help"))}, harness.frontend.app.bot
+    )
+    assert queued is not None
+    await harness.frontend.app.process_update(queued)
+    assert await deliverer.redeliver(older_than=timedelta(0)) == 0, "in-hand replies are not redelivered"
+    release.set()
+    await settle(harness.frontend)
+
+    sent = [p["text"] for name, p, _ in harness.request.calls if name == "sendMessage"]
+    counts = await harness.frontend.core.storage.user_row_counts(USER)
+    assert len(sent) == counts["outbox"] >= 2
+    assert len(set(sent)) == len(sent)
+    assert await harness.frontend.core.storage.unsent() == []

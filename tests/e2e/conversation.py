@@ -97,7 +97,9 @@ class Chat:
         ``key_prefix`` (e.g. ``ocr:``, the reading of a screenshot), whether or not it said anything."""
         pattern = _like(key_prefix)
         sql = "select 1 from processed_updates where user_id = ? and update_key like ? escape '\\'"
-        await self._wait(lambda: self.db.rows(sql, (self.user_id, pattern)), f"an event under {key_prefix!r}", timeout)
+        await self._wait(
+            lambda: self.db.rows(sql, (self.user_id, pattern)), f"an event under {key_prefix!r}", timeout
+        )
 
     def bot_restarted(self) -> None:
         """Forget the recent actions: the throttle lives in the bot process's memory."""

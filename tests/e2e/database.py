@@ -20,6 +20,20 @@ _SQLITE = "sqlite+aiosqlite:///"
 _POSTGRES = "postgresql+asyncpg://"
 
 
+def db_path(tmp_path: Path) -> Path:
+    """The SQLite file the ``database_url`` fixture gives a test (SQLite runs only)."""
+    return tmp_path / "data" / "weiquan.db"
+
+
+def query(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+    """Rows of ``sql`` read from the SQLite file ``db`` (read-only); see :class:`Database` for both backends."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10.0)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
 class Database:
     """The bot's database, given the ``DATABASE_URL`` the bot was started with."""
 
@@ -43,15 +57,12 @@ class Database:
         path = Path(self.url[len(_SQLITE) :].split("?", 1)[0])
         if not path.exists():
             return []
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10.0)
         try:
-            return connection.execute(sql, params).fetchall()
+            return query(path, sql, params)
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
                 return []
             raise
-        finally:
-            connection.close()
 
     async def _postgres_rows(self, sql: str, params: tuple[Any, ...]) -> list[Row]:
         parts = sql.split("?")

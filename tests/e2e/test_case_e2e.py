@@ -1,27 +1,24 @@
 """A guided case end to end (issue #4): the real bot process over HTTP against the fake Bot API.
 
 Every scenario talks to ``weiquan-bot run`` only as a person would (texts, commands, the
-buttons the bot sent, a photo) and checks what came back and what the SQLite file holds.
+buttons the bot sent, a photo) and checks what came back and what the database holds (SQLite, and PostgreSQL when configured).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import TOKEN, running_bot
 from tests.e2e.conversation import Chat, texts
-from tests.e2e.database import Database, case_rows, dump, rows_of, user_tables
+from tests.e2e.database import Database, case_rows
 from tests.fake_telegram import FakeTelegram, SentMessage, tiny_png
 
 NOTICE = "本服务仅提供一般性维权指引，不构成法律意见"
 ORDER_NO = "231118-492817365029174"
-OTHER_ORDER_NO = "231120-118273645501928"
 PHONE = "13800138000"
 USER = 6660001
-OTHER_USER = 6660002
 REMINDER_POLL = 0.3
 
 
@@ -211,54 +208,6 @@ async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
     # The follow-up's buttons work: not solved leads to stage 三.
     replies = await chat.press([follow_up], "没解决")
     assert "三、投诉 · 第1/3步" in texts(replies)
-
-
-async def test_delete_erases_every_row_of_the_person_and_nobody_else(
-    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
-) -> None:
-    await running_bot(start_bot, telegram)
-    db = Database(database_url)
-    person, other = Chat(telegram, db, USER), Chat(telegram, db, OTHER_USER)
-    for chat, order_no in ((person, ORDER_NO), (other, OTHER_ORDER_NO)):
-        opened = await chat.text(f"拼多多助力被吞了，订单号{order_no}，我已经联系过客服了")
-        assert order_no in texts(opened) and "提醒你跟进" in texts(opened)
-        assert "已保存证据" in texts(await chat.photo(tiny_png(32, 32), caption="助力进度截图"))
-
-    tables = await user_tables(db)
-    case_ids = [row[0] for row in await case_rows(db, USER)]
-    other_before = await rows_of(db, OTHER_USER, [row[0] for row in await case_rows(db, OTHER_USER)], tables)
-    mine_before = await rows_of(db, USER, case_ids, tables)
-    for table in ("users", "cases", "case_facts", "timeline", "evidence", "reminders"):
-        assert mine_before[table], f"the person has no {table} rows before /delete"
-
-    asked = await person.command("delete")
-    assert "确定要删除" in texts(asked)
-    deleted = await person.press(asked, "确认删除")
-    assert "已删除你的全部数据" in texts(deleted)
-
-    mine_after = await rows_of(db, USER, case_ids, tables)
-    kept = {
-        table: rows
-        for table, rows in mine_after.items()
-        if rows and table not in ("outbox", "processed_updates")
-    }
-    assert kept == {}, f"rows left after /delete: {kept}"
-    # Only the deletion's own bookkeeping stays: its update key and its confirmation message.
-    assert len(mine_after["processed_updates"]) == 1
-    [(payload,)] = await db.rows("select payload from outbox where user_id = ?", (USER,))
-    assert "已删除你的全部数据" in json.loads(payload)["text"]
-    everything = "\n".join(str(rows) for rows in (await dump(db)).values())
-    assert ORDER_NO not in everything and OTHER_ORDER_NO in everything
-
-    # The other person is untouched and goes on.
-    assert (
-        await rows_of(db, OTHER_USER, [row[0] for row in await case_rows(db, OTHER_USER)], tables)
-        == other_before
-    )
-    [status] = await other.command("status")
-    assert OTHER_ORDER_NO in status.text
-    after = await person.command("status")
-    assert "还没有进行中的案件" in texts(after)
 
 
 async def test_export_sends_a_document_with_the_facts_and_the_notice(

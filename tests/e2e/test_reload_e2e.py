@@ -8,6 +8,7 @@ edits, breaks and deletes files in that copy while the bot runs, and talks to it
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -46,6 +47,13 @@ def with_keyword(text: str, word: str, weight: float = 4.0) -> str:
     header = "\n[keywords]\n"
     assert header in text, "the keyword file has no [keywords] table"
     return text.replace(header, f'{header}"{word}" = {weight}\n', 1)
+
+
+def save(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` at once, as editors save (the watcher never sees half a file)."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text, "utf-8")
+    os.replace(temporary, path)
 
 
 async def poll_replies(
@@ -88,15 +96,16 @@ async def test_keyword_files_are_reloaded_while_the_bot_runs(
     person = Chat(telegram, db, USER)
     first = await person.text(NEW_WORD_MESSAGE)
     assert OTHER_REPLY in texts(first) and RIGHTS_FLOW not in texts(first)
-    rights_file.write_text(good_text, "utf-8")
+    save(rights_file, good_text)
     replies, took = await poll_replies(
         lambda _: person.text(NEW_WORD_MESSAGE), lambda r: RIGHTS_FLOW in texts(r)
     )
     assert "一、确认问题 · 第1/3步" in texts(replies)
+    assert telegram.unread_messages(OPERATOR) == [], "a good file is no alarm"
     print(f"new keyword picked up after {took:.2f}s")
 
     # (b) A broken file: the operator is told which file, the log says why, the last good set stays.
-    rights_file.write_text(good_text + '\n"没有结尾的键 = \n', "utf-8")
+    save(rights_file, good_text + '\n"没有结尾的键 = \n')
     [notice] = await telegram.wait_for_messages(OPERATOR, 1, timeout=DEADLINE)
     assert "rights_damaged.toml" in notice.text and "上一版" in notice.text
     assert "rights_damaged.toml" in bot.log()
@@ -105,7 +114,7 @@ async def test_keyword_files_are_reloaded_while_the_bot_runs(
 
     # (c) Fixed again, and bargain_failed.toml deleted: a missing intent file is a warning
     # (intents/loader.py), so the reload goes through and that intent no longer matches.
-    rights_file.write_text(good_text, "utf-8")
+    save(rights_file, good_text)
     (intents_dir / "bargain_failed.toml").unlink()
     replies, _ = await poll_replies(
         lambda attempt: Chat(telegram, db, USER + 100 + attempt).text(BARGAIN_MESSAGE),
@@ -135,7 +144,7 @@ async def test_reload_command_answers_operators_only(
 
     # With a broken file the operator's /reload names it and keeps the last good set.
     rights_file = intents_dir / "rights_damaged.toml"
-    rights_file.write_text(rights_file.read_text("utf-8") + "\n[keywords\n", "utf-8")
+    save(rights_file, rights_file.read_text("utf-8") + "\n[keywords\n")
     [notice] = await telegram.wait_for_messages(OPERATOR, 1, timeout=DEADLINE)  # from the file watcher
     assert "rights_damaged.toml" in notice.text
     await telegram.send_command(OPERATOR, "reload")

@@ -8,6 +8,7 @@ hold every shortcut to its straightforward reference, on the corpus and on gener
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -16,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intents import Classifier, default_intents_dir, load_intents, read_labelled
-from intents.normalize import _nfkc
+from intents.normalize import Normalizer, _nfkc
 from intents.route import Router
-from intents.scoring import Scorer
+from intents.scoring import Scorer, dictionary_terms
 from intents.segment import Segmenter
 from intents.substrings import SubstringIndex
 
@@ -68,8 +69,8 @@ def _jieba(classifier: Classifier, text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def segmenter(classifier: Classifier) -> Segmenter:
-    """A segmenter over the shipped classifier's own tokenizer."""
-    return Segmenter(classifier.tokenizer)
+    """A segmenter over the shipped classifier's own tokenizer, keywords segmented up front."""
+    return Segmenter(classifier.tokenizer, dictionary_terms(_SET.intents, _SET.settings))
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def test_a_near_tie_is_reported_not_guessed(classifier: Classifier, router: Rout
     head, rest = text[:6], text[6:]
     assert router.cut_stretch(head) is None
     assert router.cut(head) + router.cut(rest) != _jieba(classifier, text)  # why it must not guess
-    assert router.cut_stretch(text) is None or router.cut(text) == _jieba(classifier, text)
+    assert router.cut(text) == _jieba(classifier, text)  # a whole text has jieba's rounding
     assert classifier.classify(text).tokens == tuple(_jieba(classifier, text))
 
 
@@ -133,7 +134,7 @@ def test_boundaries_are_found_between_words(segmenter: Segmenter) -> None:
 @settings(max_examples=200, deadline=None)
 @given(text=MESSAGES, lookback=st.integers(min_value=0, max_value=3))
 def test_windows_cover_the_hits_and_rebuild_the_whole(
-    classifier: Classifier, segmenter: Segmenter, text: str, lookback: int
+    classifier: Classifier, segmenter: Segmenter, router: Router, text: str, lookback: int
 ) -> None:
     """Windows are sorted, disjoint, boundary-aligned, cover every hit, and lose no token."""
     normalized = classifier.normalize(text)
@@ -152,8 +153,9 @@ def test_windows_cover_the_hits_and_rebuild_the_whole(
     if pieces is not None:  # ``None``: a near tie, the caller cuts the whole text instead
         assert segmenter.fill(normalized, windows, pieces) == whole
         for (left, right), piece in zip(windows, pieces, strict=True):
-            before = segmenter.cut(normalized[:left])
-            assert whole[len(before) : len(before) + len(piece)] == piece, (left, right)
+            before = router.cut_stretch(normalized[:left])
+            if before is not None:
+                assert whole[len(before) : len(before) + len(piece)] == piece, (left, right)
 
 
 def test_a_window_looks_back_far_enough(segmenter: Segmenter) -> None:
@@ -235,3 +237,67 @@ def _assert_same_decision(classifier: Classifier, text: str) -> None:
 def test_the_nfkc_shortcut_is_nfkc(text: str) -> None:
     """The full-width shortcut gives exactly ``unicodedata.normalize("NFKC", ...)``."""
     assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
+    "\U0000200d\U000020e3\U000e0000-\U000e007f\U0001f1e6-\U0001f1ff]+"
+)
+_NORMALIZER = Normalizer()
+
+
+def _plain_normalize(text: str) -> str:
+    """The normalization step by step, as it was written before the shortcuts."""
+    text = _NORMALIZER.normalize_term(text)  # NFKC, lower case, Traditional → Simplified
+    text = _EMOJI.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"([^\w\s])[^\w\s]+", r"\1", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(
+        st.one_of(
+            st.characters(codec="utf-8"),  # OpenCC takes UTF-8 only: no lone surrogates
+            st.sampled_from("，。！？…（）％\u3000 \t\r\nＡａ１😭😤\u200d\ufe0f👍🏻助力被吞說幫記錄裡沒"),
+        )
+    )
+)
+def test_normalize_equals_the_plain_steps(text: str) -> None:
+    """The one-pass blanks and the NFKC shortcut change no output."""
+    assert _NORMALIZER.normalize(text) == _plain_normalize(text)
+
+
+def test_a_term_segmented_up_front_is_what_segmenting_it_gives(classifier: Classifier) -> None:
+    """The table of terms' tokens holds what cutting each term as a stretch gives."""
+    terms = dictionary_terms(_SET.intents, _SET.settings)
+    with_table = Segmenter(classifier.tokenizer, terms)
+    without = Segmenter(classifier.tokenizer)
+    text = "，".join(terms)
+    windows = [(text.index(term), text.index(term) + len(term)) for term in terms[:50]]
+    windows = sorted(set(windows))
+    assert with_table.cut_windows(text, windows) == without.cut_windows(text, windows)
+
+
+def test_only_dictionary_words_are_remembered(classifier: Classifier) -> None:
+    """The word memory never keeps other text of a message (an order number, a phone number)."""
+    segmenter = Segmenter(classifier.tokenizer)
+    text = "订单号240101778812349900手机13800138000助力被吞了,砍价失败"
+    assert segmenter.cut_windows(text, [(0, len(text))]) == [_jieba(classifier, text)]
+    remembered = set(segmenter._words)  # white box: what stays in memory after the message
+    assert remembered, "the dictionary words were remembered"
+    assert all(classifier.tokenizer.FREQ.get(word) for word in remembered)
+    assert not any(any(ch.isdigit() for ch in word) for word in remembered)
+
+
+def test_what_is_remembered_changes_no_answer(classifier: Classifier) -> None:
+    """The same windows give the same tokens with a fresh, a warm and an emptied memory."""
+    texts = [classifier.normalize(text) for text in TEXTS[:120]]
+    fresh = Segmenter(classifier.tokenizer, dictionary_terms(_SET.intents, _SET.settings))
+    every = [(text, [(0, len(text))]) for text in texts]
+    first = [fresh.cut_windows(text, windows) for text, windows in every]
+    again = [fresh.cut_windows(text, windows) for text, windows in every]
+    fresh.forget_words()
+    emptied = [fresh.cut_windows(text, windows) for text, windows in every]
+    assert first == again == emptied
+    assert first == [[_jieba(classifier, text)] for text in texts]  # the corpus has no near tie
