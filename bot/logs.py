@@ -41,6 +41,13 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _DropRawPayloads(logging.Filter):
+    """Drops library records that embed raw update payloads (people's messages)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Error while parsing updates", "Received data"))
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and the exception if any."""
 
@@ -85,3 +92,10 @@ def setup_logging(level: int, fmt: str = "text", token: str = "") -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "jieba", "aiosqlite", "asyncio", "watchfiles", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # The Bot API client logs call parameters (message texts, names) at DEBUG, and the raw
+    # batch when an update cannot be parsed: never let those through.
+    for chatty in ("telegram.Bot", "telegram.ext.ExtBot", "telegram._bot"):
+        logging.getLogger(chatty).setLevel(max(level, logging.INFO))
+        logging.getLogger(chatty).addFilter(_DropRawPayloads())
+    # We handle 429 ourselves (and log it without the traceback the limiter prints).
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)

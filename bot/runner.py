@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update
+from telegram.ext import ExtBot
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.core import BotCore
@@ -66,6 +67,10 @@ async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
             updates = list(fetch.result())
         except InvalidToken:
             raise
+        except (TypeError, ValueError, KeyError, AttributeError):
+            # The library could not parse one of the updates; take them one by one instead of
+            # losing (and endlessly refetching) the whole batch.
+            updates = await _fetch_leniently(bot, offset)
         except RetryAfter as exc:
             await asyncio.sleep(retry_seconds(exc))
             continue
@@ -82,6 +87,28 @@ async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
         # Confirm the last batch so a clean restart does not fetch it again.
         with contextlib.suppress(TelegramError):
             await bot.get_updates(offset=offset, timeout=0, limit=1)
+
+
+async def _fetch_leniently(bot: ExtBot[None], offset: int | None) -> list[Update]:
+    """Fetch the pending batch as raw JSON and parse each update alone, skipping unparseable ones."""
+    kwargs: dict[str, object] = {"timeout": 0, "allowed_updates": list(Update.ALL_TYPES)}
+    if offset is not None:
+        kwargs["offset"] = offset
+    raw = await bot._post("getUpdates", api_kwargs=kwargs)
+    updates: list[Update] = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            update = Update.de_json(item, bot)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            log.warning("update %s could not be parsed and is skipped", update_id)
+            if isinstance(update_id, int):
+                # A placeholder keeps the offset moving past the bad update.
+                updates.append(Update(update_id=update_id))
+            continue
+        if update is not None:
+            updates.append(update)
+    return updates
 
 
 async def reminder_loop(core: BotCore, frontend: TelegramFrontend, interval: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import (
     AIORateLimiter,
@@ -125,7 +125,17 @@ class TelegramFrontend:
         if message is None or message.from_user is None or message.from_user.is_bot:
             return
         username = (self.app.bot.username or "").lower()
-        mentioned = bool(username) and f"@{username}" in (message.text or message.caption or "").lower()
+        mentions = {
+            text.lower()
+            for text in (
+                *message.parse_entities([MessageEntity.MENTION]).values(),
+                *message.parse_caption_entities([MessageEntity.MENTION]).values(),
+            )
+        }
+        commands = {text.lower() for text in message.parse_entities([MessageEntity.BOT_COMMAND]).values()}
+        mentioned = bool(username) and (
+            f"@{username}" in mentions or any(c.endswith(f"@{username}") for c in commands)
+        )
         replied_to_bot = (
             message.reply_to_message is not None
             and message.reply_to_message.from_user is not None

@@ -20,8 +20,9 @@ class IntentMatch:
     ``needs_clarification`` is true when the engine is unsure between issue types and the
     bot should ask the person with buttons instead of guessing.
     ``candidates`` are the issue types worth offering as buttons when clarifying.
-    ``tokens`` are the normalized jieba tokens (used for unknown-token statistics; never
-    log or store raw text).
+    ``tokens`` are the normalized jieba tokens: all of them when ``intent`` is ``other`` (they
+    feed the unknown-token statistics; never log or store raw text), otherwise only those around
+    the keywords found (``classify`` leaves the rest of the message unsegmented).
     """
 
     intent: str

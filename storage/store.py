@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from guide.model import Outcome, Reminder, UserView
@@ -19,7 +19,7 @@ from storage.engine import create_engine, create_sqlite_thread_engine, is_memory
 from storage.locks import KeyedLock
 from storage.marks import SentMarks
 from storage.migrate import migrate_engine
-from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS
+from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
 from storage.outbox import (
     HandleResult,
     OutboxEntry,
@@ -136,6 +136,13 @@ class Storage:
             }
             connection.execute(sql.insert_user, row)
         outcome = decide(view)
+        if not user_exists and not outcome.effects and not outcome.replies:
+            # Nothing to keep about someone unknown (e.g. a screenshot read after /delete):
+            # leave no user row and no update record behind.
+            connection.execute(delete(USERS).where(USERS.c.user_id == user_id))
+            if update_key is not None:
+                connection.execute(delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.update_key == update_key))
+            return HandleResult(entries=[], duplicate=False)
         EffectApplier(connection, view, user_exists=True, now=now, update_key=update_key).apply(
             outcome.effects
         )

@@ -111,7 +111,10 @@ async def test_button_press_is_answered_and_moves_on(harness: Harness) -> None:
 async def test_group_message_is_ignored_unless_mentioned(harness: Harness) -> None:
     group = {"id": -100123, "type": "supergroup", "title": "群"}
     assert await harness.text(USER, "砍价失败了怎么办", chat=group) == []
-    sent = await harness.text(USER, "@weiquan_test_bot 砍价失败了怎么办", chat=group)
+    mention = [{"type": "mention", "offset": 0, "length": len("@weiquan_test_bot")}]
+    sent = await harness.feed(
+        {"message": harness._message(USER, chat=group, text="@weiquan_test_bot 砍价失败了怎么办", entities=mention)}
+    )
     assert len(sent) == 1
     assert "私聊" in sent[0]["text"]
 

@@ -258,12 +258,26 @@ ROWS: list[Row] = [
     ),
     Row(
         "group_mention",
-        lambda: {"message": message(USER, group_chat(kind="group"), text="@weiquan_test_bot 助力被吞怎么办")},
+        lambda: {
+            "message": message(
+                USER,
+                group_chat(kind="group"),
+                text="@weiquan_test_bot 助力被吞怎么办",
+                entities=[{"type": "mention", "offset": 0, "length": 17}],
+            )
+        },
         "group_hint",
     ),
     Row(
         "supergroup_mention_other_case",
-        lambda: {"message": message(USER, group_chat(), text="@WEIQUAN_TEST_BOT 在吗")},
+        lambda: {
+            "message": message(
+                USER,
+                group_chat(),
+                text="@WEIQUAN_TEST_BOT 在吗",
+                entities=[{"type": "mention", "offset": 0, "length": 17}],
+            )
+        },
         "group_hint",
     ),
     Row(
@@ -291,7 +305,15 @@ ROWS: list[Row] = [
     ),
     Row(
         "group_photo_caption_mention",
-        lambda: {"message": message(USER, group_chat(), photo=PHOTO, caption="@weiquan_test_bot 看图")},
+        lambda: {
+            "message": message(
+                USER,
+                group_chat(),
+                photo=PHOTO,
+                caption="@weiquan_test_bot 看图",
+                caption_entities=[{"type": "mention", "offset": 0, "length": 17}],
+            )
+        },
         "group_hint",
     ),
     Row(
@@ -430,11 +452,18 @@ ROWS: list[Row] = [
 ROWS.append(
     Row(
         "group_mention_of_other_bot",
-        lambda: {"message": message(USER, group_chat(), text="@weiquan_test_bot_fake 你好")},
+        lambda: {
+            "message": message(
+                USER,
+                group_chat(),
+                text="@weiquan_test_bot_fake 你好",
+                entities=[{"type": "mention", "offset": 0, "length": 22}],
+            )
+        },
         "ignored",
     )
 )
-KNOWN_BUGS = {"group_mention_of_other_bot"}
+KNOWN_BUGS: set[str] = set()
 
 
 # --- the harness -------------------------------------------------------------------------

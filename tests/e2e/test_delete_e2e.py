@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import pytest
-
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import running_bot
 from tests.e2e.conversation import Chat, texts
@@ -80,14 +78,6 @@ async def test_delete_erases_every_row_of_the_person_and_nobody_else(
     assert "还没有进行中的案件" in texts(await person.command("status"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug (storage/store.py Storage.handle + bot/reading.py): the reading of a screenshot that "
-        "finishes after /delete goes through Storage.handle, which inserts a users row and an "
-        "'ocr:' processed_updates key for the deleted person although the dialogue decides nothing"
-    ),
-)
 async def test_delete_while_a_screenshot_is_still_being_read(
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:

@@ -197,11 +197,6 @@ async def test_outgoing_messages_are_paced_within_telegrams_limits(
         assert len(telegram.sent_messages(person)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/runner.py poll(): a TypeError from parsing one update escapes get_updates, the "
-    "polling loop dies and the whole batch is lost (reported to the lead)",
-)
 async def test_an_update_the_library_cannot_parse_does_not_stop_the_bot(
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess], tmp_path: Path
 ) -> None:

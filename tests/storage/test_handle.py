@@ -34,12 +34,18 @@ CHAT = 6002
 
 
 async def test_first_update_creates_user_and_passes_empty_view(store: Storage) -> None:
-    decider = decide()
+    decider = decide(replies=texts("你好"))
     result = await store.handle(USER, CHAT, "u1", decider)
     assert result.duplicate is False
-    assert result.entries == []
+    assert [e.reply.text for e in result.entries] == ["你好"]
     assert decider.seen == [UserView(user_id=USER)]
     assert (await store.user_row_counts(USER))["users"] == 1
+
+
+async def test_update_that_decides_nothing_leaves_no_trace_of_an_unknown_person(store: Storage) -> None:
+    result = await store.handle(USER, CHAT, "u1", decide())
+    assert result.entries == []
+    assert all(count == 0 for count in (await store.user_row_counts(USER)).values())
 
 
 async def test_replies_go_to_outbox_in_order_with_ids(store: Storage) -> None:
