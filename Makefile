@@ -21,7 +21,7 @@ chat: $(STAMP) ## talk to the bot in this terminal
 	$(VENV)/bin/weiquan-bot chat
 
 test: $(STAMP) ## the whole test suite
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 4
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from telegram import Update
 
 from bot.core import BotCore
+from bot.delivery import delivery_bucket
 from bot.settings import load_settings
 from bot.telegram_app import TelegramFrontend
 from tests.offline import OfflineRequest
@@ -63,14 +65,25 @@ class Updates:
 
 
 async def one_update(frontend: TelegramFrontend, request: OfflineRequest, raw: dict[str, Any]) -> float:
-    """Latency of one update: from the raw JSON to its last reply request."""
+    """Latency of one update: from the raw JSON to its last reply request (this chat's only)."""
+    chat_id = raw["message"]["chat"]["id"]
     before = len(request.calls)
     start = time.perf_counter()
-    update = Update.de_json(raw, frontend.app.bot)
-    assert update is not None
-    await frontend.app.process_update(update)
-    await frontend.deliverer.drain()
-    sends = [t for name, _, t in request.calls[before:] if name in ("sendMessage", "sendDocument")]
+    bucket: list[asyncio.Task[None]] = []
+    token = delivery_bucket.set(bucket)
+    try:
+        update = Update.de_json(raw, frontend.app.bot)
+        assert update is not None
+        await frontend.app.process_update(update)
+    finally:
+        delivery_bucket.reset(token)
+    if bucket:
+        await asyncio.wait(bucket)
+    sends = [
+        t
+        for name, params, t in request.calls[before:]
+        if name in ("sendMessage", "sendDocument") and int(params.get("chat_id", 0)) == chat_id
+    ]
     end = max(sends) if sends else time.perf_counter()
     return end - start
 
@@ -103,21 +116,40 @@ async def run(database_url: str, total: int) -> None:
             latencies.append(await one_update(frontend, request, raw))
         print(summary("one person at a time", latencies, time.perf_counter() - start))
 
+        # 100 people writing at once, each at a human pace (a message every 0.5-1.5 s, about
+        # 100 updates/s offered in all): the latency each of them sees.
         people = 100
-        per_person = max(1, total // people)
+        seconds = max(5.0, total / 200)
+        rng = random.Random(7)
 
         async def person(user_id: int) -> list[float]:
             own = []
-            for i in range(per_person):
-                own.append(
-                    await one_update(frontend, request, updates.message(user_id, SCRIPT[i % len(SCRIPT)]))
-                )
+            await asyncio.sleep(rng.uniform(0, 1.0))
+            end = time.perf_counter() + seconds
+            step = 0
+            while time.perf_counter() < end:
+                raw = updates.message(user_id, SCRIPT[step % len(SCRIPT)])
+                own.append(await one_update(frontend, request, raw))
+                step += 1
+                await asyncio.sleep(rng.uniform(0.5, 1.5))
             return own
 
         start = time.perf_counter()
         results = await asyncio.gather(*(person(2_000_000 + p) for p in range(people)))
         wall = time.perf_counter() - start
-        print(summary(f"{people} people at once", [x for r in results for x in r], wall))
+        print(summary(f"{people} people at once (human pace)", [x for r in results for x in r], wall))
+
+        # The same 100 people sending as fast as the bot answers: the saturated throughput.
+        async def flood(user_id: int) -> list[float]:
+            return [
+                await one_update(frontend, request, updates.message(user_id, SCRIPT[i % len(SCRIPT)]))
+                for i in range(max(1, total // people))
+            ]
+
+        start = time.perf_counter()
+        results = await asyncio.gather(*(flood(3_000_000 + p) for p in range(people)))
+        wall = time.perf_counter() - start
+        print(summary(f"{people} people flooding (saturated)", [x for r in results for x in r], wall))
     await core.close()
 
 

@@ -19,6 +19,15 @@ from tests.e2e.conftest import running_bot
 from tests.e2e.database import db_path, query
 from tests.fake_telegram import FakeTelegram
 
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about the Telegram side (faults, logs) and read the file
+    directly; storage on PostgreSQL is covered by the storage, foundation, crash, webhook and
+    case tests."""
+    return f"sqlite+aiosqlite:///{db_path(tmp_path)}"
+
+
 ALICE = 6610001
 BOB = 6610002
 SETTLE_TIMEOUT = 40.0

@@ -20,6 +20,15 @@ from tests.e2e.database import db_path, query
 from tests.e2e.test_faults_e2e import outbox_of, settled
 from tests.fake_telegram import FakeTelegram, tiny_png
 
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about the Telegram side (faults, logs) and read the file
+    directly; storage on PostgreSQL is covered by the storage, foundation, crash, webhook and
+    case tests."""
+    return f"sqlite+aiosqlite:///{db_path(tmp_path)}"
+
+
 ZHANG = 6630001
 LI = 6630002
 WANG = 6630003
