@@ -69,18 +69,27 @@ class BotCore:
         )
 
     def _on_reload(self, classifier: Classifier) -> None:
+        self.apply_reload(classifier)
+
+    def _on_reload_error(self, problems: list[Problem]) -> None:
+        self.reload_failed(problems, notify=True)
+
+    def apply_reload(self, classifier: Classifier) -> None:
+        """Start classifying with a freshly loaded keyword set."""
         self.classifier = classifier
         self.last_reload_problems = []
         log.info("intent keyword files reloaded")
 
-    def _on_reload_error(self, problems: list[Problem]) -> None:
+    def reload_failed(self, problems: list[Problem], *, notify: bool) -> None:
+        """Keep the last good keyword set; say why in the log (and to operators when ``notify``)."""
         self.last_reload_problems = problems
         log.warning(
             "intent keyword files not reloaded, keeping the last good set: %s",
             "; ".join(str(p) for p in problems),
         )
-        for listener in self.reload_listeners:
-            listener(problems)
+        if notify:
+            for listener in self.reload_listeners:
+                listener(problems)
 
     async def close(self) -> None:
         """Release the database."""

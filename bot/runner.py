@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update
-from telegram.ext import ExtBot
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.core import BotCore
 from bot.delivery import retry_seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, MessageEntity, Update
@@ -145,18 +146,18 @@ class TelegramFrontend:
             await message.reply_text(_GROUP_HINT)
 
     async def on_reload(self, update: Update, context: Context) -> None:
-        """Operators: reload the intent keyword files now."""
+        """Operators: reload the intent keyword files now (built off the event loop)."""
         assert update.message is not None
         reloader = self.core.make_reloader()
-        classifier, problems = reloader.reload_now()
+        classifier, problems = await asyncio.to_thread(reloader.reload_now)
         if classifier is not None:
-            self.core.classifier = classifier
+            self.core.apply_reload(classifier)
             log.info("operator %s reloaded the keyword files", update.message.chat_id)
             text = "✅ 关键词文件已重新加载。"
             if problems:
                 text += "\n提示：\n" + "\n".join(f"• {p}" for p in problems[:10])
         else:
-            log.warning("operator reload failed; keeping the last good keyword set")
+            self.core.reload_failed(problems, notify=False)
             text = "⚠️ 关键词文件有错误，仍在使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
         await update.message.reply_text(text[:4000])
 

@@ -200,7 +200,7 @@ def _follow_up(turn: Turn, case_id: str, answer: str, delay: timedelta) -> None:
         ops.move(turn, case, "complain", 0, ops.msg(turn, "follow_up_unresolved"))
     elif answer == "wait":
         ops.schedule(turn, case, delay)
-        turn.say(ops.msg(turn, "follow_up_waiting", days=str(max(1, delay.days))), ops.reminder_buttons(case))
+        turn.say(ops.msg(turn, "follow_up_waiting", delay=ops.delay_text(delay)), ops.reminder_buttons(case))
     else:
         stale(turn)
 
@@ -215,7 +215,8 @@ def _reminder_change(turn: Turn, case_id: str, days_text: str) -> None:
         turn.say(ops.msg(turn, "reminder_cancelled"))
     elif days_text in {str(d) for d in ops.REMINDER_DAYS}:
         ops.schedule(turn, case, timedelta(days=int(days_text)))
-        turn.say(ops.msg(turn, "follow_up_waiting", days=days_text))
+        waiting = ops.msg(turn, "follow_up_waiting", delay=ops.delay_text(timedelta(days=int(days_text))))
+        turn.say(waiting)
     else:
         stale(turn)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from guide import callbacks, ops
 from guide.labels import NOTICE
 from guide.model import Button, CaseState, new_id
-from guide.render import evidence_reply, status_reply, type_buttons
+from guide.render import evidence_reply, nav_button, status_reply, type_buttons
 from guide.turn import Turn
 
 #: (command, Chinese description) for /help and Telegram's setMyCommands.
@@ -35,12 +35,29 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
-def _need_case(turn: Turn, *, open_only: bool = True) -> CaseState | None:
-    """The current case, or tell the person there is none (with the type buttons)."""
+def _need_case(turn: Turn, *, open_only: bool = True, announce: bool = True) -> CaseState | None:
+    """The current case, or tell the person there is none (with the type buttons).
+
+    Without ``open_only``, a person with no current case gets their most recently closed
+    case (announced first), so a case can still be exported or drafted after /close.
+    """
     case = turn.open_current if open_only else turn.current
+    if case is None and not open_only:
+        case = _last_closed(turn)
+        if case is not None:
+            turn.set_current(case.id)  # as if picked in /cases, so its buttons keep working
+            if announce:
+                turn.say(ops.msg(turn, "closed_shown", case=ops.case_label(case)))
+            return case
     if case is None:
         turn.say(ops.msg(turn, "no_case"), type_buttons(callbacks.NEW))
     return case
+
+
+def _last_closed(turn: Turn) -> CaseState | None:
+    """The person's most recently closed case, if any."""
+    closed = [case for case in turn.cases.values() if case.status == "closed"]
+    return max(closed, key=lambda c: c.closed_at or c.updated_at, default=None)
 
 
 def _start(turn: Turn) -> None:
@@ -123,8 +140,12 @@ def run(turn: Turn, command: str, follow_up_delay: timedelta) -> None:
         if case is not None:
             ops.send_drafts(turn, case)
     elif name == "export":
-        case = _need_case(turn, open_only=False)
-        if case is not None:
+        case = _need_case(turn, open_only=False, announce=False)
+        if case is not None and case.id != turn.view.current_case_id:
+            # The view holds the timeline of the current case only: export once it is current.
+            text = ops.msg(turn, "closed_shown", case=ops.case_label(case))
+            turn.say(text, [[nav_button(case, "📄 导出案件摘要", "export")]])
+        elif case is not None:
             ops.send_export(turn, case)
     elif name == "close":
         case = _need_case(turn)

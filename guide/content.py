@@ -56,6 +56,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "close_ask",
     "closed",
     "case_closed_already",
+    "closed_shown",
     "delete_ask",
     "deleted",
     "delete_kept",

@@ -221,8 +221,8 @@ class Dialogue:
         if any(isinstance(e, ScheduleReminder) for e in turn.effects):
             return
         ops.schedule(turn, case, self.follow_up_delay)
-        days = str(max(1, self.follow_up_delay.days))
-        turn.say(ops.msg(turn, "reminder_set", days=days), ops.reminder_buttons(case))
+        delay = ops.delay_text(self.follow_up_delay)
+        turn.say(ops.msg(turn, "reminder_set", delay=delay), ops.reminder_buttons(case))
 
     # --- evidence ------------------------------------------------------------------------
 

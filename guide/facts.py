@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import cache
+
+import opencc
 
 from guide.labels import FACT_LABELS
 
@@ -63,6 +66,32 @@ _CONTACT_PHONE = re.compile(r"(?:电话|手机|联系方式)")
 _ADDRESS = re.compile(r"(?:地址|住址)(?:是|：|:)+\s*([^\n]{4,120})")
 _YES = ("是", "是的", "对", "有", "联系过", "联系了", "已联系", "找过", "嗯", "yes", "y")
 _NO = ("否", "不是", "没有", "没", "还没", "未联系", "no", "n")
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    """The Traditional→Simplified converter, built on first use (never at import)."""
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """``text`` in Simplified characters, one for one, so positions still match ``text``.
+
+    A conversion that changes the length (rare phrase mappings) is not used: the patterns
+    then run on the original text.
+    """
+    converted: str = _t2s().convert(text)
+    return converted if len(converted) == len(text) else text
+
+
+def _span(match: re.Match[str] | None, original: str, strip: str = "") -> str | None:
+    """Group 1 of ``match`` (found in the simplified text) as the person wrote it in ``original``."""
+    if match is None:
+        return None
+    start, end = match.span(1)
+    value = match.group(1)
+    start += len(value) - len(value.lstrip(strip))
+    return original[start:end]
 
 
 def _clean(value: str) -> str:
@@ -141,7 +170,9 @@ def _amounts(text: str) -> tuple[str | None, str | None]:
 
 def extract_facts(text: str, now: datetime) -> dict[str, str]:
     """Facts found in free ``text`` (dates relative to ``now``), keyed by fact name."""
-    text = text[:4096]
+    original = text[:4096]
+    # Patterns match the simplified text; free-text values are cut from the original.
+    text = simplified(original)
     facts: dict[str, str] = {}
     found: dict[str, str | None] = {
         "platform": _platform(text),
@@ -150,21 +181,18 @@ def extract_facts(text: str, now: datetime) -> dict[str, str]:
     }
     found["amount"], found["shortfall"] = _amounts(text)
     merchant = _MERCHANT.search(text) or _STORE.search(text)
-    found["merchant"] = merchant.group(1).lstrip("在从去到于是的了买家个那这") if merchant else None
+    found["merchant"] = _span(merchant, original, "在从去到于是的了买家个那这")
     activity = _ACTIVITY.search(text)
-    found["activity"] = activity.group(1) if activity else next((a for a in ACTIVITIES if a in text), None)
-    demand = _DEMAND.search(text)
-    found["demand"] = demand.group(1) if demand else None
-    reply = _CS_REPLY.search(text)
-    found["cs_reply"] = reply.group(1) if reply else None
+    found["activity"] = _span(activity, original) or next((a for a in ACTIVITIES if a in text), None)
+    found["demand"] = _span(_DEMAND.search(text), original)
+    found["cs_reply"] = _span(_CS_REPLY.search(text), original)
     contacted = _CS_CONTACT.search(text) and not _CS_NOT_CONTACTED.search(text)
     found["cs_contacted"] = "是" if contacted else None
-    name = _NAME.search(text)
-    found["complainant_name"] = name.group(1).strip() if name else None
+    name = _span(_NAME.search(text), original)
+    found["complainant_name"] = name.strip() if name else None
     phone = _PHONE.search(text)
     found["complainant_phone"] = phone.group(1) if phone and _CONTACT_PHONE.search(text) else None
-    address = _ADDRESS.search(text)
-    found["complainant_address"] = address.group(1) if address else None
+    found["complainant_address"] = _span(_ADDRESS.search(text), original)
     for key, value in found.items():
         if value:
             facts[key] = _clean(value)
@@ -194,7 +222,7 @@ def parse_fact(name: str, text: str, now: datetime) -> str | None:
         phone = re.fullmatch(r"\+?(?:86)?[\s-]*(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})", answer.replace(" ", ""))
         return phone.group(1) if phone else None
     if name == "cs_contacted":
-        lowered = answer.lower().strip("。.!！ ")
+        lowered = simplified(answer).lower().strip("。.!！ ")
         if lowered in _YES:
             return "是"
         if lowered in _NO:

@@ -168,6 +168,20 @@ def ask_fact(turn: Turn, case: CaseState, name: str) -> None:
     turn.say(turn.content.prompts[name] + note + "\n发送 /cancel 可跳过。")
 
 
+def delay_text(delay: timedelta) -> str:
+    """A delay as the person reads it: ``45秒``, ``2小时``, ``1天12小时``, ``3天``."""
+    seconds = max(1, round(delay.total_seconds()))
+    units = ((86400, "天"), (3600, "小时"), (60, "分钟"), (1, "秒"))
+    # The largest unit, and the next one when it is not zero; smaller rests are dropped.
+    first = next(i for i, (size, _) in enumerate(units) if seconds >= size)
+    parts: list[str] = []
+    for size, unit in units[first : first + 2]:
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
 def reminder_buttons(case: CaseState) -> list[list[Button]]:
     """Buttons to move the follow-up reminder to 1/3/7 days or cancel it."""
     row = [Button(f"{days}天后", callbacks.make("r", case.id, str(days))) for days in REMINDER_DAYS]
@@ -177,7 +191,7 @@ def reminder_buttons(case: CaseState) -> list[list[Button]]:
 def schedule(turn: Turn, case: CaseState, delay: timedelta) -> None:
     """Schedule the follow-up reminder of ``case`` after ``delay``."""
     turn.emit(ScheduleReminder(Reminder(new_id(), case.id, turn.at + delay, "follow_up")))
-    turn.log(case, "reminder", f"{delay.days}天")
+    turn.log(case, "reminder", delay_text(delay))
 
 
 def mark_contacted(turn: Turn, case: CaseState, delay: timedelta) -> CaseState:
@@ -185,8 +199,8 @@ def mark_contacted(turn: Turn, case: CaseState, delay: timedelta) -> CaseState:
     case, _ = record_facts(turn, case, {"cs_contacted": "是"})
     turn.log(case, "contacted")
     schedule(turn, case, delay)
-    days = str(max(1, delay.days))
-    turn.say(msg(turn, "contacted") + "\n" + msg(turn, "reminder_set", days=days), reminder_buttons(case))
+    text = msg(turn, "contacted") + "\n" + msg(turn, "reminder_set", delay=delay_text(delay))
+    turn.say(text, reminder_buttons(case))
     case = turn.save(case.evolve(awaiting="cs_reply"))
     return case
 
@@ -202,7 +216,7 @@ def send_drafts(turn: Turn, case: CaseState) -> None:
     turn.say(msg(turn, "drafts_intro"))
     turn.say(drafts.customer_service)
     turn.say(drafts.complaint)
-    if drafts.missing:
+    if drafts.missing and case.status == "open":  # a closed case's facts are no longer asked for
         buttons = [
             Button(f"填写{FACT_LABELS[name]}", callbacks.make("f", case.id, name)) for name in drafts.missing
         ]
