@@ -1,0 +1,102 @@
+"""Benchmark: messages answered per second by other people while screenshots are being read.
+
+Runs the whole handler stack (as ``bench_handlers.py``: raw update JSON to the reply request,
+in-process fake network, SQLite) for a fixed time twice: once alone, once while one OCR
+worker reads the fixture screenshots back to back. The bot process is pinned to one core;
+the OCR worker process gets the other (as in production, where it runs at a lower priority).
+Goal: with images being read, the rate stays within 20% of the rate without.
+
+    python bench/bench_ocr_load.py [--seconds 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_handlers import SCRIPT, Updates, one_update
+
+from bot.core import BotCore
+from bot.settings import load_settings
+from bot.telegram_app import TelegramFrontend
+from ocr import Recognizer, is_available
+from tests.offline import OfflineRequest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "ocr" / "fixtures"
+
+
+async def rate(frontend: TelegramFrontend, request: OfflineRequest, seconds: float, base_user: int) -> float:
+    """Updates per second answered by 20 people writing as fast as the bot answers."""
+    updates = Updates()
+    done = 0
+    end = time.perf_counter() + seconds
+
+    async def person(user_id: int) -> None:
+        nonlocal done
+        step = 0
+        while time.perf_counter() < end:
+            await one_update(frontend, request, updates.message(user_id, SCRIPT[step % len(SCRIPT)]))
+            step += 1
+            done += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(person(base_user + i) for i in range(20)))
+    return done / (time.perf_counter() - start)
+
+
+async def main(seconds: float) -> None:
+    """Measure without and with OCR load."""
+    if not is_available():
+        print("OCR is not installed (pip install 'weiquan-bot[ocr]'): nothing to measure")
+        return
+    images = [p.read_bytes() for p in sorted(FIXTURES.iterdir()) if p.suffix in (".jpg", ".png")]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            telegram_bot_token="1:bench",
+            data_dir=Path(tmp),
+        )
+        core = await BotCore.create(settings)
+        request = OfflineRequest()
+        frontend = TelegramFrontend(core, request=request, rate_limit=False)
+        recognizer = Recognizer(max_workers=1)
+        await recognizer.warm_up()
+        # Pin the bot to one core only now: the OCR worker, started above, keeps the others.
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        async with frontend.app:
+            await rate(frontend, request, 2.0, 1_000_000)  # warm-up
+            alone = await rate(frontend, request, seconds, 2_000_000)
+
+            reads = 0
+            stop = asyncio.Event()
+
+            async def read_images() -> None:
+                nonlocal reads
+                while not stop.is_set():
+                    await recognizer.read(images[reads % len(images)])
+                    reads += 1
+
+            reader = asyncio.create_task(read_images())
+            with_ocr = await rate(frontend, request, seconds, 3_000_000)
+            stop.set()
+            await reader
+        await recognizer.close()
+        await core.close()
+    print(f"without images: {alone:7.0f} updates/s")
+    print(f"while reading:  {with_ocr:7.0f} updates/s ({with_ocr / alone:.0%} of the rate; {reads} screenshots read)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds))
