@@ -7,6 +7,7 @@ database, so a case started here is a case like any other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from typing import TextIO
 
 from bot.core import BotCore
 from guide.model import Button, Incoming, Reply
+from storage import OutboxEntry
 
 HELP = "（输入文字交谈；输入数字选择按钮；/help 查看命令；/photo 说明 模拟发送截图；/quit 退出）"
 
@@ -61,6 +63,30 @@ def parse_line(line: str, buttons: list[Button]) -> Incoming | None:
     return Incoming(kind="text", at=now, text=text)
 
 
+async def _deliver(core: BotCore, entries: list[OutboxEntry], out: TextIO) -> list[Button]:
+    """Print replies and mark them sent; return the buttons now on screen."""
+    for entry in entries:
+        await core.storage.mark_sent(entry.id, None)
+    return render([entry.reply for entry in entries], out)
+
+
+async def _reminders(core: BotCore, user_id: int, out: TextIO, shown: list[list[Button]]) -> None:
+    """Fire this person's due reminders while the terminal waits for input (as the bot does)."""
+    while True:
+        await asyncio.sleep(min(core.settings.reminder_poll_interval, 5.0))
+        now = datetime.now(UTC)
+        for owner, reminder in await core.storage.due_reminders(now):
+            if owner != user_id:
+                continue  # someone else's case (Telegram's): the bot process sends those
+            incoming = Incoming(kind="reminder", at=now, data=reminder.id)
+            result = await core.handle(user_id, user_id, f"reminder:{reminder.id}", incoming)
+            if result.entries:
+                out.write("\n")
+                shown[0] = await _deliver(core, result.entries, out)
+                out.write("> ")
+                out.flush()
+
+
 async def chat(
     core: BotCore,
     user_id: int,
@@ -71,28 +97,30 @@ async def chat(
     """Run the dialogue against stdin/stdout until /quit or end of input."""
     reader = read_line or (lambda: input("> "))
     out.write(f"维权助手 · 终端模式 {HELP}\n")
-    buttons: list[Button] = []
-    first = Incoming(kind="command", at=datetime.now(UTC), command="start")
+    shown: list[list[Button]] = [[]]
     view = await core.storage.load_view(user_id)
-    pending: Incoming | None = (
-        first
-        if view.current_case is None
-        else Incoming(kind="command", at=datetime.now(UTC), command="status")
+    pending: Incoming | None = Incoming(
+        kind="command", at=datetime.now(UTC), command="start" if view.current_case is None else "status"
     )
-    while True:
-        if pending is not None:
-            result = await core.handle(user_id, user_id, None, pending)
-            for entry in result.entries:
-                await core.storage.mark_sent(entry.id, None)
-            buttons = render([entry.reply for entry in result.entries], out) or buttons
-        try:
-            line = await asyncio.to_thread(reader)
-        except (EOFError, KeyboardInterrupt):
-            out.write("\n再见！你的案件已保存，下次输入 weiquan-bot chat 继续。\n")
-            return
-        if line.strip() in ("/quit", "/exit", "quit", "exit"):
-            out.write("再见！你的案件已保存。\n")
-            return
-        pending = parse_line(line, buttons)
-        if pending is None and line.strip():
-            out.write("没有这个选项，请输入上面列出的数字或直接打字。\n")
+    reminders = asyncio.create_task(_reminders(core, user_id, out, shown))
+    try:
+        while True:
+            if pending is not None:
+                result = await core.handle(user_id, user_id, None, pending)
+                # Numbers always refer to the buttons of the latest answer.
+                shown[0] = await _deliver(core, result.entries, out)
+            try:
+                line = await asyncio.to_thread(reader)
+            except (EOFError, KeyboardInterrupt):
+                out.write("\n再见！下次输入 weiquan-bot chat 继续。\n")
+                return
+            if line.strip() in ("/quit", "/exit", "quit", "exit"):
+                out.write("再见！下次输入 weiquan-bot chat 继续。\n")
+                return
+            pending = parse_line(line, shown[0])
+            if pending is None and line.strip():
+                out.write("没有这个选项，请输入上面列出的数字或直接打字。\n")
+    finally:
+        reminders.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reminders

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from guide import buttons, callbacks, commands, ops, proposals, reading
 from guide.content import GuideContent
-from guide.facts import extract_facts, fact_hint, parse_fact
+from guide.facts import extract_facts, fact_hint, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
 from guide.model import (
     AddEvidence,
@@ -149,11 +149,12 @@ class Dialogue:
             self._maybe_contacted(turn, facts)
             return
         case, changed = ops.record_facts(turn, case, self._new_facts(case.facts, facts, description))
-        self._maybe_contacted(turn, facts)
         if issue_type == case.issue_type:
             prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
             ops.show_step(turn, case, prefix)
+            self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
             return
+        self._maybe_contacted(turn, facts)
         text_out = ops.msg(turn, "switch_offer", new=ISSUE_LABELS[issue_type], old=ops.case_label(case))
         rows = [
             [buttons.button(f"把当前案件改为「{ISSUE_LABELS[issue_type]}」", "y", case.id, issue_type)],
@@ -174,9 +175,9 @@ class Dialogue:
         case = turn.open_current
         if case is not None and facts:
             case, changed = ops.record_facts(turn, case, facts)
-            self._maybe_contacted(turn, facts)
             prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
             ops.show_current_or_types(turn, prefix)
+            self._maybe_contacted(turn, facts)
             return
         if case is None and facts:
             pending = dict(turn.pending)
@@ -272,6 +273,7 @@ class Dialogue:
 
     def _category(self, caption: str, issue_type: str | None) -> str:
         """The evidence category named in ``caption`` ("" when none)."""
+        caption = simplified(caption)
         for spec in self.content.checklist(issue_type) + self.content.evidence:
             if any(word in caption for word in spec.keywords):
                 return spec.category

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from guide.clock import shown
 from guide.drafts import render_drafts
 from guide.labels import CATEGORY_LABELS, FACT_LABELS, NOTICE, OUTCOME_LABELS, STAGE_NAMES, issue_label
 from guide.model import CaseState, Document, EvidenceItem, TimelineEntry
@@ -33,7 +34,7 @@ _DETAILS: dict[str, str] = {
 
 
 def _when(entry: TimelineEntry) -> str:
-    return entry.at.strftime("%Y-%m-%d %H:%M")
+    return shown(entry.at)
 
 
 def _detail(entry: TimelineEntry) -> str:
@@ -65,7 +66,7 @@ def render_export(
         f"问题类型：{issue_label(case.issue_type)}",
         f"状态：{status}",
         f"当前阶段：{STAGE_NAMES.get(case.stage, case.stage)}",
-        f"创建时间：{case.created_at.strftime('%Y-%m-%d %H:%M')}",
+        f"创建时间：{shown(case.created_at)}",
         "",
         "一、案件信息",
         *[f"{label}：{case.facts.get(name) or '待补充'}" for name, label in FACT_LABELS.items()],
@@ -81,7 +82,7 @@ def render_export(
     for number, item in enumerate(items, start=1):
         category = CATEGORY_LABELS.get(item.category or "other", "其他材料")
         name = item.caption or item.file_name or ("图片" if item.kind == "photo" else "文件")
-        lines.append(f"{number}. {category}｜{item.received_at.strftime('%Y-%m-%d %H:%M')}｜{name}")
+        lines.append(f"{number}. {category}｜{shown(item.received_at)}｜{name}")
     if not items:
         lines.append("（无）")
     drafts = render_drafts(case, evidence)

@@ -8,6 +8,7 @@ from functools import cache
 
 import opencc
 
+from guide.clock import local_date
 from guide.labels import FACT_LABELS
 
 MAX_FACT = 300
@@ -129,7 +130,7 @@ def _order_no(text: str) -> str | None:
 
 
 def _date(text: str, now: datetime) -> str | None:
-    today = now.date()
+    today = local_date(now)
     found = _FULL_DATE.search(text)
     if found:
         return _valid_date(int(found.group(1)), int(found.group(2)), int(found.group(3)))

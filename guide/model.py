@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal, Union
+from typing import Literal
 
 IncomingKind = Literal["text", "command", "button", "photo", "document", "reminder", "reading", "other"]
 CaseStatus = Literal["open", "closed"]
@@ -159,7 +159,9 @@ class UserView:
     evidence: tuple[EvidenceItem, ...] = ()  # of all the person's cases
     reminders: tuple[Reminder, ...] = ()  # pending ones
     timeline: tuple[TimelineEntry, ...] = ()  # of the current case
-    pending: dict[str, str] = field(default_factory=dict)  # small per-user scratch (e.g. facts proposed, awaiting confirmation)
+    pending: dict[str, str] = field(
+        default_factory=dict
+    )  # small per-user scratch (e.g. facts proposed, awaiting confirmation)
 
     @property
     def current_case(self) -> CaseState | None:
@@ -253,19 +255,19 @@ class RecordClassification:
     unknown_tokens: tuple[str, ...] = ()
 
 
-Effect = Union[
-    SaveCase,
-    SetCurrentCase,
-    AddTimeline,
-    AddEvidence,
-    UpdateEvidence,
-    ScheduleReminder,
-    CancelReminders,
-    MarkReminderDone,
-    SetPending,
-    DeleteUser,
-    RecordClassification,
-]
+Effect = (
+    SaveCase
+    | SetCurrentCase
+    | AddTimeline
+    | AddEvidence
+    | UpdateEvidence
+    | ScheduleReminder
+    | CancelReminders
+    | MarkReminderDone
+    | SetPending
+    | DeleteUser
+    | RecordClassification
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from guide import callbacks
+from guide.clock import shown
 from guide.drafts import render_drafts
 from guide.export import render_export
 from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, issue_label
@@ -39,7 +40,7 @@ def case_label(case: CaseState) -> str:
     parts = [issue_label(case.issue_type)]
     if case.facts.get("platform"):
         parts.append(case.facts["platform"])
-    parts.append(case.created_at.strftime("%m-%d"))
+    parts.append(shown(case.created_at, "%m-%d"))
     return " · ".join(parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from guide import callbacks
+from guide.clock import shown
 from guide.content import ButtonSpec, EvidenceSpec, GuideContent
 from guide.labels import FACT_LABELS, ISSUE_LABELS, issue_label
 from guide.model import Button, CaseState, EvidenceItem, Reminder, Reply
@@ -99,7 +100,7 @@ def evidence_reply(content: GuideContent, case: CaseState, evidence: Sequence[Ev
     lines = [f"🗂 证据（{len(items)} 份）："]
     for item in items[-30:]:
         category = labels.get(item.category, "未分类")
-        when = item.received_at.strftime("%Y-%m-%d %H:%M")
+        when = shown(item.received_at)
         lines.append(f"• {category}｜{when}｜{item.caption[:40] or item.file_name[:40] or item.kind}")
     missing = missing_evidence(content, case, evidence)
     if missing:
@@ -127,7 +128,7 @@ def status_reply(
     ]
     due = [r.due_at for r in reminders if r.case_id == case.id]
     if due:
-        lines.append(f"跟进提醒：{min(due).strftime('%Y-%m-%d')}")
+        lines.append(f"跟进提醒：{shown(min(due))}")
     lines.append("——")
     lines.append(facts_summary(case))
     rows = [

@@ -3,6 +3,7 @@ database, whatever the bot was still doing for them, and nobody else's data is t
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 
@@ -49,6 +50,15 @@ async def assert_only_the_deletion_is_left(db: Database, user_id: int, case_ids:
     assert "已删除你的全部数据" in json.loads(payload)["text"]
 
 
+async def all_sent(db: Database, user_id: int, timeout: float = 20.0) -> None:
+    """Wait until every stored reply to the person has been sent (their rows stop changing)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    sql = "select id from outbox where user_id = ? and sent_at is null"
+    while unsent := await db.rows(sql, (user_id,)):
+        assert asyncio.get_running_loop().time() < deadline, f"replies never sent: {unsent}"
+        await asyncio.sleep(0.05)
+
+
 async def test_delete_erases_every_row_of_the_person_and_nobody_else(
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
@@ -58,6 +68,7 @@ async def test_delete_erases_every_row_of_the_person_and_nobody_else(
     for chat, order_no in ((person, ORDER_NO), (other, OTHER_ORDER_NO)):
         await open_case_with_evidence(chat, order_no)
         await chat.committed("ocr:")  # the screenshot has been read (or found unreadable)
+        await all_sent(db, chat.user_id)  # ... and what the bot said about it went out
 
     case_ids = [row[0] for row in await case_rows(db, USER)]
     other_case_ids = [row[0] for row in await case_rows(db, OTHER_USER)]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from guide import GuideContent, extract_facts
+from guide.clock import shown
 from guide.facts import parse_fact
-from guide.model import ScheduleReminder
+from guide.model import AddEvidence, ScheduleReminder
 from guide.ops import delay_text
 from tests.guide.memory import Conversation
 
@@ -88,7 +89,7 @@ def test_draft_right_after_close_names_the_closed_case(convo: Conversation) -> N
     convo.command("close")
     convo.press("放弃")
     convo.command("draft")
-    assert "最近结案「助力被吞" in convo.said and "12315 投诉" in convo.said
+    assert "最近结案的「助力被吞" in convo.said and "12315 投诉" in convo.said
 
 
 def test_after_close_the_most_recently_closed_case_is_offered(convo: Conversation) -> None:
@@ -143,4 +144,28 @@ def test_traditional_contacted_schedules_the_follow_up(convo: Conversation) -> N
     convo.text("我已經聯繫客服了，客服說讓我等通知")
     assert convo.case.facts["cs_contacted"] == "是"
     assert convo.case.facts["cs_reply"] == "讓我等通知"
-    assert len(convo.view.reminders) == 1 and "提醒你" in convo.said
+    assert len(convo.view.reminders) == 1
+    # What was recorded comes first; the reminder (with its buttons) is the last message.
+    assert "已记录" in convo.replies[0].text and "提醒你" not in convo.replies[0].text
+    assert "提醒你" in convo.replies[-1].text and convo.replies[-1].buttons
+
+
+def test_relative_dates_follow_the_persons_day() -> None:
+    # 23:30 UTC on the 19th is 07:30 on the 20th in China: 「昨天」 is the 19th there.
+    late_utc = datetime(2024, 11, 19, 23, 30, tzinfo=UTC)
+    assert extract_facts("昨天助力被吞", late_utc)["date"] == "2024-11-19"
+    assert extract_facts("11月20日砍价", late_utc)["date"] == "2024-11-20"  # not pushed to last year
+
+
+def test_times_are_shown_in_china_time() -> None:
+    at = datetime(2024, 11, 19, 23, 30, tzinfo=UTC)
+    assert shown(at) == "2024-11-20 07:30"
+    assert shown(datetime(2024, 11, 19, 23, 30)) == "2024-11-19 23:30"  # naive: already local
+
+
+def test_traditional_caption_is_categorised(convo: Conversation) -> None:
+    convo.text("助力被吞")
+    convo.send("photo", file_id="F1", file_unique_id="U1", caption="訂單詳情截圖")
+    [added] = convo.effects(AddEvidence)
+    assert added.item.category == "order"
+    assert added.item.caption == "訂單詳情截圖"  # stored as the person wrote it
