@@ -7,13 +7,16 @@ so a reload takes effect on the next message.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from watchfiles import awatch
+
 from bot.settings import Settings
-from guide import Dialogue, GuideContent, load_content
+from guide import Dialogue, GuideContent, GuideFileError, default_content_dir, load_content
 from guide.model import Incoming
 from intents import Classifier, IntentReloader, Problem, load_intents, unknown_tokens
 from intents.match import IntentMatch
@@ -90,6 +93,31 @@ class BotCore:
         if notify:
             for listener in self.reload_listeners:
                 listener(problems)
+
+    def reload_content(self) -> list[str]:
+        """Reload the step files (a blocking call; run it in a thread).
+
+        On errors the current files stay in use and the problems are returned (and logged).
+        """
+        try:
+            content = load_content(self.settings.guide_dir)
+        except GuideFileError as exc:
+            problems = list(exc.problems)
+            log.warning("step files not reloaded, keeping the last good set: %s", "; ".join(problems))
+            return problems
+        self.content = content
+        self.dialogue = Dialogue(content, self.classify, follow_up_delay=self.settings.follow_up_delay)
+        log.info("step files reloaded")
+        return []
+
+    async def watch_content(self) -> None:
+        """Reload the step files when they change (like the keyword files); tell operators of errors."""
+        directory = self.settings.guide_dir or default_content_dir()
+        async for _changes in awatch(directory, debounce=300, recursive=False):
+            problems = await asyncio.to_thread(self.reload_content)
+            if problems:
+                for listener in self.reload_listeners:
+                    listener(problems)  # type: ignore[arg-type]
 
     async def close(self) -> None:
         """Release the database."""

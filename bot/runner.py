@@ -172,7 +172,9 @@ async def run_with_background(
         notices: set[asyncio.Task[None]] = set()
 
         def tell_operators(problems: list[Problem]) -> None:
-            text = "⚠️ 关键词文件有错误，机器人继续使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
+            text = "⚠️ 关键词/步骤文件有错误，机器人继续使用上一版：\n" + "\n".join(
+                f"• {p}" for p in problems[:10]
+            )
             task = asyncio.get_running_loop().create_task(frontend.notify_operators(text))
             notices.add(task)
             task.add_done_callback(notices.discard)
@@ -181,6 +183,7 @@ async def run_with_background(
         reloader = core.make_reloader()
         background = [
             asyncio.create_task(reloader.run(), name="intent-reloader"),
+            asyncio.create_task(core.watch_content(), name="step-reloader"),
             asyncio.create_task(
                 reminder_loop(core, frontend, core.settings.reminder_poll_interval), name="reminders"
             ),

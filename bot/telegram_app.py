@@ -150,6 +150,7 @@ class TelegramFrontend:
         assert update.message is not None
         reloader = self.core.make_reloader()
         classifier, problems = await asyncio.to_thread(reloader.reload_now)
+        step_problems = await asyncio.to_thread(self.core.reload_content)
         if classifier is not None:
             self.core.apply_reload(classifier)
             log.info("operator %s reloaded the keyword files", update.message.chat_id)
@@ -159,6 +160,10 @@ class TelegramFrontend:
         else:
             self.core.reload_failed(problems, notify=False)
             text = "⚠️ 关键词文件有错误，仍在使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
+        if step_problems:
+            text += "\n⚠️ 步骤文件有错误，仍在使用上一版：\n" + "\n".join(f"• {p}" for p in step_problems[:10])
+        else:
+            text += "\n✅ 步骤文件已重新加载。"
         await update.message.reply_text(text[:4000])
 
     async def on_stats(self, update: Update, context: Context) -> None:
