@@ -141,8 +141,11 @@ async def run(database_url: str, total: int) -> None:
 
         # The same 100 people sending as fast as the bot answers: the saturated throughput.
         async def flood(user_id: int) -> list[float]:
+            # A new person every script, so nobody trips the per-person flood throttle.
             return [
-                await one_update(frontend, request, updates.message(user_id, SCRIPT[i % len(SCRIPT)]))
+                await one_update(
+                    frontend, request, updates.message(user_id * 1000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)])
+                )
                 for i in range(max(1, total // people))
             ]
 
