@@ -144,7 +144,9 @@ async def run(database_url: str, total: int) -> None:
             # A new person every script, so nobody trips the per-person flood throttle.
             return [
                 await one_update(
-                    frontend, request, updates.message(user_id * 1000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)])
+                    frontend,
+                    request,
+                    updates.message(user_id * 1000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)]),
                 )
                 for i in range(max(1, total // people))
             ]

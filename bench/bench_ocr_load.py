@@ -94,7 +94,9 @@ async def main(seconds: float) -> None:
         await recognizer.close()
         await core.close()
     print(f"without images: {alone:7.0f} updates/s")
-    print(f"while reading:  {with_ocr:7.0f} updates/s ({with_ocr / alone:.0%} of the rate; {reads} screenshots read)")
+    print(
+        f"while reading:  {with_ocr:7.0f} updates/s ({with_ocr / alone:.0%} of the rate; {reads} screenshots read)"
+    )
 
 
 if __name__ == "__main__":

@@ -83,7 +83,12 @@ class OfflineRequest(BaseRequest):
             result = []
         elif api_method == "getFile":
             file_id = str(params.get("file_id", ""))
-            result = {"file_id": file_id, "file_unique_id": file_id[-8:], "file_size": 12, "file_path": "photos/f.jpg"}
+            result = {
+                "file_id": file_id,
+                "file_unique_id": file_id[-8:],
+                "file_size": 12,
+                "file_path": "photos/f.jpg",
+            }
         else:
             raise UnexpectedCall(f"unexpected Bot API call {api_method}")
         return 200, json.dumps({"ok": True, "result": result}).encode()

@@ -113,7 +113,11 @@ async def test_group_message_is_ignored_unless_mentioned(harness: Harness) -> No
     assert await harness.text(USER, "砍价失败了怎么办", chat=group) == []
     mention = [{"type": "mention", "offset": 0, "length": len("@weiquan_test_bot")}]
     sent = await harness.feed(
-        {"message": harness._message(USER, chat=group, text="@weiquan_test_bot 砍价失败了怎么办", entities=mention)}
+        {
+            "message": harness._message(
+                USER, chat=group, text="@weiquan_test_bot 砍价失败了怎么办", entities=mention
+            )
+        }
     )
     assert len(sent) == 1
     assert "私聊" in sent[0]["text"]

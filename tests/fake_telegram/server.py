@@ -301,7 +301,7 @@ class FakeTelegram(UserActions):
     async def wait_until(
         self,
         predicate: Callable[[], bool],
-        timeout: float,  # noqa: ASYNC109
+        timeout: float,
         what: str = "condition",
     ) -> None:
         """Wait until ``predicate()`` holds (checked after every change); AssertionError on timeout."""
@@ -321,7 +321,7 @@ class FakeTelegram(UserActions):
         self,
         chat_id: int,
         count: int = 1,
-        timeout: float = 15.0,  # noqa: ASYNC109
+        timeout: float = 15.0,
     ) -> list[SentMessage]:
         """Wait for the next ``count`` messages after the chat's cursor; return them, move the cursor."""
         start = self._cursors.get(chat_id, 0)
@@ -342,7 +342,7 @@ class FakeTelegram(UserActions):
         chat_id: int,
         message_id: int,
         count: int = 1,
-        timeout: float = 15.0,  # noqa: ASYNC109
+        timeout: float = 15.0,
     ) -> SentMessage:
         """Wait until the bot's message has been edited at least ``count`` times in all; return it."""
         message = self.message(chat_id, message_id)
@@ -357,7 +357,7 @@ class FakeTelegram(UserActions):
         self,
         method: str,
         count: int = 1,
-        timeout: float = 15.0,  # noqa: ASYNC109
+        timeout: float = 15.0,
     ) -> list[ApiCall]:
         """Wait until ``method`` has been called at least ``count`` times in all; return those calls."""
         await self.wait_until(
