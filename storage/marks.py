@@ -1,10 +1,8 @@
 """Coalescing ``mark_sent`` calls: marks waiting at the same time are written by one statement.
 
 The bot marks every reply right after Telegram accepted it; with many people at once those
-tiny transactions add up. On PostgreSQL (and in-memory SQLite) the first caller ("leader") queues one unit of work; whatever
+tiny transactions add up. Here the first caller ("leader") queues one unit of work; whatever
 marks arrive before that unit runs are written with it, and every caller waits for its own.
-The SQLite worker thread instead writes marks along with its next write unit
-(:meth:`storage.runners.ThreadRunner.defer_mark`).
 """
 
 from __future__ import annotations
@@ -19,8 +17,7 @@ from sqlalchemy import Connection, bindparam, update
 
 from storage.models import OUTBOX
 
-#: Marks outbox rows sent; executed with many rows at once (``b_id``, ``sent_at``, ``telegram_message_id``).
-MARK_SENT = (
+_MARK = (
     update(OUTBOX)
     .where(OUTBOX.c.id == bindparam("b_id"))
     .values(sent_at=bindparam("sent_at"), telegram_message_id=bindparam("telegram_message_id"))
@@ -82,4 +79,4 @@ class SentMarks:
             taken.extend(self._pending)
             self._pending = []
         if taken:
-            connection.execute(MARK_SENT, [row for row, _ in taken])
+            connection.execute(_MARK, [row for row, _ in taken])

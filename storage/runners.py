@@ -19,19 +19,15 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from storage.engine import READ_ONLY_OPTION
 from storage.errors import StorageError
-from storage.marks import MARK_SENT
-
 
 T = TypeVar("T")
 Work = Callable[[Connection], T]
 #: Most write units the SQLite thread commits in one transaction.
 MAX_BATCH = 32
-#: Longest time (seconds) a deferred "sent" mark waits for a write unit to ride along with.
-MARK_DELAY = 0.05
 
 
 class UnitRunner(Protocol):
@@ -123,18 +119,15 @@ class ThreadRunner:
     failing unit rolls back alone.
     """
 
-    def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH, mark_delay: float = MARK_DELAY) -> None:
+    def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH) -> None:
         self.dialect_name = engine.dialect.name
         self._engine = engine
         self._max_batch = max_batch
-        self._mark_delay = mark_delay
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         # One connection, used by the worker thread only: no session or pool checkout per unit.
         self._connection: Connection | None = None
         self._guard = threading.Lock()
         self._queue: deque[_Job] = deque()
-        self._marks: list[dict[str, Any]] = []
-        self._mark_flush: asyncio.TimerHandle | None = None
         self._draining = False
         self._closed = False
 
@@ -153,42 +146,15 @@ class ThreadRunner:
         result: T = await job.future
         return result
 
-    def defer_mark(self, row: dict[str, Any]) -> None:
-        """Queue an outbox "sent" mark; it is written with the next write unit (at most ``mark_delay`` later).
-
-        Reads and :meth:`close` write queued marks first, so this process always sees them; a
-        crash before they are written only means those replies count as unsent (redelivered).
-        """
-        with self._guard:
-            if self._closed:
-                raise StorageError("storage is closed")
-            self._marks.append(row)
-        if self._mark_flush is None:
-            loop = asyncio.get_running_loop()
-            self._mark_flush = loop.call_later(self._mark_delay, self._flush_marks_soon, loop)
-
-    def _flush_marks_soon(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Timer: write marks no write unit has taken along yet (on the event loop)."""
-        self._mark_flush = None
-        if self._marks and not self._closed:
-            task = loop.create_task(self.flush_marks())
-            task.add_done_callback(_ignore_result)
-
-    async def flush_marks(self) -> None:
-        """Write the queued "sent" marks now (nothing happens when there are none)."""
-        if self._marks:
-            await self.write(_nothing)
-
     async def read(self, work: Work[T]) -> T:
-        """Run ``work`` in a read-only transaction in the worker thread (after queued marks are written)."""
+        """Run ``work`` in a read-only transaction in the worker thread."""
         if self._closed:
             raise StorageError("storage is closed")
-        await self.flush_marks()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._read, work)
 
     def _open(self) -> Connection:
-        """The worker thread's connection (opened on first use)."""
+        """The worker thread's connection (opened on first use, reopened after invalidation)."""
         if self._connection is None or self._connection.invalidated or self._connection.closed:
             self._connection = self._engine.connect()
         return self._connection
@@ -210,28 +176,20 @@ class ThreadRunner:
                     self._draining = False
                     return
                 batch = [self._queue.popleft() for _ in range(min(self._max_batch, len(self._queue)))]
-                marks, self._marks = self._marks, []
-            if not self._commit_batch(batch, marks):
-                with self._guard:  # not written: keep them for the next unit
-                    self._marks[:0] = marks
+            self._commit_batch(batch)
             for job in batch:
                 # RuntimeError: the caller's loop is gone, so nobody waits for the result.
                 with contextlib.suppress(RuntimeError):
                     job.loop.call_soon_threadsafe(_settle, job)
 
-    def _commit_batch(self, batch: list[_Job], marks: list[dict[str, Any]]) -> bool:
-        """Run ``batch`` (and write ``marks``) in one transaction, one SAVEPOINT per unit when there are several.
-
-        Returns whether the transaction committed.
-        """
+    def _commit_batch(self, batch: list[_Job]) -> None:
+        """Run ``batch`` in one transaction, one SAVEPOINT per unit when there are several."""
         try:
             connection = self._open()
             with connection.begin():
-                if marks:
-                    connection.execute(MARK_SENT, marks)
                 if len(batch) == 1:
                     batch[0].result = batch[0].work(connection)
-                    return True
+                    return
                 for job in batch:
                     # A connection-level savepoint: far cheaper than Session.begin_nested().
                     savepoint = connection.begin_nested()
@@ -242,7 +200,6 @@ class ThreadRunner:
                         job.error = error
                     else:
                         savepoint.commit()
-            return True
         except BaseException as error:
             for job in batch:
                 if job.error is None:
@@ -250,24 +207,16 @@ class ThreadRunner:
                     job.result = None
             if isinstance(error, DBAPIError) and error.connection_invalidated:
                 self._connection = None
-            return False
 
     def _dispose(self) -> None:
-        """Close the worker thread's connection and the engine (worker thread)."""
+        """Close the worker thread's connection and the engine's pool (worker thread)."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
         self._engine.dispose()
 
     async def close(self) -> None:
-        """Finish queued work and marks, close the connection and stop the worker thread (idempotent)."""
-        if self._closed:
-            return
-        if self._mark_flush is not None:
-            self._mark_flush.cancel()
-            self._mark_flush = None
-        with contextlib.suppress(StorageError):
-            await self.flush_marks()
+        """Finish queued work, close the connections and stop the worker thread (idempotent)."""
         with self._guard:
             if self._closed:
                 return
@@ -275,13 +224,3 @@ class ThreadRunner:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._dispose)
         self._executor.shutdown(wait=True)
-
-
-def _nothing(connection: Connection) -> None:
-    """An empty write unit: commits whatever rides along with it (queued marks)."""
-
-
-def _ignore_result(task: asyncio.Task[None]) -> None:
-    """Done callback of a background mark flush: a failure leaves the marks queued for later."""
-    if not task.cancelled():
-        task.exception()

@@ -141,7 +141,9 @@ class Storage:
             # leave no user row and no update record behind.
             connection.execute(delete(USERS).where(USERS.c.user_id == user_id))
             if update_key is not None:
-                connection.execute(delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.update_key == update_key))
+                connection.execute(
+                    delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.update_key == update_key)
+                )
             return HandleResult(entries=[], duplicate=False)
         EffectApplier(connection, view, user_exists=True, now=now, update_key=update_key).apply(
             outcome.effects
@@ -159,15 +161,7 @@ class Storage:
     # --- outbox -----------------------------------------------------------------------------
 
     async def mark_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
-        """Record that an outbox entry reached Telegram (marks arriving together share one write).
-
-        On SQLite the mark rides along with the next write unit (within ``MARK_DELAY``), and this
-        process's reads see it at once; elsewhere this returns once the mark is committed.
-        """
-        if isinstance(self._runner, ThreadRunner):
-            row = {"b_id": entry_id, "sent_at": self._clock(), "telegram_message_id": telegram_message_id}
-            self._runner.defer_mark(row)
-            return
+        """Record that an outbox entry reached Telegram (marks arriving together share one write)."""
         await self._marks.mark(entry_id, telegram_message_id, self._clock())
 
     async def unsent(self, *, older_than: timedelta = timedelta(0), limit: int = 100) -> list[OutboxEntry]:
