@@ -171,8 +171,26 @@ def main() -> None:
         print("SQLite:")
         asyncio.run(run(f"sqlite+aiosqlite:///{tmp}/bench.db", args.updates))
     if args.postgres:
-        print("PostgreSQL:")
-        asyncio.run(run(args.postgres, args.updates))
+        print("PostgreSQL (a throwaway database on that server):")
+        asyncio.run(run_on_scratch_postgres(args.postgres, args.updates))
+
+
+async def run_on_scratch_postgres(server_url: str, total: int) -> None:
+    """Run on a fresh database created on the server of ``server_url``, dropped afterwards."""
+    import uuid
+
+    import asyncpg
+    from sqlalchemy import make_url
+
+    name = f"weiquan_bench_{uuid.uuid4().hex[:10]}"
+    admin_dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = await asyncpg.connect(admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        await run(make_url(server_url).set(database=name).render_as_string(hide_password=False), total)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 if __name__ == "__main__":
