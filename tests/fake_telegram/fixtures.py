@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import pytest
 import pytest_asyncio
 from telegram import Bot
 
@@ -33,3 +34,21 @@ async def telegram_bot(fake_telegram: FakeTelegram) -> AsyncIterator[Bot]:
         fake_telegram.token, base_url=fake_telegram.api_base_url, base_file_url=fake_telegram.file_base_url
     ) as bot:
         yield bot
+
+
+@pytest.fixture
+def tg(fake_telegram: FakeTelegram) -> FakeTelegram:
+    """The fake server under a short name; the test fails on unexpected calls unless it cleared them."""
+    return fake_telegram
+
+
+@pytest.fixture
+def bot(telegram_bot: Bot) -> Bot:
+    """A real python-telegram-bot Bot pointed at the fake server."""
+    return telegram_bot
+
+
+@pytest.fixture
+def timedelta_durations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's timedelta durations so reading RetryAfter.retry_after does not warn."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")

@@ -28,28 +28,12 @@ from telegram.error import (
 
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN as TOKEN
-from tests.fake_telegram.fixtures import fake_telegram, telegram_bot  # noqa: F401
 from tests.fake_telegram.models import JsonDict, Upload
 
+#: Reading RetryAfter.retry_after must not warn (PTB 22): opt in to timedelta durations.
+pytestmark = pytest.mark.usefixtures("timedelta_durations")
+
 USER = 4242
-
-
-@pytest.fixture
-def tg(fake_telegram: FakeTelegram) -> FakeTelegram:  # noqa: F811
-    """The fake server; the test fails on unexpected calls unless it cleared them."""
-    return fake_telegram
-
-
-@pytest.fixture
-def bot(telegram_bot: TelegramBot) -> TelegramBot:  # noqa: F811
-    """A real python-telegram-bot Bot pointed at the fake server."""
-    return telegram_bot
-
-
-@pytest.fixture(autouse=True)
-def timedelta_durations(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opt in to PTB's timedelta durations so reading RetryAfter.retry_after does not warn."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 
 # -- unexpected calls and error shapes -----------------------------------------------------
@@ -288,7 +272,7 @@ async def test_commands_carry_a_bot_command_entity(tg: FakeTelegram, bot: Telegr
     ) == ["/start"]
 
 
-async def test_the_fixture_serves_a_fresh_server(fake_telegram: FakeTelegram) -> None:  # noqa: F811
+async def test_the_fixture_serves_a_fresh_server(fake_telegram: FakeTelegram) -> None:
     async with TelegramBot(TOKEN, base_url=fake_telegram.api_base_url) as client:
         assert (await client.get_me()).id == 123456
     assert fake_telegram.pending_updates_count == 0 and fake_telegram.calls_of("getme")

@@ -25,28 +25,12 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN as TOKEN
-from tests.fake_telegram.fixtures import fake_telegram, telegram_bot  # noqa: F401
 from tests.fake_telegram.users import tiny_png
 
+#: Reading RetryAfter.retry_after must not warn (PTB 22): opt in to timedelta durations.
+pytestmark = pytest.mark.usefixtures("timedelta_durations")
+
 USER = 4242
-
-
-@pytest.fixture
-def tg(fake_telegram: FakeTelegram) -> FakeTelegram:  # noqa: F811
-    """The fake server; the test fails on unexpected calls unless it cleared them."""
-    return fake_telegram
-
-
-@pytest.fixture
-def bot(telegram_bot: TelegramBot) -> TelegramBot:  # noqa: F811
-    """A real python-telegram-bot Bot pointed at the fake server."""
-    return telegram_bot
-
-
-@pytest.fixture(autouse=True)
-def timedelta_durations(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opt in to PTB's timedelta durations so reading RetryAfter.retry_after does not warn."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 
 def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
