@@ -19,6 +19,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.convert import keyboard
+from bot.pacing import ChatPacer
 from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,10 @@ class Deliverer:
     repeated update, a webhook retry or the redelivery loop cannot send it a second time.
     """
 
-    def __init__(self, bot: Bot, storage: Storage) -> None:
+    def __init__(self, bot: Bot, storage: Storage, pacer: ChatPacer | None = None) -> None:
         self._bot = bot
         self._storage = storage
+        self._pacer = pacer
         self._lanes: dict[int, _Lane] = {}
         self._claimed: set[int] = set()
         self._recently_sent: OrderedDict[int, None] = OrderedDict()
@@ -116,6 +118,8 @@ class Deliverer:
             try:
                 async with lane.lock:
                     for entry in entries:
+                        if self._pacer is not None:
+                            await self._pacer.wait(chat_id)
                         if await self._send_one(entry):
                             self._remember_sent(entry.id)
                         self._claimed.discard(entry.id)

@@ -24,6 +24,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.convert import to_incoming, update_key
 from bot.core import BotCore
 from bot.delivery import Deliverer
+from bot.pacing import ChatPacer
 from bot.reading import EvidenceReader
 from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
 from guide import COMMANDS
@@ -60,7 +61,9 @@ class TelegramFrontend:
                 AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0)
             )
         self.app: Application = builder.build()  # type: ignore[type-arg]
-        self.deliverer = Deliverer(self.app.bot, core.storage)
+        # About one message a second per chat (after a short burst), as Telegram asks.
+        pacer = ChatPacer(rate=settings.chat_rate) if rate_limit else None
+        self.deliverer = Deliverer(self.app.bot, core.storage, pacer)
         self.throttle = Throttle()
         self.reader = (
             EvidenceReader(core, self.app.bot, self.deliverer) if core.settings.ocr_enabled else None

@@ -41,6 +41,8 @@ def bot_env(tmp_path: Path, telegram: FakeTelegram, database_url: str) -> dict[s
         LOG_LEVEL="INFO",
         REMINDER_POLL_INTERVAL="0.3",
         PTB_TIMEDELTA="true",
+        # Per-chat pacing has its own test; elsewhere it would only make the suite slow.
+        CHAT_RATE="50",
         PYTHONUNBUFFERED="1",
         WEIQUAN_TEST_CWD=str(tmp_path),
     )

@@ -227,3 +227,18 @@ async def test_an_update_the_library_cannot_parse_does_not_stop_the_bot(
     assert bot.proc.poll() is None, "the bot process died"
     assert_exactly_once(telegram, await settled(telegram, tmp_path, BOB), BOB)
     assert_exactly_once(telegram, await settled(telegram, tmp_path, ALICE), ALICE)
+
+
+async def test_replies_to_one_chat_are_paced_to_about_one_a_second(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess]
+) -> None:
+    await running_bot(start_bot, telegram, CHAT_RATE="1")
+    for command in ("/start", "/help", "/status", "/help", "/start"):
+        await telegram.send_command(ALICE, command)
+    sent = await telegram.wait_for_messages(ALICE, 5, timeout=30)
+    arrivals = [
+        call.at for call in telegram.calls_of("sendMessage") if str(call.params.get("chat_id")) == str(ALICE)
+    ]
+    assert len(sent) == 5 and len(arrivals) >= 5
+    # A burst of three goes out at once; the 4th and 5th wait for their second each.
+    assert arrivals[4] - arrivals[0] >= 1.8

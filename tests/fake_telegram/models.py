@@ -6,6 +6,7 @@ API calls, answered callback queries, stored files and the faults queued for inj
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,6 +134,7 @@ class ApiCall:
     uploads: dict[str, Upload] = field(default_factory=dict)
     status: int = 200
     fault: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when the request arrived
 
 
 @dataclass(slots=True)
