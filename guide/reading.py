@@ -19,22 +19,11 @@ from guide.model import CaseState, EvidenceItem, UpdateEvidence
 from guide.proposals import CASE_FACTS, done_rows, proposal_key, proposal_line, proposal_rows
 from guide.render import missing_evidence
 from guide.turn import Turn
+from ocr.model import KIND_LABELS  # plain data: the dialogue never runs the OCR engine
 
 MAX_DATA = 20_000
 MAX_VALUE = 300
 MAX_EXTRA = 60
-
-#: Screenshot kind -> label, as ``ocr.KIND_LABELS`` (the dialogue does not import the OCR engine).
-KIND_LABELS: dict[str, str] = {
-    "order": "订单详情截图",
-    "rules": "活动规则截图",
-    "bargain_progress": "砍价进度截图",
-    "assist_record": "助力记录截图",
-    "cs_chat": "客服聊天记录截图",
-    "payment": "支付记录截图",
-    "logistics": "物流记录截图",
-    "other": "其他截图",
-}
 
 #: Screenshot kind -> evidence category (``other`` keeps the category the caption gave).
 KIND_CATEGORIES: dict[str, str] = {
