@@ -1,4 +1,4 @@
-"""Throughput of :meth:`Storage.handle` on a realistic update mix: ``python -m storage.benchmark [URL]``.
+"""Throughput of :meth:`Storage.handle` on a realistic update mix: ``python bench/bench_storage.py [URL]``.
 
 Each update loads the person's view, advances the case a step, adds a timeline entry, records
 a classification and queues two replies, as the dialogue typically does.
@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from guide.model import (
     AddTimeline,
