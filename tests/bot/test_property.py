@@ -35,6 +35,7 @@ from telegram.ext import CallbackContext
 
 from bot.runner import process_batch
 from bot.throttle import Throttle
+from guide import COMMANDS
 from guide.model import new_id
 from intents.match import ISSUE_TYPES
 from storage import OutboxEntry
@@ -79,21 +80,8 @@ PHRASES = (
     "2026-11-20",
     "张三",
 )
-COMMAND_NAMES = (
-    "start",
-    "help",
-    "status",
-    "new",
-    "cases",
-    "evidence",
-    "draft",
-    "export",
-    "close",
-    "delete",
-    "cancel",
-    "stats",
-    "reload",
-)
+#: Every command people can send: the guide's and the operators'.
+COMMAND_NAMES = (*(name for name, _ in COMMANDS), "stats", "reload")
 OPS = ("s", "n", "m", "t", "c", "y", "f", "x", "r", "o", "k", "d", "zz", "")
 
 

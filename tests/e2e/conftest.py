@@ -11,9 +11,9 @@ import pytest
 
 from guide.model import UserView
 from storage import Storage
+from tests.databases import BACKENDS, fresh_database
 from tests.e2e.botproc import BotProcess
 from tests.fake_telegram import FakeTelegram
-from tests.storage.conftest import BACKENDS, create_postgres_database, drop_postgres_database
 
 pytestmark = pytest.mark.e2e
 
@@ -51,15 +51,13 @@ def bot_env(tmp_path: Path, telegram: FakeTelegram, database_url: str) -> dict[s
 
 @pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database that exists only for this test: a SQLite file, and PostgreSQL when configured."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'data' / 'weiquan.db'}"
-        return
-    url = await create_postgres_database()
-    try:
+    """A database that exists only for this test: a SQLite file, and PostgreSQL when configured.
+
+    A module that is about the Telegram side only narrows it to SQLite with
+    ``pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)``.
+    """
+    async with fresh_database(request.param, tmp_path / "data" / "weiquan.db") as url:
         yield url
-    finally:
-        await drop_postgres_database(url)
 
 
 async def stored_view(database_url: str, user_id: int) -> UserView:

@@ -20,13 +20,9 @@ from tests.e2e.database import db_path, query
 from tests.e2e.test_faults_e2e import outbox_of, settled
 from tests.fake_telegram import FakeTelegram, tiny_png
 
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """SQLite only: these tests are about the Telegram side (faults, logs) and read the file
-    directly; storage on PostgreSQL is covered by the storage, foundation, crash, webhook and
-    case tests."""
-    return f"sqlite+aiosqlite:///{db_path(tmp_path)}"
+#: SQLite only: these tests are about logs and retention and read the file directly;
+#: storage on PostgreSQL is covered by the storage, foundation, crash, webhook and case tests.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 ZHANG = 6630001

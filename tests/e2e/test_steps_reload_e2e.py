@@ -17,10 +17,8 @@ from tests.fake_telegram import FakeTelegram
 USER = 7300001
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """SQLite only: this is about files, not storage."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'weiquan.db'}"
+#: SQLite only: this is about files, not storage.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 async def _welcome(telegram: FakeTelegram) -> str:
