@@ -85,9 +85,10 @@ class Deliverer:
             bucket.append(task)
 
     async def drain(self, timeout: float = 10.0) -> None:
-        """Wait for the replies in hand (used at shutdown)."""
+        """Wait for the replies in hand, and for their sent marks to be written (used at shutdown)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
+        await self._storage.flush_marks()
 
     async def redeliver(self, older_than: timedelta) -> int:
         """Send replies left unsent (after a crash or a long Telegram outage)."""
@@ -148,19 +149,19 @@ class Deliverer:
                 continue
             except Forbidden:
                 log.info("user %s blocked the bot; reply %s dropped", entry.user_id, entry.id)
-                await self._storage.mark_sent(entry.id, None)
+                self._storage.note_sent(entry.id, None)
                 return True
             except BadRequest as exc:
                 # A reply Telegram will never accept must not block the lane forever.
                 log.error("reply %s for user %s rejected: %s", entry.id, entry.user_id, exc.message)
-                await self._storage.mark_sent(entry.id, None)
+                self._storage.note_sent(entry.id, None)
                 return True
             except TelegramError as exc:
                 log.warning("sending reply %s failed (attempt %s): %s", entry.id, attempt, type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 8.0)
                 continue
-            await self._storage.mark_sent(entry.id, message_id)
+            self._storage.note_sent(entry.id, message_id)
             return True
         log.error("reply %s for user %s left for redelivery", entry.id, entry.user_id)
         return False

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.checkpoint import BACKSTOP_PAGES
 from storage.errors import StorageConfigError
 
 SQLITE_DRIVER = "sqlite+aiosqlite"
@@ -82,8 +83,11 @@ def _sqlite_file_path(url: URL) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def _install_sqlite_events(engine: Engine, *, memory: bool) -> None:
-    """Pragmas on connect, and BEGIN IMMEDIATE (DEFERRED when read-only) on begin."""
+def _install_sqlite_events(engine: Engine, *, memory: bool, autocheckpoint: int | None = None) -> None:
+    """Pragmas on connect, and BEGIN IMMEDIATE (DEFERRED when read-only) on begin.
+
+    ``autocheckpoint``: the ``wal_autocheckpoint`` of the connections (pages), when not SQLite's default.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -96,6 +100,8 @@ def _install_sqlite_events(engine: Engine, *, memory: bool) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if autocheckpoint is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -117,8 +123,9 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
 def create_sqlite_thread_engine(url: str) -> Engine:
     """A synchronous (stdlib ``sqlite3``) engine on the same file, set up like :func:`create_engine`.
 
-    Meant to be used from one worker thread only (see :class:`storage.runners.ThreadRunner`):
-    running a whole unit of work there costs one thread hop instead of several per statement.
+    Meant for :class:`storage.runners.ThreadRunner`, which keeps one connection per thread
+    (its worker, the event loop's short writes, the background checkpointer) and checkpoints
+    in the background, so the connections' own checkpoint threshold is only a backstop.
     """
     parsed = parse_url(url)
     path = _sqlite_file_path(parsed)
@@ -128,8 +135,8 @@ def create_sqlite_thread_engine(url: str) -> Engine:
     engine = sa_create_engine(
         parsed.set(drivername="sqlite+pysqlite"),
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        pool_size=1,
+        pool_size=3,
         max_overflow=0,
     )
-    _install_sqlite_events(engine, memory=False)
+    _install_sqlite_events(engine, memory=False, autocheckpoint=BACKSTOP_PAGES)
     return engine

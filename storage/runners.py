@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
+from storage.checkpoint import Checkpointer
 from storage.engine import READ_ONLY_OPTION
 from storage.errors import StorageError
 
@@ -35,8 +36,8 @@ class UnitRunner(Protocol):
 
     dialect_name: str
 
-    async def write(self, work: Work[T]) -> T:
-        """Run ``work`` in a write transaction."""
+    async def write(self, work: Work[T], *, short: bool = False) -> T:
+        """Run ``work`` in a write transaction; ``short``: a few quick statements (an update)."""
         ...
 
     async def read(self, work: Work[T]) -> T:
@@ -66,7 +67,7 @@ class AsyncRunner:
         # SQLite has one writer at a time: queueing writers here avoids its busy-wait sleeps.
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.dialect_name == "sqlite" else None
 
-    async def write(self, work: Work[T]) -> T:
+    async def write(self, work: Work[T], *, short: bool = False) -> T:
         """Run ``work`` in a write transaction (one greenlet for the whole unit)."""
         if self._write_lock is None:
             return await self._write(work)
@@ -110,13 +111,20 @@ def _settle(job: _Job) -> None:
 
 
 class ThreadRunner:
-    """Units of work on a sync SQLite engine in one dedicated worker thread, with group commit.
+    """Units of work on a sync SQLite engine, with group commit and checkpoints off the hot path.
 
-    aiosqlite pays several thread round trips per statement; here a whole update (a dozen
-    statements) costs one. SQLite allows one writer at a time anyway, so one thread loses
-    no parallelism, and the event loop never blocks on the database. Write units queued
-    while the thread is busy are committed together, each inside its own SAVEPOINT so a
-    failing unit rolls back alone.
+    aiosqlite pays several thread round trips per statement; here a unit of work costs at
+    most one. SQLite allows one writer at a time anyway, so one writer loses no parallelism:
+
+    * A ``short`` write (an update: a dozen quick statements) runs right away on the event
+      loop's thread when the writer is idle, on a connection of its own that never waits for
+      the database lock; if another process holds it, the unit goes to the worker thread.
+    * Other writes, and short ones arriving while the writer is busy, run in one dedicated
+      worker thread; units queued meanwhile are committed together, each inside its own
+      SAVEPOINT so a failing unit rolls back alone.
+    * Reads run in the worker thread.
+    * Committing never copies the write-ahead log back into the database file (a checkpoint,
+      with an fsync): a background thread does that every :data:`CHECKPOINT_EVERY` commits.
     """
 
     def __init__(self, engine: Engine, *, max_batch: int = MAX_BATCH) -> None:
@@ -124,23 +132,45 @@ class ThreadRunner:
         self._engine = engine
         self._max_batch = max_batch
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
-        # One connection, used by the worker thread only: no session or pool checkout per unit.
+        # One connection per user of it: the worker thread, the event loop's short writes, and
+        # the checkpointer; no pool checkout per unit.
         self._connection: Connection | None = None
+        self._inline: Connection | None = None
         self._guard = threading.Lock()
         self._queue: deque[_Job] = deque()
-        self._draining = False
+        self._draining = False  # the writer (worker thread or an inline unit) is busy
         self._closed = False
+        self._checkpointer = Checkpointer(engine)
 
-    async def write(self, work: Work[T]) -> T:
-        """Run ``work`` in a write transaction in the worker thread (possibly shared, see class doc)."""
+    async def write(self, work: Work[T], *, short: bool = False) -> T:
+        """Run ``work`` in a write transaction (inline when ``short`` and idle, see class doc)."""
         loop = asyncio.get_running_loop()
         job = _Job(work=work, future=loop.create_future(), loop=loop)
         with self._guard:
             if self._closed:
                 raise StorageError("storage is closed")
-            self._queue.append(job)
-            start = not self._draining
-            self._draining = True
+            inline = short and not self._draining
+            if inline:
+                self._draining = True
+            else:
+                self._queue.append(job)
+                start = not self._draining
+                self._draining = True
+        if inline:
+            ran = self._run_inline(job)
+            with self._guard:
+                if ran:
+                    start = bool(self._queue)  # only from another event loop: hand them over
+                    self._draining = start
+                else:
+                    self._queue.appendleft(job)  # the database is locked by another process
+                    start = True
+            if ran:
+                if start:
+                    self._executor.submit(self._drain)
+                if job.error is not None:
+                    raise job.error
+                return job.result  # type: ignore[no-any-return]
         if start:
             self._executor.submit(self._drain)
         result: T = await job.future
@@ -158,6 +188,43 @@ class ThreadRunner:
         if self._connection is None or self._connection.invalidated or self._connection.closed:
             self._connection = self._engine.connect()
         return self._connection
+
+    def _open_inline(self) -> Connection:
+        """The event loop's connection for short writes: it fails at once when the database is locked."""
+        if self._inline is None or self._inline.invalidated or self._inline.closed:
+            connection = self._engine.connect()
+            connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+            self._inline = connection
+        return self._inline
+
+    def _run_inline(self, job: _Job) -> bool:
+        """Run a short unit on the event loop's thread; False if it could not start (locked)."""
+        try:
+            connection = self._open_inline()
+            transaction = connection.begin()
+        except OperationalError as error:
+            self._discard_inline()
+            if "locked" in str(error.orig) or "busy" in str(error.orig):
+                return False
+            job.error = error
+            return True
+        try:
+            with transaction:
+                job.result = job.work(connection)
+        except BaseException as error:
+            job.error = error
+            if isinstance(error, DBAPIError) and error.connection_invalidated:
+                self._discard_inline()
+        else:
+            self._checkpointer.committed()
+        return True
+
+    def _discard_inline(self) -> None:
+        """Drop the short-write connection after a failure; the next short write opens a fresh one."""
+        if self._inline is not None:
+            with contextlib.suppress(Exception):
+                self._inline.invalidate()
+            self._inline = None
 
     def _read(self, work: Work[T]) -> T:
         """A read-only transaction (in the worker thread)."""
@@ -177,6 +244,7 @@ class ThreadRunner:
                     return
                 batch = [self._queue.popleft() for _ in range(min(self._max_batch, len(self._queue)))]
             self._commit_batch(batch)
+            self._checkpointer.committed()
             for job in batch:
                 # RuntimeError: the caller's loop is gone, so nobody waits for the result.
                 with contextlib.suppress(RuntimeError):
@@ -209,10 +277,12 @@ class ThreadRunner:
                 self._connection = None
 
     def _dispose(self) -> None:
-        """Close the worker thread's connection and the engine's pool (worker thread)."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        """Close the connections, fold the write-ahead log into the database, close the pool (worker thread)."""
+        self._checkpointer.close()
+        for connection in (self._connection, self._inline):
+            if connection is not None:
+                connection.close()
+        self._connection = self._inline = None
         self._engine.dispose()
 
     async def close(self) -> None:

@@ -17,7 +17,7 @@ from storage.convert import reminder_from_row
 from storage.effects import EffectApplier
 from storage.engine import create_engine, create_sqlite_thread_engine, is_memory_sqlite
 from storage.locks import KeyedLock
-from storage.marks import SentMarks
+from storage.marks import SentMarks, write_marks
 from storage.migrate import migrate_engine
 from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
 from storage.outbox import (
@@ -45,7 +45,7 @@ class Storage:
         self._runner = runner
         self._clock = clock
         self._user_locks = KeyedLock()
-        self._marks = SentMarks(self._runner.write)
+        self._marks = SentMarks(lambda work: self._runner.write(work, short=True))
 
     @classmethod
     async def connect(
@@ -70,25 +70,52 @@ class Storage:
         return self._runner.dialect_name
 
     async def close(self) -> None:
-        """Close every pooled connection."""
-        await self._runner.close()
+        """Write the sent marks still waiting, then close every pooled connection."""
+        try:
+            await self._marks.close()
+        except Exception as exc:  # those replies are sent again after the restart
+            logger.error("sent marks not written at close: %s", type(exc).__name__)
+        finally:
+            await self._runner.close()
 
     # --- units of work --------------------------------------------------------------------
 
-    async def _write(self, work: Callable[[Connection], T], user_id: int | None = None) -> T:
+    async def _write(
+        self, work: Callable[[Connection], T], user_id: int | None = None, *, short: bool = False
+    ) -> T:
         """Run ``work`` in one write transaction (committed when it returns).
 
         A person's updates also queue on an in-process lock, so they reach the database one
         at a time and in arrival order without each holding a pooled connection while waiting
         (across processes, SQLite's BEGIN IMMEDIATE and PostgreSQL's advisory lock serialise).
+        Sent marks waiting at that moment are written in the same transaction. ``short``: a
+        handful of quick statements (see :class:`storage.runners.ThreadRunner`).
         """
         if user_id is None:
-            return await self._runner.write(work)
+            return await self._write_with_marks(work, short)
         async with self._user_locks.hold(user_id):
-            return await self._runner.write(work)
+            return await self._write_with_marks(work, short)
+
+    async def _write_with_marks(self, work: Callable[[Connection], T], short: bool) -> T:
+        """Run ``work`` after writing the waiting sent marks, in one transaction."""
+        marks = self._marks.take()
+        if not marks:
+            return await self._runner.write(work, short=short)
+
+        def with_marks(connection: Connection) -> T:
+            write_marks(connection, marks)
+            return work(connection)
+
+        try:
+            return await self._runner.write(with_marks, short=short)
+        except BaseException:
+            self._marks.give_back(marks)
+            raise
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one read-only transaction."""
+        """Run ``work`` in one read-only transaction (after writing waiting sent marks: reads see them)."""
+        if self._marks.waiting:
+            await self._marks.flush()
         return await self._runner.read(work)
 
     # --- the update ---------------------------------------------------------------------------
@@ -102,7 +129,7 @@ class Storage:
             return self._handle_in_transaction(connection, user_id, chat_id, update_key, decide)
 
         try:
-            return await self._write(work, user_id)
+            return await self._write(work, user_id, short=True)
         except IntegrityError:
             # Only a concurrent twin of this very update may end here: report it as the duplicate.
             if update_key is None or not await self._read(lambda c: _is_processed(c, update_key)):
@@ -161,8 +188,21 @@ class Storage:
     # --- outbox -----------------------------------------------------------------------------
 
     async def mark_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
-        """Record that an outbox entry reached Telegram (marks arriving together share one write)."""
-        await self._marks.mark(entry_id, telegram_message_id, self._clock())
+        """Record that an outbox entry reached Telegram; returns once that is committed."""
+        self._marks.add(entry_id, telegram_message_id, self._clock())
+        await self._marks.flush()
+
+    def note_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
+        """Record that an outbox entry reached Telegram, with the next write (see ``storage/marks.py``).
+
+        Cheaper than :meth:`mark_sent`: no transaction of its own. If the process dies before
+        the mark is written (at most ``marks.FLUSH_DELAY`` later), the reply is sent again.
+        """
+        self._marks.add(entry_id, telegram_message_id, self._clock())
+
+    async def flush_marks(self) -> None:
+        """Write the marks noted with :meth:`note_sent` that are still waiting; returns once committed."""
+        await self._marks.flush()
 
     async def unsent(self, *, older_than: timedelta = timedelta(0), limit: int = 100) -> list[OutboxEntry]:
         """Entries not sent yet and created at least ``older_than`` ago, oldest first (for redelivery)."""

@@ -1,16 +1,32 @@
-"""mark_sent: concurrent marks share writes, and every caller learns its own outcome."""
+"""Sent marks: they ride along with the next write, or are written soon after; none is lost."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 
-from sqlalchemy import Connection, event
+import pytest
+from sqlalchemy import Connection, Engine, event, select
 
 from storage import Storage, StorageError
-from storage.marks import SentMarks
+from storage.marks import FLUSH_DELAY, SentMarks
+from storage.models import OUTBOX
 
 from .helpers import T0, decide, texts
+
+
+def _sync_engine(store: Storage) -> Engine:
+    """The engine whose events show the statements and commits of ``store``."""
+    runner = store._runner  # type: ignore[attr-defined]
+    engine = runner._engine
+    return engine if store.dialect_name == "sqlite" else engine.sync_engine  # type: ignore[no-any-return]
+
+
+async def _stored_marks(store: Storage) -> dict[int, tuple[bool, int | None]]:
+    """``entry id -> (sent, telegram message id)`` read without writing the waiting marks first."""
+    stmt = select(OUTBOX.c.id, OUTBOX.c.sent_at, OUTBOX.c.telegram_message_id)
+    rows = await store._runner.read(lambda c: c.execute(stmt).all())  # type: ignore[attr-defined]
+    return {row.id: (row.sent_at is not None, row.telegram_message_id) for row in rows}
 
 
 async def test_many_concurrent_marks_all_recorded(store: Storage) -> None:
@@ -20,56 +36,72 @@ async def test_many_concurrent_marks_all_recorded(store: Storage) -> None:
     entries = [entry for result in results for entry in result.entries]
     await asyncio.gather(*(store.mark_sent(entry.id, 1000 + entry.id) for entry in entries))
     assert await store.unsent() == []
-    for entry in entries:  # each got its own message id
-        counts = await store.user_row_counts(entry.user_id)
-        assert counts["outbox"] == 2
+    stored = await _stored_marks(store)
+    assert all(stored[entry.id] == (True, 1000 + entry.id) for entry in entries)
 
 
-async def test_marks_arriving_together_share_one_statement() -> None:
-    written: list[int] = []
-    gate = asyncio.Event()
-
-    async def write(work: Callable[[Connection], None]) -> None:
-        await gate.wait()  # hold the first flush so the others pile up behind it
-        connection = _RecordingConnection(written)
-        work(connection)  # type: ignore[arg-type]
-
-    marks = SentMarks(write)
-    waiting = [asyncio.ensure_future(marks.mark(i, None, T0)) for i in range(5)]
-    await asyncio.sleep(0)
-    gate.set()
-    await asyncio.gather(*waiting)
-    assert written == [5]  # one executemany with five rows
-
-
-async def test_failed_flush_fails_its_callers_and_the_next_one_leads_again() -> None:
-    calls = 0
-
-    async def write(work: Callable[[Connection], None]) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise StorageError("storage is closed")
-        work(_RecordingConnection([]))  # type: ignore[arg-type]
-
-    marks = SentMarks(write)
-    first = asyncio.ensure_future(marks.mark(1, None, T0))
-    second = asyncio.ensure_future(marks.mark(2, None, T0))
-    results = await asyncio.gather(first, second, return_exceptions=True)
-    assert all(isinstance(result, StorageError) for result in results)
-    await asyncio.wait_for(marks.mark(3, None, T0), timeout=5)  # not stuck behind the failure
-    assert calls == 2
+async def test_noted_marks_ride_along_with_the_next_update(store: Storage) -> None:
+    first = await store.handle(1, 1, "k1", decide(replies=texts("a", "b")))
+    commits: list[int] = []
+    mark_statements: list[int] = []
+    engine = _sync_engine(store)
+    event.listen(engine, "commit", lambda connection: commits.append(1))
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda *args: mark_statements.append(1) if "UPDATE outbox" in args[2] else None,
+    )
+    for entry in first.entries:
+        store.note_sent(entry.id, 500 + entry.id)
+    assert commits == []  # noting costs no transaction
+    await store.handle(2, 2, "k2", decide(replies=texts("c")))
+    assert len(commits) == 1 and len(mark_statements) == 1  # one transaction, one statement
+    stored = await _stored_marks(store)
+    assert [stored[entry.id] for entry in first.entries] == [(True, 500 + e.id) for e in first.entries]
 
 
-async def test_cancelled_leader_does_not_strand_the_others(store: Storage) -> None:
-    result = await store.handle(1, 1, "k", decide(replies=texts("a", "b")))
-    first, second = result.entries
-    leader = asyncio.ensure_future(store.mark_sent(first.id))
-    follower = asyncio.ensure_future(store.mark_sent(second.id))
-    await asyncio.sleep(0)
-    leader.cancel()
-    await asyncio.wait_for(follower, timeout=5)
-    assert second.id not in [entry.id for entry in await store.unsent()]
+async def test_noted_marks_are_written_soon_without_another_write(store: Storage) -> None:
+    result = await store.handle(1, 1, "k1", decide(replies=texts("a")))
+    store.note_sent(result.entries[0].id, 42)
+    assert (await _stored_marks(store))[result.entries[0].id] == (False, None)
+    for _ in range(100):
+        await asyncio.sleep(FLUSH_DELAY)
+        if (await _stored_marks(store))[result.entries[0].id] == (True, 42):
+            break
+    assert (await _stored_marks(store))[result.entries[0].id] == (True, 42)
+
+
+async def test_reads_see_noted_marks(store: Storage) -> None:
+    result = await store.handle(1, 1, "k1", decide(replies=texts("a", "b")))
+    store.note_sent(result.entries[0].id, 7)
+    assert await store.unsent() == result.entries[1:]
+
+
+async def test_marks_of_a_failed_update_are_kept_for_the_next_write(store: Storage) -> None:
+    result = await store.handle(1, 1, "k1", decide(replies=texts("a")))
+    store.note_sent(result.entries[0].id, 9)
+
+    def broken(view: object) -> object:
+        raise RuntimeError("dialogue bug")
+
+    with pytest.raises(RuntimeError):
+        await store.handle(2, 2, "k2", broken)  # type: ignore[arg-type]
+    assert (await _stored_marks(store))[result.entries[0].id] == (False, None)  # rolled back with it
+    await store.handle(3, 3, "k3", decide(replies=texts("c")))
+    assert (await _stored_marks(store))[result.entries[0].id] == (True, 9)
+
+
+async def test_close_writes_noted_marks(db_url: str) -> None:
+    store = await Storage.connect(db_url)
+    result = await store.handle(1, 1, "k1", decide(replies=texts("a", "b")))
+    for entry in result.entries:
+        store.note_sent(entry.id, None)
+    await store.close()
+    reopened = await Storage.connect(db_url)
+    try:
+        assert await reopened.unsent() == []
+    finally:
+        await reopened.close()
 
 
 async def test_marks_use_few_statements_under_load(db_url: str) -> None:
@@ -79,20 +111,62 @@ async def test_marks_use_few_statements_under_load(db_url: str) -> None:
             *(store.handle(u, u, f"k{u}", decide(replies=texts("x"))) for u in range(40))
         )
         updates: list[int] = []
-        if store.dialect_name == "sqlite":
-            engine = store._runner._engine  # type: ignore[attr-defined]
-        else:
-            engine = store._runner._engine.sync_engine  # type: ignore[attr-defined]
         event.listen(
-            engine,
+            _sync_engine(store),
             "before_cursor_execute",
             lambda *args: updates.append(1) if "UPDATE outbox" in args[2] else None,
         )
-        await asyncio.gather(*(store.mark_sent(result.entries[0].id) for result in results))
+        for result in results:
+            store.note_sent(result.entries[0].id)
         assert await store.unsent() == []
-        assert len(updates) < 40
+        assert len(updates) == 1
     finally:
         await store.close()
+
+
+async def test_failed_flush_keeps_the_marks_and_the_next_flush_writes_them() -> None:
+    written: list[int] = []
+    calls = 0
+
+    async def write(work: Callable[[Connection], None]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise StorageError("database is locked")
+        work(_RecordingConnection(written))  # type: ignore[arg-type]
+
+    marks = SentMarks(write, delay=3600)
+    marks.add(1, None, T0)
+    marks.add(2, None, T0)
+    with pytest.raises(StorageError):
+        await marks.flush()
+    assert marks.waiting == 2
+    marks.add(3, None, T0)
+    await marks.flush()
+    assert written == [3] and marks.waiting == 0
+    await marks.close()
+
+
+async def test_a_timer_flush_that_fails_is_retried(caplog: pytest.LogCaptureFixture) -> None:
+    written: list[int] = []
+    calls = 0
+
+    async def write(work: Callable[[Connection], None]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise StorageError("database is locked")
+        work(_RecordingConnection(written))  # type: ignore[arg-type]
+
+    marks = SentMarks(write, delay=0.01)
+    marks.add(1, None, T0)
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if written:
+            break
+    assert written == [1]
+    assert "writing sent marks failed" in caplog.text
+    await marks.close()
 
 
 class _RecordingConnection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import Connection, event, text
 
 from storage import StorageError, upgrade_async
+from storage.checkpoint import BACKSTOP_PAGES, Checkpointer
 from storage.engine import READ_ONLY_OPTION, create_sqlite_thread_engine
 from storage.runners import ThreadRunner
 
@@ -112,3 +114,113 @@ async def test_closed_runner_refuses_work_and_close_is_idempotent(runner: Thread
         await runner.write(lambda c: None)
     with pytest.raises(StorageError, match="closed"):
         await runner.read(lambda c: None)
+
+
+async def test_short_write_runs_on_the_loop_thread_when_the_writer_is_idle(runner: ThreadRunner) -> None:
+    def insert(connection: Connection) -> str:
+        connection.execute(text("INSERT INTO scratch (n) VALUES (1)"))
+        return threading.current_thread().name
+
+    assert await runner.write(insert, short=True) == threading.current_thread().name
+    assert await runner.write(lambda c: threading.current_thread().name) != threading.current_thread().name
+    count = await runner.read(lambda c: c.execute(text("SELECT count(*) FROM scratch")).scalar())
+    assert count == 1
+    await runner.close()
+
+
+async def test_short_writes_queue_behind_a_busy_writer_and_keep_their_order(runner: ThreadRunner) -> None:
+    gate = threading.Event()
+    # A long write holds the worker thread: short writes must wait for it, not run beside it.
+    long_write = asyncio.ensure_future(runner.write(lambda connection: gate.wait(5)))
+    await asyncio.sleep(0.05)
+    shorts = [
+        asyncio.ensure_future(
+            runner.write(
+                lambda c, n=n: c.execute(text("INSERT INTO scratch (n) VALUES (:n)"), {"n": n}).lastrowid,
+                short=True,
+            )
+        )
+        for n in range(5)
+    ]
+    await asyncio.sleep(0.05)
+    assert not any(write.done() for write in shorts)
+    gate.set()
+    await long_write
+    assert await asyncio.gather(*shorts) == [0, 1, 2, 3, 4]
+    await runner.close()
+
+
+async def test_short_write_does_not_block_the_loop_while_another_process_writes(
+    runner: ThreadRunner, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "runner.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticking = asyncio.ensure_future(ticker())
+    write = asyncio.ensure_future(
+        runner.write(lambda c: c.execute(text("INSERT INTO scratch (n) VALUES (5)")), short=True)
+    )
+    await asyncio.sleep(0.3)
+    assert not write.done()  # waiting in the worker thread for the lock ...
+    assert ticks >= 10  # ... while the event loop goes on
+    other.execute("ROLLBACK")
+    other.close()
+    await asyncio.wait_for(write, timeout=10)
+    ticking.cancel()
+    count = await runner.read(lambda c: c.execute(text("SELECT count(*) FROM scratch")).scalar())
+    assert count == 1
+    # The next short write runs inline again.
+    assert (
+        await runner.write(lambda c: threading.current_thread().name, short=True)
+        == threading.current_thread().name
+    )
+    await runner.close()
+
+
+async def test_failed_short_write_rolls_back_alone(runner: ThreadRunner) -> None:
+    def failing(connection: Connection) -> None:
+        connection.execute(text("INSERT INTO scratch (n) VALUES (1)"))
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        await runner.write(failing, short=True)
+    await runner.write(lambda c: c.execute(text("INSERT INTO scratch (n) VALUES (2)")), short=True)
+    stored = await runner.read(lambda c: [row.n for row in c.execute(text("SELECT n FROM scratch"))])
+    assert stored == [2]
+    await runner.close()
+
+
+async def test_checkpoints_run_in_the_background_and_close_empties_the_log(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ckpt.sqlite3'}"
+    await upgrade_async(url)
+    engine = create_sqlite_thread_engine(url)
+    with engine.begin() as connection:
+        assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == BACKSTOP_PAGES
+        connection.execute(text("CREATE TABLE scratch (n INTEGER PRIMARY KEY, pad TEXT)"))
+    runner = ThreadRunner(engine)
+    runner._checkpointer = Checkpointer(engine, every=10)
+    for n in range(50):
+        await runner.write(
+            lambda c, n=n: c.execute(
+                text("INSERT INTO scratch VALUES (:n, :pad)"), {"n": n, "pad": "x" * 3000}
+            ),
+            short=n % 2 == 0,
+        )
+    for _ in range(100):
+        if runner._checkpointer.checkpoints:
+            break
+        await asyncio.sleep(0.02)
+    assert runner._checkpointer.checkpoints >= 1
+    wal = tmp_path / "ckpt.sqlite3-wal"
+    await runner.close()
+    assert not wal.exists() or wal.stat().st_size == 0
+    check = sqlite3.connect(tmp_path / "ckpt.sqlite3")
+    assert check.execute("SELECT count(*) FROM scratch").fetchone() == (50,)
+    check.close()
