@@ -26,6 +26,7 @@ from bot.core import BotCore
 from bot.delivery import Deliverer
 from bot.pacing import ChatPacer
 from bot.reading import EvidenceReader
+from bot.replybot import ReplyBot
 from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
 from guide import COMMANDS
 
@@ -44,26 +45,26 @@ class TelegramFrontend:
         ``rate_limit=False`` drops the outgoing limiter (only for measuring the handler stack)."""
         self.core = core
         settings = core.settings
-        builder: ApplicationBuilder = (  # type: ignore[type-arg]
-            ApplicationBuilder()
-            .token(settings.telegram_bot_token or "0:offline")
-            .base_url(settings.telegram_api_base_url)
-            .base_file_url(settings.telegram_file_base_url)
-            .request(request or HTTPXRequest(connection_pool_size=64, read_timeout=20.0, write_timeout=20.0))
-            .get_updates_request(request or HTTPXRequest(connection_pool_size=2, read_timeout=60.0))
-            .updater(None)
-            .concurrent_updates(True)
-            .context_types(ContextTypes())
-        )
-        if rate_limit:
+        bot = ReplyBot(
+            settings.telegram_bot_token or "0:offline",
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_file_base_url,
+            request=request or HTTPXRequest(connection_pool_size=64, read_timeout=20.0, write_timeout=20.0),
+            get_updates_request=request or HTTPXRequest(connection_pool_size=2, read_timeout=60.0),
             # Telegram's limits: about 30 messages a second overall, 20 a minute per group.
-            builder = builder.rate_limiter(
+            rate_limiter=(
                 AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=0)
-            )
+                if rate_limit
+                else None
+            ),
+        )
+        builder: ApplicationBuilder = (  # type: ignore[type-arg]
+            ApplicationBuilder().bot(bot).updater(None).concurrent_updates(True).context_types(ContextTypes())
+        )
         self.app: Application = builder.build()  # type: ignore[type-arg]
         # About one message a second per chat (after a short burst), as Telegram asks.
         pacer = ChatPacer(rate=settings.chat_rate) if rate_limit else None
-        self.deliverer = Deliverer(self.app.bot, core.storage, pacer)
+        self.deliverer = Deliverer(bot, core.storage, pacer)
         self.throttle = Throttle()
         self.reader = (
             EvidenceReader(core, self.app.bot, self.deliverer) if core.settings.ocr_enabled else None
