@@ -86,18 +86,18 @@ class EffectApplier:
                     self._user_dirty = True
             case AddTimeline(entry=entry):
                 row = {"case_id": entry.case_id, "at": entry.at, "event": entry.event, "detail": entry.detail}
-                self._conn.execute(sql.insert_timeline, row)
+                sql.insert_timeline.run(self._conn, row)
                 if entry.event == "stage":
                     stage = {"day": self._now.date(), "stage": entry.detail[:LABEL_MAX_LENGTH], "count": 1}
-                    self._conn.execute(sql.count_stage, stage)
+                    sql.count_stage.run(self._conn, stage)
             case AddEvidence(item=item):
-                self._conn.execute(sql.insert_evidence, evidence_columns(item))
+                sql.insert_evidence.run(self._conn, evidence_columns(item))
             case UpdateEvidence(item=item):
                 self._update_evidence(item)
             case ScheduleReminder(reminder=reminder):
                 self._ensure_user()
-                self._conn.execute(
-                    sql.drop_replaced_reminders,
+                sql.drop_replaced_reminders.run(
+                    self._conn,
                     {"b_case_id": reminder.case_id, "b_purpose": reminder.purpose, "b_id": reminder.id},
                 )
                 row = {
@@ -108,16 +108,16 @@ class EffectApplier:
                     "purpose": reminder.purpose,
                     "status": "pending",
                 }
-                self._conn.execute(sql.upsert_reminder, row)
+                sql.upsert_reminder.run(self._conn, row)
             case CancelReminders(case_id=case_id, purpose=""):
-                self._conn.execute(sql.cancel_reminders, {"b_user_id": uid, "b_case_id": case_id})
+                sql.cancel_reminders.run(self._conn, {"b_user_id": uid, "b_case_id": case_id})
             case CancelReminders(case_id=case_id, purpose=purpose):
-                self._conn.execute(
-                    sql.cancel_reminders_of_purpose,
+                sql.cancel_reminders_of_purpose.run(
+                    self._conn,
                     {"b_user_id": uid, "b_case_id": case_id, "b_purpose": purpose},
                 )
             case MarkReminderDone(reminder_id=reminder_id):
-                self._conn.execute(sql.reminder_done, {"b_user_id": uid, "b_id": reminder_id})
+                sql.reminder_done.run(self._conn, {"b_user_id": uid, "b_id": reminder_id})
             case DeleteUser():
                 self._delete_user()
             case RecordClassification():
@@ -132,8 +132,8 @@ class EffectApplier:
         if self._user_exists:
             return
         row: dict[str, Any] = {"user_id": self._user_id, "current_case_id": None, "pending": {}}
-        self._conn.execute(
-            self._sql.insert_user_if_missing, {**row, "created_at": self._now, "updated_at": self._now}
+        self._sql.insert_user_if_missing.run(
+            self._conn, {**row, "created_at": self._now, "updated_at": self._now}
         )
         self._user_exists = True
         self._current_case_id = None
@@ -144,20 +144,20 @@ class EffectApplier:
         if not self._user_dirty:
             return
         values = {"current_case_id": self._current_case_id, "pending": self._pending, "updated_at": self._now}
-        self._conn.execute(self._sql.update_user, {"b_user_id": self._user_id, **values})
+        self._sql.update_user.run(self._conn, {"b_user_id": self._user_id, **values})
         self._user_dirty = False
 
     def _delete_user(self) -> None:
         """Erase the person; the current update's own bookkeeping rows are kept."""
         sql, uid = self._sql, {"b_user_id": self._user_id}
         self._user_dirty = False
-        self._conn.execute(sql.delete_outbox_of_user, uid)
+        sql.delete_outbox_of_user.run(self._conn, uid)
         if self._update_key is None:
-            self._conn.execute(sql.delete_keys_of_user, uid)
+            sql.delete_keys_of_user.run(self._conn, uid)
         else:
-            self._conn.execute(sql.delete_keys_of_user_but, {**uid, "b_update_key": self._update_key})
+            sql.delete_keys_of_user_but.run(self._conn, {**uid, "b_update_key": self._update_key})
         # ON DELETE CASCADE takes cases, facts, timeline, evidence and reminders with it.
-        self._conn.execute(sql.delete_user, uid)
+        sql.delete_user.run(self._conn, uid)
         self._user_exists = False
         self._stored_cases.clear()
         self._current_case_id = None
@@ -173,20 +173,18 @@ class EffectApplier:
         sql = self._sql
         stored = self._stored_cases.get(case.id)
         if stored is None:
-            if self._conn.execute(sql.upsert_new_case, case_columns(case)).first() is None:
+            if sql.upsert_new_case.first(self._conn, case_columns(case)) is None:
                 raise StorageError("SaveCase with the id of another user's case")
-            self._conn.execute(sql.delete_facts, {"b_case_id": case.id})
+            sql.delete_facts.run(self._conn, {"b_case_id": case.id})
             self._write_facts(case.id, case.facts)
         else:
             if replace(stored, facts={}) != replace(case, facts={}):
                 columns = case_columns(case)
-                self._conn.execute(
-                    sql.update_case, {"b_id": case.id, **{n: columns[n] for n in CASE_COLUMNS}}
-                )
+                sql.update_case.run(self._conn, {"b_id": case.id, **{n: columns[n] for n in CASE_COLUMNS}})
             if stored.facts != case.facts:
                 removed = [name for name in stored.facts if name not in case.facts]
                 if removed:
-                    self._conn.execute(sql.delete_some_facts, {"b_case_id": case.id, "b_names": removed})
+                    sql.delete_some_facts.run(self._conn, {"b_case_id": case.id, "b_names": removed})
                 changed = {
                     name: value for name, value in case.facts.items() if stored.facts.get(name) != value
                 }
@@ -197,7 +195,7 @@ class EffectApplier:
         """Insert or overwrite the given facts of a case."""
         if facts:
             rows = [{"case_id": case_id, "name": name, "value": value} for name, value in facts.items()]
-            self._conn.execute(self._sql.upsert_facts, rows)
+            self._sql.upsert_facts.run_many(self._conn, rows)
 
     # --- evidence -------------------------------------------------------------------------
 
@@ -210,11 +208,11 @@ class EffectApplier:
             return
         columns = evidence_columns(item)
         del columns["id"]
-        result = self._conn.execute(
-            self._sql.update_evidence, {"b_id": item.id, "b_user_id": self._user_id, **columns}
+        changed = self._sql.update_evidence.run(
+            self._conn, {"b_id": item.id, "b_user_id": self._user_id, **columns}
         )
-        if result.rowcount == 0:
-            self._conn.execute(self._sql.insert_evidence, evidence_columns(item))
+        if changed == 0:
+            self._sql.insert_evidence.run(self._conn, evidence_columns(item))
 
     # --- anonymous statistics -------------------------------------------------------------
 
@@ -227,9 +225,9 @@ class EffectApplier:
             "needed_clarification": effect.needed_clarification,
             "count": 1,
         }
-        self._conn.execute(self._sql.count_classification, row)
+        self._sql.count_classification.run(self._conn, row)
         # One count per message and token; a multi-row upsert may not touch a row twice.
         tokens = dict.fromkeys(token[:TOKEN_MAX_LENGTH] for token in effect.unknown_tokens if token.strip())
         if tokens:
             rows = [{"token": token, "count": 1, "last_seen": self._now} for token in tokens]
-            self._conn.execute(self._sql.count_tokens, rows)
+            self._sql.count_tokens.run_many(self._conn, rows)

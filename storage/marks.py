@@ -20,13 +20,14 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, update
 
 from storage.models import OUTBOX
+from storage.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
 #: Longest time a mark waits for a write unit to ride along with (seconds).
 FLUSH_DELAY = 0.05
 
-_MARK = (
+_MARK = Prepared(
     update(OUTBOX)
     .where(OUTBOX.c.id == bindparam("b_id"))
     .values(sent_at=bindparam("sent_at"), telegram_message_id=bindparam("telegram_message_id"))
@@ -38,7 +39,7 @@ Mark = dict[str, Any]
 def write_marks(connection: Connection, marks: list[Mark]) -> None:
     """Write ``marks`` (taken with :meth:`SentMarks.take`) inside the caller's transaction."""
     if marks:
-        connection.execute(_MARK, marks)
+        _MARK.run_many(connection, marks)
 
 
 class SentMarks:

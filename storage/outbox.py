@@ -10,8 +10,8 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from guide.model import Reply
 from storage.convert import reply_from_payload, reply_to_payload
-from storage.errors import StorageError
 from storage.models import OUTBOX
+from storage.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class HandleResult:
 
 
 _ENTRY_COLUMNS = (OUTBOX.c.id, OUTBOX.c.chat_id, OUTBOX.c.user_id, OUTBOX.c.payload, OUTBOX.c.document)
-_INSERT = insert(OUTBOX)
+_INSERT = Prepared(insert(OUTBOX))
 _UNSENT_OF_UPDATE = (
     select(*_ENTRY_COLUMNS)
     .where(OUTBOX.c.update_key == bindparam("update_key"), OUTBOX.c.sent_at.is_(None))
@@ -78,10 +78,8 @@ def add_replies(
             "telegram_message_id": None,
         }
         # One row at a time: cheaper than a multi-row RETURNING for the usual one to three replies.
-        (entry_id,) = connection.execute(_INSERT, row).inserted_primary_key or (None,)
-        if entry_id is None:
-            raise StorageError("the database returned no id for an outbox row")
-        entries.append(OutboxEntry(id=int(entry_id), chat_id=chat_id, user_id=user_id, reply=reply))
+        entry_id = _INSERT.insert(connection, row)
+        entries.append(OutboxEntry(id=entry_id, chat_id=chat_id, user_id=user_id, reply=reply))
     return entries
 
 

@@ -1,6 +1,8 @@
 """The write statements of the hot path, built once per backend and reused with bound values.
 
-Building a statement costs more than running it on SQLite, so each update only binds values.
+Building a statement costs more than running it on SQLite, so each update only binds values;
+each is a :class:`~storage.prepared.Prepared` statement (compiled once, run on the driver's
+cursor on SQLite).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Delete, Table, Update, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import (
@@ -25,6 +27,7 @@ from storage.models import (
     UNKNOWN_TOKENS,
     USERS,
 )
+from storage.prepared import Prepared
 
 #: Columns of ``cases`` besides the primary key, in a fixed order.
 CASE_COLUMNS = tuple(column.name for column in CASES.c if column.name != "id")
@@ -41,30 +44,30 @@ def dialect_insert(dialect_name: str, table: Table) -> Any:
 class Statements:
     """Prepared statements for one backend; bind values by the column names (``b_*`` in WHERE)."""
 
-    claim_update: Any
-    insert_user: Any
-    insert_user_if_missing: Any
-    update_user: Update
-    upsert_new_case: Any
-    update_case: Update
-    delete_facts: Delete
-    delete_some_facts: Delete
-    upsert_facts: Any
-    insert_timeline: Any
-    insert_evidence: Any
-    update_evidence: Update
-    drop_replaced_reminders: Delete
-    upsert_reminder: Any
-    cancel_reminders: Update
-    cancel_reminders_of_purpose: Update
-    reminder_done: Update
-    count_stage: Any
-    count_classification: Any
-    count_tokens: Any
-    delete_outbox_of_user: Delete
-    delete_keys_of_user: Delete
-    delete_keys_of_user_but: Delete
-    delete_user: Delete
+    claim_update: Prepared
+    insert_user: Prepared
+    insert_user_if_missing: Prepared
+    update_user: Prepared
+    upsert_new_case: Prepared
+    update_case: Prepared
+    delete_facts: Prepared
+    delete_some_facts: Prepared
+    upsert_facts: Prepared
+    insert_timeline: Prepared
+    insert_evidence: Prepared
+    update_evidence: Prepared
+    drop_replaced_reminders: Prepared
+    upsert_reminder: Prepared
+    cancel_reminders: Prepared
+    cancel_reminders_of_purpose: Prepared
+    reminder_done: Prepared
+    count_stage: Prepared
+    count_classification: Prepared
+    count_tokens: Prepared
+    delete_outbox_of_user: Prepared
+    delete_keys_of_user: Prepared
+    delete_keys_of_user_but: Prepared
+    delete_user: Prepared
 
 
 @cache
@@ -80,68 +83,98 @@ def statements_for(dialect_name: str) -> Statements:
     tokens = insert(UNKNOWN_TOKENS)
     uid: Any = bindparam("b_user_id")
     return Statements(
-        claim_update=insert(PROCESSED_UPDATES)
-        .on_conflict_do_nothing(index_elements=["update_key"])
-        .returning(PROCESSED_UPDATES.c.update_key),
-        insert_user=USERS.insert(),
-        insert_user_if_missing=insert(USERS).on_conflict_do_nothing(index_elements=["user_id"]),
-        update_user=update(USERS).where(USERS.c.user_id == uid),
-        upsert_new_case=new_case.on_conflict_do_update(
-            index_elements=["id"],
-            set_={name: new_case.excluded[name] for name in CASE_COLUMNS},
-            where=CASES.c.user_id == new_case.excluded.user_id,
-        ).returning(CASES.c.id),
-        update_case=update(CASES).where(CASES.c.id == bindparam("b_id")),
-        delete_facts=delete(FACTS).where(FACTS.c.case_id == bindparam("b_case_id")),
-        delete_some_facts=delete(FACTS).where(
-            FACTS.c.case_id == bindparam("b_case_id"), FACTS.c.name.in_(bindparam("b_names", expanding=True))
+        claim_update=Prepared(
+            insert(PROCESSED_UPDATES)
+            .on_conflict_do_nothing(index_elements=["update_key"])
+            .returning(PROCESSED_UPDATES.c.update_key)
         ),
-        upsert_facts=facts.on_conflict_do_update(
-            index_elements=["case_id", "name"], set_={"value": facts.excluded.value}
+        insert_user=Prepared(USERS.insert()),
+        insert_user_if_missing=Prepared(insert(USERS).on_conflict_do_nothing(index_elements=["user_id"])),
+        update_user=Prepared(update(USERS).where(USERS.c.user_id == uid)),
+        upsert_new_case=Prepared(
+            new_case.on_conflict_do_update(
+                index_elements=["id"],
+                set_={name: new_case.excluded[name] for name in CASE_COLUMNS},
+                where=CASES.c.user_id == new_case.excluded.user_id,
+            ).returning(CASES.c.id)
         ),
-        insert_timeline=TIMELINE.insert(),
-        insert_evidence=insert(EVIDENCE).on_conflict_do_nothing(index_elements=["id"]),
-        update_evidence=update(EVIDENCE).where(
-            EVIDENCE.c.id == bindparam("b_id"),
-            EVIDENCE.c.case_id.in_(select(CASES.c.id).where(CASES.c.user_id == uid)),
+        update_case=Prepared(update(CASES).where(CASES.c.id == bindparam("b_id"))),
+        delete_facts=Prepared(delete(FACTS).where(FACTS.c.case_id == bindparam("b_case_id"))),
+        delete_some_facts=Prepared(
+            delete(FACTS).where(
+                FACTS.c.case_id == bindparam("b_case_id"),
+                FACTS.c.name.in_(bindparam("b_names", expanding=True)),
+            )
         ),
-        drop_replaced_reminders=delete(REMINDERS).where(
-            REMINDERS.c.case_id == bindparam("b_case_id"),
-            REMINDERS.c.purpose == bindparam("b_purpose"),
-            REMINDERS.c.status == "pending",
-            REMINDERS.c.id != bindparam("b_id"),
+        upsert_facts=Prepared(
+            facts.on_conflict_do_update(
+                index_elements=["case_id", "name"], set_={"value": facts.excluded.value}
+            )
         ),
-        upsert_reminder=reminder.on_conflict_do_update(
-            index_elements=["id"],
-            set_={name: reminder.excluded[name] for name in ("case_id", "due_at", "purpose", "status")},
-            where=REMINDERS.c.user_id == reminder.excluded.user_id,
+        insert_timeline=Prepared(TIMELINE.insert()),
+        insert_evidence=Prepared(insert(EVIDENCE).on_conflict_do_nothing(index_elements=["id"])),
+        update_evidence=Prepared(
+            update(EVIDENCE).where(
+                EVIDENCE.c.id == bindparam("b_id"),
+                EVIDENCE.c.case_id.in_(select(CASES.c.id).where(CASES.c.user_id == uid)),
+            )
         ),
-        cancel_reminders=update(REMINDERS)
-        .where(REMINDERS.c.user_id == uid, REMINDERS.c.case_id == bindparam("b_case_id"))
-        .where(REMINDERS.c.status == "pending")
-        .values(status="cancelled"),
-        cancel_reminders_of_purpose=update(REMINDERS)
-        .where(REMINDERS.c.user_id == uid, REMINDERS.c.case_id == bindparam("b_case_id"))
-        .where(REMINDERS.c.status == "pending", REMINDERS.c.purpose == bindparam("b_purpose"))
-        .values(status="cancelled"),
-        reminder_done=update(REMINDERS)
-        .where(REMINDERS.c.id == bindparam("b_id"), REMINDERS.c.user_id == uid)
-        .values(status="done"),
-        count_stage=insert(STAGE_STATS).on_conflict_do_update(
-            index_elements=["day", "stage"], set_={"count": STAGE_STATS.c.count + 1}
+        drop_replaced_reminders=Prepared(
+            delete(REMINDERS).where(
+                REMINDERS.c.case_id == bindparam("b_case_id"),
+                REMINDERS.c.purpose == bindparam("b_purpose"),
+                REMINDERS.c.status == "pending",
+                REMINDERS.c.id != bindparam("b_id"),
+            )
         ),
-        count_classification=insert(CLASSIFICATION_STATS).on_conflict_do_update(
-            index_elements=["day", "intent", "clarified_as", "needed_clarification"],
-            set_={"count": CLASSIFICATION_STATS.c.count + 1},
+        upsert_reminder=Prepared(
+            reminder.on_conflict_do_update(
+                index_elements=["id"],
+                set_={name: reminder.excluded[name] for name in ("case_id", "due_at", "purpose", "status")},
+                where=REMINDERS.c.user_id == reminder.excluded.user_id,
+            )
         ),
-        count_tokens=tokens.on_conflict_do_update(
-            index_elements=["token"],
-            set_={"count": UNKNOWN_TOKENS.c.count + 1, "last_seen": tokens.excluded.last_seen},
+        cancel_reminders=Prepared(
+            update(REMINDERS)
+            .where(REMINDERS.c.user_id == uid, REMINDERS.c.case_id == bindparam("b_case_id"))
+            .where(REMINDERS.c.status == "pending")
+            .values(status="cancelled")
         ),
-        delete_outbox_of_user=delete(OUTBOX).where(OUTBOX.c.user_id == uid),
-        delete_keys_of_user=delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.user_id == uid),
-        delete_keys_of_user_but=delete(PROCESSED_UPDATES).where(
-            PROCESSED_UPDATES.c.user_id == uid, PROCESSED_UPDATES.c.update_key != bindparam("b_update_key")
+        cancel_reminders_of_purpose=Prepared(
+            update(REMINDERS)
+            .where(REMINDERS.c.user_id == uid, REMINDERS.c.case_id == bindparam("b_case_id"))
+            .where(REMINDERS.c.status == "pending", REMINDERS.c.purpose == bindparam("b_purpose"))
+            .values(status="cancelled")
         ),
-        delete_user=delete(USERS).where(USERS.c.user_id == uid),
+        reminder_done=Prepared(
+            update(REMINDERS)
+            .where(REMINDERS.c.id == bindparam("b_id"), REMINDERS.c.user_id == uid)
+            .values(status="done")
+        ),
+        count_stage=Prepared(
+            insert(STAGE_STATS).on_conflict_do_update(
+                index_elements=["day", "stage"], set_={"count": STAGE_STATS.c.count + 1}
+            )
+        ),
+        count_classification=Prepared(
+            insert(CLASSIFICATION_STATS).on_conflict_do_update(
+                index_elements=["day", "intent", "clarified_as", "needed_clarification"],
+                set_={"count": CLASSIFICATION_STATS.c.count + 1},
+            )
+        ),
+        count_tokens=Prepared(
+            tokens.on_conflict_do_update(
+                index_elements=["token"],
+                set_={"count": UNKNOWN_TOKENS.c.count + 1, "last_seen": tokens.excluded.last_seen},
+            )
+        ),
+        delete_outbox_of_user=Prepared(delete(OUTBOX).where(OUTBOX.c.user_id == uid)),
+        delete_keys_of_user=Prepared(delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.user_id == uid)),
+        delete_keys_of_user_but=Prepared(
+            delete(PROCESSED_UPDATES).where(
+                PROCESSED_UPDATES.c.user_id == uid,
+                PROCESSED_UPDATES.c.update_key != bindparam("b_update_key"),
+            )
+        ),
+        delete_user=Prepared(delete(USERS).where(USERS.c.user_id == uid)),
     )

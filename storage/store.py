@@ -149,7 +149,7 @@ class Storage:
         now = self._clock()
         if update_key is not None:
             claim = {"update_key": update_key, "user_id": user_id, "processed_at": now}
-            if connection.execute(sql.claim_update, claim).first() is None:
+            if sql.claim_update.first(connection, claim) is None:
                 logger.info("duplicate update for user %s", user_id)
                 return HandleResult(entries=unsent_of_update(connection, update_key), duplicate=True)
         view, user_exists = load_view(connection, user_id)
@@ -161,7 +161,7 @@ class Storage:
                 "created_at": now,
                 "updated_at": now,
             }
-            connection.execute(sql.insert_user, row)
+            sql.insert_user.run(connection, row)
         outcome = decide(view)
         if not user_exists and not outcome.effects and not outcome.replies:
             # Nothing to keep about someone unknown (e.g. a screenshot read after /delete):

@@ -9,13 +9,14 @@ from sqlalchemy import Connection, bindparam, select
 from guide.model import CaseState, TimelineEntry, UserView
 from storage.convert import case_from_row, evidence_from_row, reminder_from_row
 from storage.models import CASE_FACTS, CASES, EVIDENCE, REMINDERS, TIMELINE, USERS
+from storage.prepared import Prepared
 
 #: How many of the current case's latest timeline entries the dialogue gets to see.
 TIMELINE_LIMIT = 50
 
 
-# Built once, so each update only pays for a statement-cache lookup.
-_USER_CASES_FACTS = (
+# Built and compiled once (see storage/prepared.py).
+_USER_CASES_FACTS = Prepared(
     select(
         USERS.c.current_case_id,
         USERS.c.pending,
@@ -29,18 +30,18 @@ _USER_CASES_FACTS = (
     .where(USERS.c.user_id == bindparam("user_id"))
     .order_by(CASES.c.created_at, CASES.c.id, CASE_FACTS.c.name)
 )
-_EVIDENCE = (
+_EVIDENCE = Prepared(
     select(EVIDENCE)
     .join(CASES, CASES.c.id == EVIDENCE.c.case_id)
     .where(CASES.c.user_id == bindparam("user_id"))
     .order_by(EVIDENCE.c.received_at, EVIDENCE.c.id)
 )
-_PENDING_REMINDERS = (
+_PENDING_REMINDERS = Prepared(
     select(REMINDERS)
     .where(REMINDERS.c.user_id == bindparam("user_id"), REMINDERS.c.status == "pending")
     .order_by(REMINDERS.c.due_at, REMINDERS.c.id)
 )
-_LATEST_TIMELINE = (
+_LATEST_TIMELINE = Prepared(
     select(TIMELINE.c.at, TIMELINE.c.event, TIMELINE.c.detail)
     .where(TIMELINE.c.case_id == bindparam("case_id"))
     .order_by(TIMELINE.c.id.desc())
@@ -62,7 +63,7 @@ class _CaseRow:
 
 def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
     """Load everything the dialogue may read about ``user_id``; also say whether the user row exists."""
-    rows = connection.execute(_USER_CASES_FACTS, {"user_id": user_id}).all()
+    rows = _USER_CASES_FACTS.all(connection, {"user_id": user_id})
     if not rows:
         return UserView(user_id=user_id), False
     current_case_id: str | None = rows[0].current_case_id
@@ -82,13 +83,13 @@ def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
     )
     if not cases:
         return UserView(user_id=user_id, current_case_id=current_case_id, pending=pending), True
-    evidence = tuple(evidence_from_row(row) for row in connection.execute(_EVIDENCE, {"user_id": user_id}))
+    evidence = tuple(evidence_from_row(row) for row in _EVIDENCE.all(connection, {"user_id": user_id}))
     reminders = tuple(
-        reminder_from_row(row) for row in connection.execute(_PENDING_REMINDERS, {"user_id": user_id})
+        reminder_from_row(row) for row in _PENDING_REMINDERS.all(connection, {"user_id": user_id})
     )
     timeline: tuple[TimelineEntry, ...] = ()
     if current_case_id is not None and current_case_id in case_rows:
-        latest = connection.execute(_LATEST_TIMELINE, {"case_id": current_case_id}).all()
+        latest = _LATEST_TIMELINE.all(connection, {"case_id": current_case_id})
         timeline = tuple(
             TimelineEntry(case_id=current_case_id, at=at, event=event, detail=detail)
             for at, event, detail in reversed(latest)
