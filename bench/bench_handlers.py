@@ -27,6 +27,7 @@ from telegram import Update
 
 from bot.core import BotCore
 from bot.delivery import delivery_bucket
+from bot.runner import freeze_startup_heap
 from bot.settings import load_settings
 from bot.telegram_app import TelegramFrontend
 from tests.offline import OfflineRequest
@@ -106,6 +107,7 @@ async def run(database_url: str, total: int) -> None:
     frontend = TelegramFrontend(core, request=request, rate_limit=False)
     updates = Updates()
     async with frontend.app:
+        freeze_startup_heap()  # as the bot does once started
         for i in range(50):  # warm-up
             await one_update(frontend, request, updates.message(9_000_000 + i % 5, SCRIPT[i % len(SCRIPT)]))
 

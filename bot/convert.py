@@ -5,12 +5,13 @@ This is the only place that knows both Telegram's shapes and the guide's.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from guide.model import Incoming, Reply
+from guide.model import Button, Incoming, Reply
 
 #: Telegram's limit for one message; longer input is cut before it reaches the dialogue.
 MAX_TEXT = 4096
@@ -131,6 +132,12 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The inline keyboard of a reply, if it has buttons."""
     if not reply.buttons:
         return None
+    return _markup(reply.buttons)
+
+
+@functools.lru_cache(maxsize=512)
+def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """The keyboard for these buttons (replies of one step share it; PTB objects are immutable)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
     )

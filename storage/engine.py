@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import URL, Engine, event, make_url
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.checkpoint import BACKSTOP_PAGES
@@ -107,7 +107,18 @@ def _install_sqlite_events(engine: Engine, *, memory: bool, autocheckpoint: int 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+        statement = "BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE"
+        # Straight on the driver: exec_driver_sql would cost more than the BEGIN itself.
+        dbapi_error = connection.dialect.loaded_dbapi.Error
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(statement)
+        except dbapi_error as error:  # e.g. "database is locked": as SQLAlchemy would raise it
+            raise DBAPIError.instance(
+                statement, (), error, dbapi_error, dialect=connection.dialect
+            ) from error
+        finally:
+            cursor.close()
 
 
 def _sqlite_engine(url: URL) -> AsyncEngine:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from storage import Storage, StorageConfigError, create_engine, upgrade_async
 from storage.coltypes import UTCDateTime
@@ -173,3 +174,21 @@ async def test_datetimes_read_back_aware_utc(store: Storage) -> None:
     (case,) = (await store.load_view(1)).cases
     assert case.created_at == created
     assert case.created_at.utcoffset() == timedelta(0)
+
+
+def test_a_locked_database_fails_begin_with_sqlalchemys_error(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    engine = create_sqlite_thread_engine(f"sqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        with engine.connect() as connection:
+            connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+            other.execute("BEGIN IMMEDIATE")
+            with pytest.raises(OperationalError, match="locked"):
+                connection.begin()
+        other.execute("ROLLBACK")
+        with engine.begin() as connection:  # free again: the pooled connection is usable
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        other.close()
+        engine.dispose()
