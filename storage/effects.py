@@ -98,7 +98,12 @@ class EffectApplier:
                 self._ensure_user()
                 sql.drop_replaced_reminders.run(
                     self._conn,
-                    {"b_case_id": reminder.case_id, "b_purpose": reminder.purpose, "b_id": reminder.id},
+                    {
+                        "b_user_id": uid,
+                        "b_case_id": reminder.case_id,
+                        "b_purpose": reminder.purpose,
+                        "b_id": reminder.id,
+                    },
                 )
                 row = {
                     "id": reminder.id,

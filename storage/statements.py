@@ -121,6 +121,9 @@ def statements_for(dialect_name: str) -> Statements:
         ),
         drop_replaced_reminders=Prepared(
             delete(REMINDERS).where(
+                # The person's own reminders: also what lets SQLite search by (user_id, status)
+                # instead of walking every pending reminder.
+                REMINDERS.c.user_id == uid,
                 REMINDERS.c.case_id == bindparam("b_case_id"),
                 REMINDERS.c.purpose == bindparam("b_purpose"),
                 REMINDERS.c.status == "pending",

@@ -36,10 +36,10 @@ _EVIDENCE = Prepared(
     .where(CASES.c.user_id == bindparam("user_id"))
     .order_by(EVIDENCE.c.received_at, EVIDENCE.c.id)
 )
+# Sorted in Python: with ORDER BY due_at, SQLite would rather walk every pending reminder of
+# everyone by (status, due_at) than search this person's by (user_id, status).
 _PENDING_REMINDERS = Prepared(
-    select(REMINDERS)
-    .where(REMINDERS.c.user_id == bindparam("user_id"), REMINDERS.c.status == "pending")
-    .order_by(REMINDERS.c.due_at, REMINDERS.c.id)
+    select(REMINDERS).where(REMINDERS.c.user_id == bindparam("user_id"), REMINDERS.c.status == "pending")
 )
 _LATEST_TIMELINE = Prepared(
     select(TIMELINE.c.at, TIMELINE.c.event, TIMELINE.c.detail)
@@ -85,7 +85,10 @@ def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
         return UserView(user_id=user_id, current_case_id=current_case_id, pending=pending), True
     evidence = tuple(evidence_from_row(row) for row in _EVIDENCE.all(connection, {"user_id": user_id}))
     reminders = tuple(
-        reminder_from_row(row) for row in _PENDING_REMINDERS.all(connection, {"user_id": user_id})
+        sorted(
+            (reminder_from_row(row) for row in _PENDING_REMINDERS.all(connection, {"user_id": user_id})),
+            key=lambda reminder: (reminder.due_at, reminder.id),
+        )
     )
     timeline: tuple[TimelineEntry, ...] = ()
     if current_case_id is not None and current_case_id in case_rows:
