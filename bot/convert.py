@@ -6,6 +6,7 @@ This is the only place that knows both Telegram's shapes and the guide's.
 from __future__ import annotations
 
 import functools
+import json
 import unicodedata
 from datetime import UTC, datetime
 
@@ -128,16 +129,17 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
     return Incoming(kind="other", at=at, data="unknown", is_operator=is_operator)
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The inline keyboard of a reply, if it has buttons."""
+def keyboard_json(reply: Reply) -> str | None:
+    """The inline keyboard of a reply as the JSON ``reply_markup`` parameter, if it has buttons."""
     if not reply.buttons:
         return None
-    return _markup(reply.buttons)
+    return _markup_json(reply.buttons)
 
 
 @functools.lru_cache(maxsize=512)
-def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
-    """The keyboard for these buttons (replies of one step share it; PTB objects are immutable)."""
-    return InlineKeyboardMarkup(
+def _markup_json(buttons: tuple[tuple[Button, ...], ...]) -> str:
+    """The keyboard for these buttons, serialised once per button set (replies of a step share it)."""
+    markup = InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
     )
+    return json.dumps(markup.to_dict(), ensure_ascii=False)

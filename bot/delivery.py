@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.convert import keyboard
+from bot.convert import keyboard_json
 from bot.pacing import ChatPacer
 from bot.replybot import ReplyBot
 from storage import OutboxEntry, Storage
@@ -176,4 +176,4 @@ class Deliverer:
                 caption=reply.document.caption or None,
             )
             return message.message_id
-        return await self._bot.send_text(entry.chat_id, reply.text, keyboard(reply))
+        return await self._bot.send_text(entry.chat_id, reply.text, keyboard_json(reply))

@@ -19,9 +19,12 @@ class ReplyBot(ExtBot[Any]):
     """``ExtBot`` with :meth:`send_text`."""
 
     async def send_text(
-        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+        self, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | str | None = None
     ) -> int:
-        """Send a text message like :meth:`send_message` does; return its message id only."""
+        """Send a text message like :meth:`send_message` does; return its message id only.
+
+        ``reply_markup`` may also be given serialised to JSON already, as Telegram receives it.
+        """
         data: dict[str, Any] = {"chat_id": chat_id, "text": text}
         if reply_markup is not None:
             data["reply_markup"] = reply_markup

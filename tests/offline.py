@@ -15,6 +15,10 @@ from telegram.request import BaseRequest, RequestData
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "维权助手", "username": "weiquan_test_bot"}
 
 
+#: Parameters Telegram reads as JSON when they arrive as a string.
+_STRUCTURED = ("reply_markup",)
+
+
 class UnexpectedCall(AssertionError):
     """The bot called a Bot API method this fake does not serve."""
 
@@ -56,6 +60,9 @@ class OfflineRequest(BaseRequest):
             return 200, b"not an image"
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data is not None else {}
+        for name in _STRUCTURED:  # sent already serialised: read it as Telegram does
+            if isinstance(params.get(name), str):
+                params[name] = json.loads(params[name])
         self.calls.append((api_method, params, time.perf_counter()))
         result: Any
         if api_method == "getMe":

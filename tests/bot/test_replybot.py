@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
+from bot.convert import keyboard_json
 from bot.replybot import ReplyBot
+from guide.model import Button, Reply
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import fake_telegram, timedelta_durations  # noqa: F401  (fixtures)
 
@@ -55,3 +58,28 @@ async def test_send_text_raises_what_send_message_raises(
         await reply_bot.send_text(USER, "hi")
     assert caught.value.retry_after.total_seconds() == 3  # type: ignore[union-attr]
     assert fake_telegram.sent_messages(USER) == []
+
+
+async def test_a_keyboard_serialised_once_reaches_telegram_like_the_object(
+    fake_telegram: FakeTelegram,  # noqa: F811
+    reply_bot: ReplyBot,
+) -> None:
+    reply = Reply(
+        text="选一个",
+        buttons=((Button("助力被吞", "k:help"), Button("砍价", "k:cut")), (Button("返回", "menu"),)),
+    )
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+    serialised = keyboard_json(reply)
+    assert serialised is not None and json.loads(serialised) == markup.to_dict()
+    assert keyboard_json(Reply(text="无按钮")) is None
+    await fake_telegram.send_text(USER, "你好")
+    await reply_bot.send_text(USER, "对象", markup)
+    await reply_bot.send_text(USER, "字符串", serialised)
+    by_object, by_string = fake_telegram.sent_messages(USER)
+    assert (
+        by_object.buttons
+        == by_string.buttons
+        == [[("助力被吞", "k:help"), ("砍价", "k:cut")], [("返回", "menu")]]
+    )
