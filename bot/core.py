@@ -16,7 +16,7 @@ from pathlib import Path
 from watchfiles import awatch
 
 from bot.settings import Settings
-from guide import Dialogue, GuideContent, GuideFileError, default_content_dir, load_content
+from guide import Dialogue, GuideContent, GuideFileError, default_content_dir, load_content, reads_timeline
 from guide.model import Incoming
 from intents import Classifier, IntentReloader, Problem, load_intents, unknown_tokens
 from intents.match import IntentMatch
@@ -59,7 +59,11 @@ class BotCore:
     ) -> HandleResult:
         """Run the dialogue for one event in one transaction; the replies land in the outbox."""
         return await self.storage.handle(
-            user_id, chat_id, update_key, lambda view: self.dialogue.handle(view, incoming)
+            user_id,
+            chat_id,
+            update_key,
+            lambda view: self.dialogue.handle(view, incoming),
+            timeline=reads_timeline(incoming),
         )
 
     def make_reloader(self) -> IntentReloader:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from guide.commands import COMMANDS
 from guide.content import GuideContent, GuideFileError, default_content_dir, load_content
-from guide.dialogue import Dialogue
+from guide.dialogue import Dialogue, reads_timeline
 from guide.facts import extract_facts
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "default_content_dir",
     "extract_facts",
     "load_content",
+    "reads_timeline",
 ]

@@ -37,6 +37,21 @@ def is_scam_text(text: str, keywords: tuple[str, ...]) -> bool:
     return any(keyword in compact for keyword in keywords)
 
 
+def reads_timeline(incoming: Incoming) -> bool:
+    """Whether answering ``incoming`` reads :attr:`UserView.timeline` (only the case export does).
+
+    Storage loads the timeline only then, so an update that does not need it skips a query and
+    up to :data:`storage.views.TIMELINE_LIMIT` rows.
+    """
+    if incoming.kind == "command":
+        return incoming.command == "export"
+    if incoming.kind == "button":
+        cb = callbacks.parse(incoming.data)
+        # Step buttons (s|case|pos|action) and navigation buttons (n|case|action) end with the action.
+        return cb is not None and cb.op in ("s", "n") and cb.args[-1].partition(":")[0] == "export"
+    return False
+
+
 class Dialogue:
     """Decides what to answer and what to store for each thing a person does."""
 

@@ -121,12 +121,15 @@ class Storage:
     # --- the update ---------------------------------------------------------------------------
 
     async def handle(
-        self, user_id: int, chat_id: int, update_key: str | None, decide: Decide
+        self, user_id: int, chat_id: int, update_key: str | None, decide: Decide, *, timeline: bool = True
     ) -> HandleResult:
-        """Decide and persist one update in one transaction; a repeated ``update_key`` is not decided again."""
+        """Decide and persist one update in one transaction; a repeated ``update_key`` is not decided again.
+
+        ``timeline=False``: ``decide`` does not read :attr:`UserView.timeline`, so it is not loaded.
+        """
 
         def work(connection: Connection) -> HandleResult:
-            return self._handle_in_transaction(connection, user_id, chat_id, update_key, decide)
+            return self._handle_in_transaction(connection, user_id, chat_id, update_key, decide, timeline)
 
         try:
             return await self._write(work, user_id, short=True)
@@ -140,7 +143,13 @@ class Storage:
             )
 
     def _handle_in_transaction(
-        self, connection: Connection, user_id: int, chat_id: int, update_key: str | None, decide: Decide
+        self,
+        connection: Connection,
+        user_id: int,
+        chat_id: int,
+        update_key: str | None,
+        decide: Decide,
+        timeline: bool,
     ) -> HandleResult:
         """The body of :meth:`handle`, inside the transaction."""
         sql = statements_for(connection.dialect.name)
@@ -152,7 +161,7 @@ class Storage:
             if sql.claim_update.first(connection, claim) is None:
                 logger.info("duplicate update for user %s", user_id)
                 return HandleResult(entries=unsent_of_update(connection, update_key), duplicate=True)
-        view, user_exists = load_view(connection, user_id)
+        view, user_exists = load_view(connection, user_id, timeline=timeline)
         if not user_exists:
             row: dict[str, Any] = {
                 "user_id": user_id,

@@ -61,8 +61,11 @@ class _CaseRow:
         return getattr(self._row, f"case_{name}")
 
 
-def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
-    """Load everything the dialogue may read about ``user_id``; also say whether the user row exists."""
+def load_view(connection: Connection, user_id: int, *, timeline: bool = True) -> tuple[UserView, bool]:
+    """Load everything the dialogue may read about ``user_id``; also say whether the user row exists.
+
+    ``timeline=False`` leaves :attr:`UserView.timeline` empty (see ``guide.reads_timeline``).
+    """
     rows = _USER_CASES_FACTS.all(connection, {"user_id": user_id})
     if not rows:
         return UserView(user_id=user_id), False
@@ -90,10 +93,10 @@ def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
             key=lambda reminder: (reminder.due_at, reminder.id),
         )
     )
-    timeline: tuple[TimelineEntry, ...] = ()
-    if current_case_id is not None and current_case_id in case_rows:
+    entries: tuple[TimelineEntry, ...] = ()
+    if timeline and current_case_id is not None and current_case_id in case_rows:
         latest = _LATEST_TIMELINE.all(connection, {"case_id": current_case_id})
-        timeline = tuple(
+        entries = tuple(
             TimelineEntry(case_id=current_case_id, at=at, event=event, detail=detail)
             for at, event, detail in reversed(latest)
         )
@@ -103,7 +106,7 @@ def load_view(connection: Connection, user_id: int) -> tuple[UserView, bool]:
         current_case_id=current_case_id,
         evidence=evidence,
         reminders=reminders,
-        timeline=timeline,
+        timeline=entries,
         pending=pending,
     )
     return view, True

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from guide import Dialogue, GuideContent
+from guide import Dialogue, GuideContent, reads_timeline
 from guide.model import (
     AddEvidence,
     AddTimeline,
@@ -31,6 +31,17 @@ from guide.model import (
 from intents.match import ISSUE_TYPES, IntentMatch
 
 START = datetime(2024, 11, 20, 10, 0, 0)
+
+
+class _NotLoaded(tuple):  # type: ignore[type-arg]
+    """The timeline storage did not load (``guide.reads_timeline`` said no): reading it is a bug."""
+
+    def _fail(self, *args: object) -> Any:
+        raise AssertionError(
+            "the dialogue read the timeline for an event guide.reads_timeline() does not name"
+        )
+
+    __iter__ = __len__ = __getitem__ = __bool__ = __contains__ = _fail
 
 
 def apply(view: UserView, effects: tuple[Effect, ...] | list[Effect]) -> UserView:
@@ -112,7 +123,9 @@ class Conversation:
         """Handle one incoming event (the clock advances a minute each time)."""
         self.now += timedelta(minutes=1)
         incoming = Incoming(kind=kind, at=self.now, **fields)  # type: ignore[arg-type]
-        outcome = self.dialogue.handle(self.view, incoming)
+        # As storage does: the timeline only for the events that read it, and reading it anyway fails.
+        view = self.view if reads_timeline(incoming) else replace(self.view, timeline=_NotLoaded())
+        outcome = self.dialogue.handle(view, incoming)
         for reply in outcome.replies:
             assert len(reply.text) <= 4096
             for row in reply.buttons:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from guide import COMMANDS
+from guide import COMMANDS, reads_timeline
 from guide.labels import NOTICE
-from guide.model import AddEvidence, DeleteUser, RecordClassification, SaveCase
+from guide.model import AddEvidence, DeleteUser, Incoming, RecordClassification, SaveCase
 from tests.guide.memory import Conversation
 
 ISSUE_LABELS = ("助力被吞", "砍价失败", "权益受损")
@@ -315,3 +315,20 @@ def test_facts_before_any_case_are_kept_for_it(convo: Conversation) -> None:
     convo.press("助力被吞")
     assert convo.case.facts["order_no"] == "231118-492817365029174"
     assert not any(key.startswith("fact:") for key in convo.view.pending)
+
+
+def test_only_the_export_reads_the_timeline(convo: Conversation) -> None:
+    at = convo.now
+    assert reads_timeline(Incoming(kind="command", at=at, command="export"))
+    assert not reads_timeline(Incoming(kind="command", at=at, command="status"))
+    assert reads_timeline(Incoming(kind="button", at=at, data="n|abc123|export"))
+    assert reads_timeline(Incoming(kind="button", at=at, data="s|abc123|confirm.0|export"))
+    assert not reads_timeline(Incoming(kind="button", at=at, data="n|abc123|draft"))
+    assert not reads_timeline(Incoming(kind="button", at=at, data="export"))  # malformed
+    assert not reads_timeline(Incoming(kind="text", at=at, text="/export"))
+    # The export itself, with the timeline loaded, lists what happened in the case.
+    convo.text("拼多多助力被吞了")
+    convo.command("export")
+    [document] = [reply.document for reply in convo.replies if reply.document is not None]
+    timeline = document.content.decode("utf-8").split("二、时间线")[1].split("三、证据清单")[0]
+    assert "（无）" not in timeline and timeline.strip()

@@ -101,6 +101,12 @@ async def test_timeline_of_current_case_only_in_order(store: Storage) -> None:
     )
     view = await store.load_view(USER)
     assert view.timeline == tuple(entries)
+    # An update whose answer does not read the timeline (guide.reads_timeline) gets none loaded.
+    seen = decide()
+    await store.handle(USER, USER, "no-timeline", seen, timeline=False)
+    await store.handle(USER, USER, "with-timeline", seen)
+    assert [view.timeline for view in seen.seen] == [(), tuple(entries)]
+    assert seen.seen[0].cases == seen.seen[1].cases
 
 
 async def test_timeline_view_is_capped_to_latest_entries(store: Storage) -> None:
