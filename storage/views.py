@@ -16,19 +16,23 @@ TIMELINE_LIMIT = 50
 
 
 # Built and compiled once (see storage/prepared.py).
-_USER_CASES_FACTS = Prepared(
+_USER_CASES = Prepared(
     select(
         USERS.c.current_case_id,
         USERS.c.pending,
         *(column.label(f"case_{column.name}") for column in CASES.c),
-        CASE_FACTS.c.name.label("fact_name"),
-        CASE_FACTS.c.value.label("fact_value"),
     )
     .select_from(USERS)
     .outerjoin(CASES, CASES.c.user_id == USERS.c.user_id)
-    .outerjoin(CASE_FACTS, CASE_FACTS.c.case_id == CASES.c.id)
     .where(USERS.c.user_id == bindparam("user_id"))
-    .order_by(CASES.c.created_at, CASES.c.id, CASE_FACTS.c.name)
+    .order_by(CASES.c.created_at, CASES.c.id)
+)
+# Apart from the cases: joined, each case's columns would come (and be converted) once per fact.
+_FACTS = Prepared(
+    select(CASE_FACTS.c.case_id, CASE_FACTS.c.name, CASE_FACTS.c.value)
+    .join(CASES, CASES.c.id == CASE_FACTS.c.case_id)
+    .where(CASES.c.user_id == bindparam("user_id"))
+    .order_by(CASE_FACTS.c.case_id, CASE_FACTS.c.name)
 )
 _EVIDENCE = Prepared(
     select(EVIDENCE)
@@ -66,23 +70,18 @@ def load_view(connection: Connection, user_id: int, *, timeline: bool = True) ->
 
     ``timeline=False`` leaves :attr:`UserView.timeline` empty (see ``guide.reads_timeline``).
     """
-    rows = _USER_CASES_FACTS.all(connection, {"user_id": user_id})
+    rows = _USER_CASES.all(connection, {"user_id": user_id})
     if not rows:
         return UserView(user_id=user_id), False
     current_case_id: str | None = rows[0].current_case_id
     pending = {str(key): str(value) for key, value in (rows[0].pending or {}).items()}
-    facts_by_case: dict[str, dict[str, str]] = {}
-    case_rows: dict[str, Any] = {}
-    for row in rows:
-        if row.case_id is None:
-            continue
-        if row.case_id not in case_rows:
-            case_rows[row.case_id] = row
-            facts_by_case[row.case_id] = {}
-        if row.fact_name is not None:
-            facts_by_case[row.case_id][row.fact_name] = row.fact_value
+    case_rows = [row for row in rows if row.case_id is not None]
+    facts_by_case: dict[str, dict[str, str]] = {row.case_id: {} for row in case_rows}
+    if case_rows:
+        for case_id, name, value in _FACTS.all(connection, {"user_id": user_id}):
+            facts_by_case[case_id][name] = value
     cases: tuple[CaseState, ...] = tuple(
-        case_from_row(_CaseRow(row), facts_by_case[case_id]) for case_id, row in case_rows.items()
+        case_from_row(_CaseRow(row), facts_by_case[row.case_id]) for row in case_rows
     )
     if not cases:
         return UserView(user_id=user_id, current_case_id=current_case_id, pending=pending), True
@@ -94,7 +93,7 @@ def load_view(connection: Connection, user_id: int, *, timeline: bool = True) ->
         )
     )
     entries: tuple[TimelineEntry, ...] = ()
-    if timeline and current_case_id is not None and current_case_id in case_rows:
+    if timeline and current_case_id is not None and current_case_id in facts_by_case:
         latest = _LATEST_TIMELINE.all(connection, {"case_id": current_case_id})
         entries = tuple(
             TimelineEntry(case_id=current_case_id, at=at, event=event, detail=detail)
