@@ -5,12 +5,11 @@ This is the only place that knows both Telegram's shapes and the guide's.
 
 from __future__ import annotations
 
-import functools
 import json
 import unicodedata
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 
 from guide.model import Button, Incoming, Reply
 
@@ -136,10 +135,9 @@ def keyboard_json(reply: Reply) -> str | None:
     return _markup_json(reply.buttons)
 
 
-@functools.lru_cache(maxsize=512)
 def _markup_json(buttons: tuple[tuple[Button, ...], ...]) -> str:
-    """The keyboard for these buttons, serialised once per button set (replies of a step share it)."""
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
-    )
-    return json.dumps(markup.to_dict(), ensure_ascii=False)
+    """The Bot API ``InlineKeyboardMarkup`` of callback buttons, as python-telegram-bot's
+    ``InlineKeyboardMarkup(...).to_dict()`` would give it (tested), built without its objects:
+    every keyboard carries the case id, so hardly two replies share one."""
+    rows = [[{"text": b.label, "callback_data": b.data} for b in row] for row in buttons]
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
