@@ -158,7 +158,7 @@ class UserView:
     current_case_id: str | None = None
     evidence: tuple[EvidenceItem, ...] = ()  # of all the person's cases
     reminders: tuple[Reminder, ...] = ()  # pending ones
-    timeline: tuple[TimelineEntry, ...] = ()  # of the current case
+    timeline: tuple[TimelineEntry, ...] = ()  # of the current case; loaded only if reads_timeline()
     pending: dict[str, str] = field(
         default_factory=dict
     )  # small per-user scratch (e.g. facts proposed, awaiting confirmation)
