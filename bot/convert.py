@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from telegram import Message, Update
 
-from guide.model import Button, Incoming, Reply
+from guide.model import Incoming, Reply
 
 #: Telegram's limit for one message; longer input is cut before it reaches the dialogue.
 MAX_TEXT = 4096
@@ -129,15 +129,12 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
 
 
 def keyboard_json(reply: Reply) -> str | None:
-    """The inline keyboard of a reply as the JSON ``reply_markup`` parameter, if it has buttons."""
+    """The inline keyboard of a reply as the JSON ``reply_markup`` parameter, if it has buttons.
+
+    The Bot API ``InlineKeyboardMarkup`` of callback buttons, as python-telegram-bot's
+    ``InlineKeyboardMarkup(...).to_dict()`` would give it (tested), built without its objects.
+    """
     if not reply.buttons:
         return None
-    return _markup_json(reply.buttons)
-
-
-def _markup_json(buttons: tuple[tuple[Button, ...], ...]) -> str:
-    """The Bot API ``InlineKeyboardMarkup`` of callback buttons, as python-telegram-bot's
-    ``InlineKeyboardMarkup(...).to_dict()`` would give it (tested), built without its objects:
-    every keyboard carries the case id, so hardly two replies share one."""
-    rows = [[{"text": b.label, "callback_data": b.data} for b in row] for row in buttons]
+    rows = [[{"text": b.label, "callback_data": b.data} for b in row] for row in reply.buttons]
     return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)

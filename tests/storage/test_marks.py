@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 
 import pytest
@@ -127,15 +127,7 @@ async def test_many_noted_marks_share_one_transaction(db_url: str) -> None:
 
 async def test_failed_flush_keeps_the_marks_and_the_next_flush_writes_them() -> None:
     written: list[int] = []
-    calls = 0
-
-    async def write(work: Callable[[Connection], None]) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise StorageError("database is locked")
-        work(_RecordingConnection(written))  # type: ignore[arg-type]
-
+    write = _failing_once(written)
     marks = SentMarks(write, delay=3600)
     marks.add(1, None, T0)
     marks.add(2, None, T0)
@@ -150,15 +142,7 @@ async def test_failed_flush_keeps_the_marks_and_the_next_flush_writes_them() -> 
 
 async def test_a_timer_flush_that_fails_is_retried(caplog: pytest.LogCaptureFixture) -> None:
     written: list[int] = []
-    calls = 0
-
-    async def write(work: Callable[[Connection], None]) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise StorageError("database is locked")
-        work(_RecordingConnection(written))  # type: ignore[arg-type]
-
+    write = _failing_once(written)
     marks = SentMarks(write, delay=0.01)
     marks.add(1, None, T0)
     for _ in range(200):
@@ -168,6 +152,20 @@ async def test_a_timer_flush_that_fails_is_retried(caplog: pytest.LogCaptureFixt
     assert written == [1]
     assert "writing sent marks failed" in caplog.text
     await marks.close()
+
+
+def _failing_once(written: list[int]) -> Callable[[Callable[[Connection], None]], Awaitable[None]]:
+    """A unit runner whose first unit fails as a locked database would; later ones record rows."""
+    calls = 0
+
+    async def write(work: Callable[[Connection], None]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise StorageError("database is locked")
+        work(_RecordingConnection(written))  # type: ignore[arg-type]
+
+    return write
 
 
 class _RecordingConnection:
