@@ -70,7 +70,7 @@ _REQUIRED = object()
 
 
 class Prepared:
-    """One Core statement; see the module docstring. ``returns_rows``: it has RETURNING or is a SELECT."""
+    """One Core statement, run on SQLite's cursor when it can be (see the module docstring)."""
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
