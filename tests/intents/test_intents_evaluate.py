@@ -110,6 +110,20 @@ def test_dev_set_accuracy_bar(classifier: Classifier) -> None:
         assert stats.precision >= 0.90, (label, report.format(show_misses=True))
 
 
+#: Messages written for the project by people who saw neither dev.tsv nor the keyword files:
+#: everyday phrasings, and hard ones (no key word, a misleading word, traps for `other`).
+FRESH = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize(("name", "bar"), [("fresh_everyday.tsv", 0.97), ("fresh_hard.tsv", 0.85)])
+def test_fresh_sets_accuracy_bar(classifier: Classifier, name: str, bar: float) -> None:
+    """The keyword files keep what they learned from the fresh sets (a regression guard)."""
+    report = evaluate(classifier, FRESH / name)
+    assert report.total >= 200  # the whole set was read
+    assert report.accuracy >= bar, report.format(show_misses=True)
+    assert report.per_label["other"].precision >= 0.65, report.format(show_misses=True)
+
+
 def test_explain_shows_every_step(classifier: Classifier) -> None:
     """explain: the normalized text, the tokens, hits per intent, scores and the decision."""
     explanation = classifier.explain("砍價差０.０１就過期了😭，不是助力的問題")

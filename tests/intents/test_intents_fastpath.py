@@ -110,7 +110,7 @@ def test_a_boundary_splits_no_token(
 
 def test_a_near_tie_is_reported_not_guessed(classifier: Classifier, router: Router) -> None:
     """Repetitive text has routes of equal score: a stretch cut short says it cannot tell."""
-    text = "不动不动不动去哪了"
+    text = "不动不动不动为什么"  # depends on the dictionary: the keyword files add words to it
     head, rest = text[:6], text[6:]
     assert router.cut_stretch(head) is None
     assert router.cut(head) + router.cut(rest) != _jieba(classifier, text)  # why it must not guess
