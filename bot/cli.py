@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -93,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`weiquan-bot intents eval ... | head`): stop quietly, as the
+        # Python docs advise, with stdout pointed at /dev/null so the final flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except _StartupError as exc:
         print(f"weiquan-bot: {exc}", file=sys.stderr)
         return 2

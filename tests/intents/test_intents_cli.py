@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,3 +82,26 @@ def test_unknown_only_with_a_provider(cache_dir: Path, capsys: pytest.CaptureFix
 
     assert run(["intents", "unknown", "--limit", "1"], cache_dir, provider) == 0
     assert capsys.readouterr().out.split() == ["7", "天气"]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`weiquan-bot intents eval ... --misses | head -1`: the command stops quietly."""
+    rows = [f"greeting\t砍价差0.01没成功，第{n}次了" for n in range(4000)]  # every row a miss
+    tsv = tmp_path / "big.tsv"
+    tsv.write_text("label\ttext\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    script = Path(sys.executable).parent / "weiquan-bot"
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data")}
+    with subprocess.Popen(
+        [str(script), "intents", "eval", str(tsv), "--misses"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # the reader goes away with most of the report unread
+        stderr = process.stderr.read().decode()
+        code = process.wait(timeout=120)
+    assert first.startswith(b"accuracy:")
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert code == 141
