@@ -7,14 +7,13 @@ from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Connection, Engine, event, select
+from sqlalchemy import Connection, Engine, select
 
 from storage import Storage, StorageError
-from storage.engine import READ_ONLY_OPTION
 from storage.marks import FLUSH_DELAY, SentMarks
 from storage.models import OUTBOX
 
-from .helpers import T0, decide, texts
+from .helpers import T0, count_write_commits, decide, texts
 
 
 def _sync_engine(store: Storage) -> Engine:
@@ -22,18 +21,6 @@ def _sync_engine(store: Storage) -> Engine:
     runner = store._runner  # type: ignore[attr-defined]
     engine = runner._engine
     return engine if store.dialect_name == "sqlite" else engine.sync_engine  # type: ignore[no-any-return]
-
-
-def _count_write_commits(engine: Engine) -> list[int]:
-    """A list that grows by one with every committed write transaction of ``engine``."""
-    commits: list[int] = []
-
-    def on_commit(connection: Connection) -> None:
-        if not connection.get_execution_options().get(READ_ONLY_OPTION, False):
-            commits.append(1)
-
-    event.listen(engine, "commit", on_commit)
-    return commits
 
 
 async def _stored_marks(store: Storage) -> dict[int, tuple[bool, int | None]]:
@@ -56,7 +43,7 @@ async def test_many_concurrent_marks_all_recorded(store: Storage) -> None:
 
 async def test_noted_marks_ride_along_with_the_next_update(store: Storage) -> None:
     first = await store.handle(1, 1, "k1", decide(replies=texts("a", "b")))
-    commits = _count_write_commits(_sync_engine(store))
+    commits = count_write_commits(_sync_engine(store))
     for entry in first.entries:
         store.note_sent(entry.id, 500 + entry.id)
     assert commits == []  # noting costs no transaction
@@ -116,7 +103,7 @@ async def test_many_noted_marks_share_one_transaction(db_url: str) -> None:
         results = await asyncio.gather(
             *(store.handle(u, u, f"k{u}", decide(replies=texts("x"))) for u in range(40))
         )
-        commits = _count_write_commits(_sync_engine(store))
+        commits = count_write_commits(_sync_engine(store))
         for result in results:
             store.note_sent(result.entries[0].id)
         assert await store.unsent() == []

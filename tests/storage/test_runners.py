@@ -9,17 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, text
 
 from storage import StorageError, upgrade_async
 from storage.checkpoint import BACKSTOP_PAGES, Checkpointer
-from storage.engine import READ_ONLY_OPTION, create_sqlite_thread_engine
+from storage.engine import create_sqlite_thread_engine
 from storage.runners import ThreadRunner
 
-
-def _read_only(connection: Connection) -> bool:
-    """True for the runner's read-only transactions (which commit too)."""
-    return bool(connection.get_execution_options().get(READ_ONLY_OPTION, False))
+from .helpers import count_write_commits
 
 
 @pytest.fixture
@@ -34,8 +31,7 @@ async def runner(tmp_path: Path) -> ThreadRunner:
 
 
 async def test_queued_writes_are_committed_together_and_fail_alone(runner: ThreadRunner) -> None:
-    commits: list[int] = []
-    event.listen(runner._engine, "commit", lambda connection: commits.append(int(not _read_only(connection))))
+    commits = count_write_commits(runner._engine)
     gate = threading.Event()
 
     def insert(n: int) -> Callable[[Connection], int]:
@@ -58,7 +54,7 @@ async def test_queued_writes_are_committed_together_and_fail_alone(runner: Threa
 
     assert results[:3] == [0, 1, 2] and results[4:] == [4, 5]
     assert isinstance(results[3], ValueError)
-    assert sum(commits) == 1
+    assert len(commits) == 1
     stored = await runner.read(
         lambda c: [row.n for row in c.execute(text("SELECT n FROM scratch ORDER BY n"))]
     )
@@ -67,8 +63,7 @@ async def test_queued_writes_are_committed_together_and_fail_alone(runner: Threa
 
 
 async def test_batches_are_capped(runner: ThreadRunner) -> None:
-    commits: list[int] = []
-    event.listen(runner._engine, "commit", lambda connection: commits.append(int(not _read_only(connection))))
+    commits = count_write_commits(runner._engine)
     gate = threading.Event()
     blocker = asyncio.ensure_future(runner.read(lambda connection: gate.wait(5)))
     await asyncio.sleep(0.05)
@@ -81,7 +76,7 @@ async def test_batches_are_capped(runner: ThreadRunner) -> None:
     gate.set()
     await blocker
     await asyncio.gather(*writes)
-    assert sum(commits) == 3  # 8 + 8 + 4
+    assert len(commits) == 3  # 8 + 8 + 4
     await runner.close()
 
 
