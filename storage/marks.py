@@ -65,8 +65,7 @@ class SentMarks:
             self._waiting.append(
                 {"b_id": entry_id, "sent_at": now, "telegram_message_id": telegram_message_id}
             )
-        if self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self._delay, self._on_timer)
+        self._schedule()
 
     def take(self) -> list[Mark]:
         """Hand every waiting mark to the caller, who writes it (or gives it back with :meth:`give_back`)."""
@@ -80,6 +79,10 @@ class SentMarks:
             return
         with self._lock:
             self._waiting[:0] = marks
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Make sure the waiting marks are written on their own within the delay (unless closed)."""
         if self._timer is None and not self._closed:
             self._timer = asyncio.get_running_loop().call_later(self._delay, self._on_timer)
 
