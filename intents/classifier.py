@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from intents.explain import Explanation
+from intents.learned import LearnedModel, Prediction
 from intents.lexicon import build_tokenizer
 from intents.match import ISSUE_TYPES, IntentMatch
 from intents.model import IntentSet
@@ -40,6 +41,11 @@ class Classifier:
             spec.id: self._settings.min_score if spec.min_score is None else spec.min_score
             for spec in intent_set.intents
         }
+        self._core = {spec.id: spec.core_terms for spec in intent_set.intents if spec.core_terms}
+        normalize = self._normalizer.normalize
+        self.model = LearnedModel(
+            [(label, normalize(text)) for label, text, _, _ in intent_set.training], self.tokenize
+        )
 
     @property
     def tokenizer(self) -> Any:
@@ -73,20 +79,86 @@ class Classifier:
         pieces = segmenter.cut_windows(normalized, windows)
         if pieces is None:  # a near tie in jieba's scores: only the whole text's route is exact
             tokens = segmenter.cut(normalized)
-            return self._decide(self._scorer.score(normalized, tokens, present), tokens)
+            scores = self._scorer.score(normalized, tokens, present)
+            return self._second(normalized, scores, self._decide(scores, tokens))
         tokens = [token for piece in pieces for token in piece]
-        match = self._decide(self._scorer.score(normalized, tokens, present), tokens)
+        scores = self._scorer.score(normalized, tokens, present)
+        match = self._decide(scores, tokens)
         if match.intent == OTHER:
-            return replace(match, tokens=tuple(segmenter.fill(normalized, windows, pieces)))
+            match = replace(match, tokens=tuple(segmenter.fill(normalized, windows, pieces)))
+        return self._second(normalized, scores, match)
+
+    def predict(self, normalized: str) -> Prediction | None:
+        """The learned stage's probabilities for a normalized message (``None`` without examples)."""
+        return self.model.predict(normalized) if self.model.ready else None
+
+    def _second(self, normalized: str, scores: list[IntentScore], match: IntentMatch) -> IntentMatch:
+        """The combination rule: the keywords decide when they name an issue type; otherwise
+        the model decides alone at ``model_accept`` or above, asks between ``model_ask`` and it,
+        and a core term of an intent (not excluded, the model not sure it is ``other``) asks too."""
+        if match.is_issue:
+            return match
+        prediction = self.predict(normalized)
+        settings = self._settings
+        best, p = OTHER, 0.0
+        if prediction is not None:
+            best, p = max(((i, prediction.of(i)) for i in ISSUE_TYPES), key=lambda pair: pair[1])
+        if p >= settings.model_accept:
+            return replace(
+                match,
+                intent=best,
+                confidence=round(p, 3),
+                stage="model",
+                model_probability=round(p, 3),
+                keywords=(),
+                score=0.0,
+            )
+        if p >= settings.model_ask:
+            return self._ask(match, best, p, prediction, "model")
+        if match.intent != OTHER:  # a greeting the keywords found stays one unless the model is sure
+            return match
+        excluded = {s.intent for s in scores if s.vetoed or s.exclusions}
+        cores = [
+            i
+            for i in ISSUE_TYPES
+            if i not in excluded and any(t in normalized for t in self._core.get(i, ()))
+        ]
+        if cores and (prediction is None or prediction.of(OTHER) < settings.model_core_other):
+            first = max(cores, key=lambda i: prediction.of(i) if prediction else 0.0)
+            return self._ask(
+                match, first, prediction.of(first) if prediction else 0.0, prediction, "core-term"
+            )
+        if prediction is not None:
+            return replace(match, model_probability=round(prediction.of(OTHER), 3))
         return match
+
+    def _ask(
+        self, match: IntentMatch, best: str, p: float, prediction: Prediction | None, stage: str
+    ) -> IntentMatch:
+        """Best guess ``best`` with the clarification buttons, most probable issue types first."""
+        order = sorted(ISSUE_TYPES, key=lambda i: prediction.of(i) if prediction else 0.0, reverse=True)
+        order.remove(best)
+        return replace(
+            match,
+            intent=best,
+            confidence=round(p, 3),
+            needs_clarification=True,
+            candidates=(best, *order),
+            stage=stage,
+            model_probability=round(p, 3),
+            keywords=(),
+            score=0.0,
+        )
 
     def explain(self, text: str) -> Explanation:
         """Everything behind a decision: normalization, tokens, hits and scores per intent."""
         normalized = self.normalize(text)
         tokens = self.tokenize(normalized)
         scores = self._scorer.score(normalized, tokens)
-        match = self._decide(scores, tokens)
-        return Explanation(text, normalized, tuple(tokens), tuple(scores), match, self._min_score)
+        match = self._second(normalized, scores, self._decide(scores, tokens))
+        return Explanation(
+            text, normalized, tuple(tokens), tuple(scores), match, self._min_score, self.predict(normalized)
+        )
 
     def _rank_key(self, score: IntentScore) -> tuple[float, int]:
         return (score.score, self._priority.get(score.intent, 0))

@@ -125,7 +125,10 @@ class EvalReport:
             out.append(f"{true:<16}" + "".join(f"{row.get(p, 0):>9}" for p in labels))
         if show_misses and self.misses:
             out += ["", f"misses ({len(self.misses)}):"]
-            out += [f"  {m['label']} -> {m['predicted']}: {m['text']}" for m in self.misses]
+            out += [
+                f"  {m['label']} -> {m['predicted']} [{m.get('stage', '?')}]: {m['text']}"
+                for m in self.misses
+            ]
         return "\n".join(out)
 
 
@@ -148,7 +151,12 @@ def evaluate(classifier: _Classifies, tsv_path: Path) -> EvalReport:
         if predicted == label:
             hits[label] += 1
         else:
-            misses.append({"label": label, "predicted": predicted, "text": text})
+            stage = (
+                f"{match.stage} p={match.model_probability:.2f}" if match.stage != "keywords" else "keywords"
+            )
+            if match.needs_clarification:
+                stage += ", asked"
+            misses.append({"label": label, "predicted": predicted, "stage": stage, "text": text})
     per_label: dict[str, LabelStats] = {}
     for label in LABELS:
         precision = hits[label] / predicted_count[label] if predicted_count[label] else 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from intents.learned import Prediction
 from intents.match import IntentMatch
 from intents.scoring import IntentScore
 
@@ -18,6 +19,7 @@ class Explanation:
     scores: tuple[IntentScore, ...]
     decision: IntentMatch
     min_scores: dict[str, float]
+    prediction: Prediction | None = None
 
     def format(self) -> str:
         """A multi-line report for the terminal (``intents explain``)."""
@@ -40,6 +42,12 @@ class Explanation:
                 lines.append(f"      exclusions: {', '.join(s.exclusions)}")
             for name, weight in s.signals:
                 lines.append(f"      signal:     {name} ({weight:+g})")
+        if self.prediction is None:
+            lines.append("model:      (no example files: keyword stage only)")
+        else:
+            ranked = ", ".join(f"{label} {p:.2f}" for label, p in self.prediction.ranked)
+            lines.append(f"model:      {ranked}")
+        lines.append(f"stage:      {d.stage} decided (model p={d.model_probability:.2f})")
         lines.append(
             f"decision:   {d.intent} (confidence {d.confidence:.2f}, score {d.score:g}, "
             f"runner-up {d.runner_up or '-'} {d.runner_up_score:g})"

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from intents.examples import load_examples
 from intents.locate import TomlLines
 from intents.match import LABELS
 from intents.model import VETO, IntentFileError, IntentSet, IntentSpec, Problem, Settings, Signal
@@ -29,12 +30,14 @@ INTENT_FIELDS = {
     "variants",
     "exclusions",
     "signals",
+    "core_terms",
 }
 SIGNAL_FIELDS = {"name", "weight", "cues", "regex", "also", "needs_keyword"}
 SETTINGS_FIELDS: dict[str, set[str]] = {
     "thresholds": {"min_score", "confidence", "close_ratio", "saturation", "extra_keywords"},
     "negation": {"words", "window"},
     "tokenizer": {"keyword_freq"},
+    "model": {"accept", "ask", "core_other"},
 }
 EXPECTED_INTENTS = tuple(label for label in LABELS if label != "other")
 
@@ -69,9 +72,15 @@ def _load_settings(directory: Path, problems: list[Problem], normalizer: Normali
     extra = reader.number(thresholds, "extra_keywords", "thresholds")
     window = reader.integer(negation, "window", "negation")
     freq = reader.integer(tokenizer, "keyword_freq", "tokenizer")
+    model = reader.table(data, "model")
+    reader.unknown_fields(model, SETTINGS_FIELDS["model"], "model")
+    gates = {key: reader.number(model, key, "model") for key in ("accept", "ask", "core_other")}
     for key, value in (("confidence", confidence), ("close_ratio", close_ratio), ("extra_keywords", extra)):
         if value is not None and not 0.0 <= value <= 1.0:
             reader.error(reader.lines.key("thresholds", key), f"{key!r} must be between 0 and 1, got {value}")
+    for key, value in gates.items():
+        if value is not None and not 0.0 <= value <= 1.0:
+            reader.error(reader.lines.key("model", key), f"{key!r} must be between 0 and 1, got {value}")
     return Settings(
         min_score=defaults.min_score if min_score is None else min_score,
         confidence_threshold=defaults.confidence_threshold if confidence is None else confidence,
@@ -81,6 +90,9 @@ def _load_settings(directory: Path, problems: list[Problem], normalizer: Normali
         negators=tuple(normalizer.normalize_term(w) for w in reader.strings(negation, "words", "negation")),
         negation_window=defaults.negation_window if window is None else window,
         keyword_freq=defaults.keyword_freq if freq is None else freq,
+        model_accept=defaults.model_accept if gates["accept"] is None else gates["accept"],
+        model_ask=defaults.model_ask if gates["ask"] is None else gates["ask"],
+        model_core_other=defaults.model_core_other if gates["core_other"] is None else gates["core_other"],
     )
 
 
@@ -226,6 +238,7 @@ def _load_intent(
         examples=reader.strings(data, "examples"),
         counter_examples=reader.strings(data, "counter_examples"),
         source=path.name,
+        core_terms=tuple(normalizer.normalize_term(t) for t in reader.strings(data, "core_terms")),
     )
     if sum(p.severity == "error" for p in problems) > before:
         return None
@@ -287,11 +300,12 @@ def collect_problems(directory: Path) -> tuple[IntentSet | None, list[Problem]]:
                 Problem(f"{expected}.toml", 0, f"intent file missing: {expected} will never match", "warning")
             )
     _cross_check(loaded, problems)
+    training = load_examples(directory, problems, normalizer)
     if any(p.severity == "error" for p in problems):
         return None, problems
     warnings = tuple(p for p in problems if p.severity == "warning")
     intents = tuple(spec for spec, _ in loaded)
-    return IntentSet(intents, settings, warnings, directory), problems
+    return IntentSet(intents, settings, warnings, directory, training), problems
 
 
 def load_intents(directory: Path) -> IntentSet:

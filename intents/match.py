@@ -34,6 +34,10 @@ class IntentMatch:
     needs_clarification: bool = False
     candidates: tuple[str, ...] = ()
     tokens: tuple[str, ...] = field(default=(), repr=False)
+    #: Which stage decided: ``keywords``, ``model`` or ``core-term`` (a core term asked).
+    stage: str = "keywords"
+    #: The learned stage's probability for ``intent`` (0 when it was not consulted).
+    model_probability: float = 0.0
 
     @property
     def is_issue(self) -> bool:

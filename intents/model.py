@@ -70,6 +70,7 @@ class IntentSpec:
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
     source: str = ""
+    core_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,12 @@ class Settings:
     negators: tuple[str, ...] = ()
     negation_window: int = 2
     keyword_freq: int = 100_000
+    #: The learned stage decides alone when the keywords found nothing and it is this sure.
+    model_accept: float = 0.7
+    #: Between ``model_ask`` and ``model_accept`` the bot asks with buttons instead of dropping.
+    model_ask: float = 0.55
+    #: A core term asks unless an exclusion fired or the model is this sure it is ``other``.
+    model_core_other: float = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,8 @@ class IntentSet:
     settings: Settings = field(default_factory=Settings)
     warnings: tuple[Problem, ...] = ()
     directory: Path | None = None
+    #: Example sentences for the learned stage: ``(label, text, file, line)``.
+    training: tuple[tuple[str, str, str, int], ...] = ()
 
     def get(self, intent_id: str) -> IntentSpec | None:
         """The intent with this id, if loaded."""

@@ -451,7 +451,6 @@ MORE = [
     ("greeting", "哈喽，请问怎么使用"),
     ("greeting", "好的，谢谢你的建议"),
     ("greeting", "在的话回复一下"),
-    ("other", "朋友让我帮他助力，这个安全吗"),
     ("other", "帮别人砍一刀会不会泄露个人信息"),
     ("other", "拼多多的砍价是真的能免费拿吗"),
     ("other", "助力活动要怎么才能成功"),
@@ -572,6 +571,18 @@ TABLE = [
     *(("other", t) for t in OTHER),
     *MORE,
 ]
+
+
+#: A core term with no sign of success or of another topic: since issue 14 the bot asks with the
+#: buttons instead of answering ``other`` (it used to be an ``other`` row of the table).
+ASK_NOT_DROP = ["朋友让我帮他助力，这个安全吗"]
+
+
+@pytest.mark.parametrize("text", ASK_NOT_DROP)
+def test_core_term_asks_instead_of_dropping(classifier: Classifier, text: str) -> None:
+    """An unsure message holding a core term gets the clarification buttons, never a silent other."""
+    match = classifier.classify(text)
+    assert match.needs_clarification and match.candidates, classifier.explain(text).format()
 
 
 @pytest.mark.parametrize(("expected", "text"), TABLE)
