@@ -50,7 +50,9 @@ def test_eval_json(tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixtur
     assert run(["intents", "eval", str(tsv), "--json", "--misses"], cache_dir) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["accuracy"] == pytest.approx(2 / 3, abs=1e-4)
-    assert data["misses"] == [{"label": "other", "predicted": "greeting", "stage": "keywords", "text": "你好呀"}]
+    assert data["misses"] == [
+        {"label": "other", "predicted": "greeting", "stage": "keywords", "text": "你好呀"}
+    ]
 
 
 def test_eval_table_and_bad_tsv(tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,7 +52,9 @@ def test_report_figures(tmp_path: Path) -> None:
     assert data["per_label"]["other"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
     assert data["confusion"]["zhuli_swallowed"] == {"zhuli_swallowed": 1, "bargain_failed": 1}
     assert data["confusion"]["other"] == {"bargain_failed": 1}
-    assert {"label": "other", "predicted": "bargain_failed", "stage": "keywords", "text": "d"} in data["misses"]
+    assert {"label": "other", "predicted": "bargain_failed", "stage": "keywords", "text": "d"} in data[
+        "misses"
+    ]
     json.dumps(data)  # JSON-ready
     text = report.format(show_misses=True)
     assert "accuracy: 50.00% (2/4)" in text
