@@ -113,7 +113,8 @@ class Classifier:
                 keywords=(),
                 score=0.0,
             )
-        if p >= settings.model_ask:
+        # An exclusion that vetoed an intent marks an everyday use: the model may then decide, not ask.
+        if p >= settings.model_ask and not any(s.vetoed for s in scores):
             return self._ask(match, best, p, prediction, "model")
         if match.intent != OTHER:  # a greeting the keywords found stays one unless the model is sure
             return match

@@ -44,6 +44,18 @@ def _base_dictionary(jieba_module: Any, cache_dir: Path) -> Path:
     return target
 
 
+EVERYDAY_WORDS = Path(__file__).resolve().parent / "everyday_words.txt"
+
+
+def everyday_words() -> list[str]:
+    """Everyday complaint words (``everyday_words.txt``) that segmentation must keep whole."""
+    words: list[str] = []
+    for line in EVERYDAY_WORDS.read_text(encoding="utf-8").splitlines():
+        if not line.lstrip().startswith("#"):
+            words.extend(line.split())
+    return words
+
+
 def build_tokenizer(terms: Iterable[str], cache_dir: Path | None, keyword_freq: int) -> Any:
     """A fresh ``jieba.Tokenizer`` over the base dictionary with ``terms`` added as single words."""
     import jieba  # a deferred import: jieba's own import costs ~90 ms
@@ -58,4 +70,10 @@ def build_tokenizer(terms: Iterable[str], cache_dir: Path | None, keyword_freq: 
     tokenizer.initialize()
     for term in terms:
         tokenizer.add_word(term, freq=keyword_freq)
+    for word in everyday_words():
+        if list(tokenizer.cut(word, HMM=False)) != [word]:
+            # Just above the frequency jieba says would keep it whole (suggest_freq's own tuning
+            # rounds down and leaves compounds such as 退货退款 split). After the keywords, so
+            # a keyword pair such as 退货+退款 cannot outweigh the word they form.
+            tokenizer.add_word(word, freq=tokenizer.suggest_freq(word, tune=False) + 1)
     return tokenizer

@@ -89,5 +89,5 @@ def test_unknown_example_label_is_an_error(tmp_path: Path) -> None:
     """An examples file for no known label is reported by name."""
     folder = _copy_keywords(tmp_path)
     (folder / "refund.examples.txt").write_text("退款\n", encoding="utf-8")
-    with pytest.raises(IntentFileError, match="refund.examples.txt"):
+    with pytest.raises(IntentFileError, match=r"refund\.examples\.txt"):
         load_intents(folder)
