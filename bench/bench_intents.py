@@ -1,7 +1,7 @@
 """Speed of the intent engine: per-message latency, throughput, cold start and memory.
 
 Run: ``.venv/bin/python bench/bench_intents.py [--messages 5000]``. It prints the figures and
-the goals (p50 ≤ 100 µs, p99 ≤ 300 µs, cold start ≤ 1.2 s, RSS ≤ 140 MB). Not a test.
+the goals (issue 14, with the learned stage: p99 ≤ 2 ms, cold start ≤ 1.5 s, RSS ≤ 200 MB). Not a test.
 
 The classifier remembers the tokens of dictionary words once segmented, and these messages are
 built from a few dozen examples, so the main figures are those of a bot that has seen its
@@ -189,8 +189,8 @@ def main() -> None:
     own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"messages:        {len(texts)} of 20-200 chars (mean {mean_len:.0f})")
-    print(f"p50 per message: {p50:8.1f} µs   (goal ≤ 100)")
-    print(f"p99 per message: {p99:8.1f} µs   (goal ≤ 300)")
+    print(f"p50 per message: {p50:8.1f} µs   (no goal since issue 14)")
+    print(f"p99 per message: {p99:8.1f} µs   (goal ≤ 2000)")
     print(f"first sight:     p50 {cold_words[0]:.1f} µs, p99 {cold_words[1]:.1f} µs (no word remembered)")
     print("p50 by length:   " + ", ".join(f"{k} chars {v:.0f} µs" for k, v in buckets.items()))
     print("mean per stage:  " + ", ".join(f"{k} {v:.0f} µs" for k, v in stages.items()))
@@ -200,8 +200,8 @@ def main() -> None:
         print(
             f"real messages:   p50 {real[0]:.1f} µs, p99 {real[1]:.1f} µs over {args.tsv.name} (as written)"
         )
-    print(f"cold start:      {cold:8.3f} s    (goal ≤ 1.2; first run ever, building caches: {first:.3f} s)")
-    print(f"peak RSS:        {rss:8.1f} MB   (goal ≤ 140; fresh process with a ready classifier)")
+    print(f"cold start:      {cold:8.3f} s    (goal ≤ 1.5; first run ever, building caches: {first:.3f} s)")
+    print(f"peak RSS:        {rss:8.1f} MB   (goal ≤ 200; fresh process with a ready classifier)")
     print(f"bench RSS:       {own_rss:8.1f} MB   (this process, after {len(texts)} messages)")
 
 

@@ -67,18 +67,20 @@ class LearnedModel:
     ) -> None:
         self._tokenize = tokenize
         self._chars = HashingVectorizer(
-            analyzer="char", ngram_range=(1, 3), n_features=2**18, alternate_sign=False, norm="l2"
+            analyzer="char", ngram_range=(1, 3), n_features=2**16, alternate_sign=False, norm="l2"
         )
         self._words = HashingVectorizer(
-            analyzer=self._word_features, n_features=2**17, alternate_sign=False, norm="l2"
+            analyzer=self._word_features, n_features=2**15, alternate_sign=False, norm="l2"
         )
         self._pinyin = HashingVectorizer(
-            analyzer=self._pinyin_features, n_features=2**17, alternate_sign=False, norm="l2"
+            analyzer=self._pinyin_features, n_features=2**15, alternate_sign=False, norm="l2"
         )
         labels = sorted({label for label, _ in examples})
         self.labels: tuple[str, ...] = tuple(labels)
         self.size = len(examples)
         self._model: Any = None
+        self._weights: Any = None
+        self._bias: Any = None
         if len(labels) >= 2:
             x = self._features([text for _, text in examples])
             y = [label for label, _ in examples]
@@ -88,6 +90,10 @@ class LearnedModel:
             model.fit(x, y)
             self._model = model
             self.labels = tuple(str(label) for label in model.classes_)
+            # One dense weight matrix: predicting is then one sparse product, without
+            # scikit-learn's per-call validation (the dominant cost on a single message).
+            self._weights = np.vstack([e.coef_[0] for e in model.estimators_]).T
+            self._bias = np.array([e.intercept_[0] for e in model.estimators_])
 
     @property
     def ready(self) -> bool:
@@ -111,7 +117,9 @@ class LearnedModel:
         """Probabilities of every label for one normalized message."""
         if self._model is None:
             return Prediction(((self.labels[0] if self.labels else "other", 0.0),))
-        probs = self._model.predict_proba(self._features([normalized]))[0]
-        # One-vs-rest probabilities are normalized by scikit-learn; sort best first.
+        scores = np.asarray(self._features([normalized]) @ self._weights).ravel() + self._bias
+        ovr = 1.0 / (1.0 + np.exp(-scores))
+        # One-vs-rest probabilities normalized to sum to 1, as scikit-learn's predict_proba does.
+        probs = ovr / ovr.sum()
         order = np.argsort(-probs)
         return Prediction(tuple((self.labels[i], float(probs[i])) for i in order))
