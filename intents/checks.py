@@ -6,6 +6,7 @@ from pathlib import Path
 
 from intents.loader import collect_problems
 from intents.locate import TomlLines
+from intents.match import ISSUE_TYPES
 from intents.model import Problem
 
 
@@ -37,4 +38,10 @@ def check_intents(directory: Path, cache_dir: Path | None = None) -> list[Proble
                             "warning",
                         )
                     )
+    for label, example, source, line in intent_set.training:
+        got = classifier.keyword_intent(example)
+        if got != label and got in ISSUE_TYPES:
+            problems.append(
+                Problem(source, line, f"example of {label} is sent to {got} by the keyword stage", "warning")
+            )
     return problems

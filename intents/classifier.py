@@ -88,6 +88,12 @@ class Classifier:
             match = replace(match, tokens=tuple(segmenter.fill(normalized, windows, pieces)))
         return self._second(normalized, scores, match)
 
+    def keyword_intent(self, text: str) -> str:
+        """What the keyword stage alone decides for ``text`` (``other`` when it finds nothing)."""
+        normalized = self.normalize(text)
+        tokens = self.tokenize(normalized)
+        return self._decide(self._scorer.score(normalized, tokens), tokens).intent
+
     def predict(self, normalized: str) -> Prediction | None:
         """The learned stage's probabilities for a normalized message (``None`` without examples)."""
         return self.model.predict(normalized) if self.model.ready else None

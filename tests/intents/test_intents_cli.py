@@ -30,7 +30,11 @@ def run(argv: list[str], cache_dir: Path, provider: UnknownProvider | None = Non
 def test_check_ok(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """intents check on the shipped files: exit 0."""
     assert run(["intents", "check"], cache_dir) == 0
-    assert "0 error(s), 0 warning(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # Since issue 14 the check also lists examples the keyword stage sends elsewhere (warnings
+    # for the operator, left visible on purpose); keyword-file examples must still all pass.
+    assert "0 error(s)" in out
+    assert ".toml:" not in out
 
 
 def test_check_broken(shipped_copy: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -91,3 +91,15 @@ def test_unknown_example_label_is_an_error(tmp_path: Path) -> None:
     (folder / "refund.examples.txt").write_text("退款\n", encoding="utf-8")
     with pytest.raises(IntentFileError, match=r"refund\.examples\.txt"):
         load_intents(folder)
+
+
+def test_check_reports_an_example_the_keyword_stage_sends_elsewhere(tmp_path: Path) -> None:
+    """An example of one issue type that the keywords file under another is a warning at its line."""
+    from intents import check_intents
+
+    folder = _copy_keywords(tmp_path)
+    (folder / "bargain_failed.examples.txt").write_text("# x\n砍价差一刀\n助力被吞了\n", encoding="utf-8")
+    problems = check_intents(folder, tmp_path / "cache")
+    found = [p for p in problems if p.file == "bargain_failed.examples.txt"]
+    assert [(p.line, p.severity) for p in found] == [(3, "warning")]
+    assert "zhuli_swallowed" in found[0].message
