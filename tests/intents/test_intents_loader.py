@@ -185,15 +185,21 @@ def test_check_intents_reports_failing_examples(shipped_copy: Path, cache_dir: P
     path = shipped_copy / "greeting.toml"
     text = path.read_text(encoding="utf-8").replace('    "早安！",\n', '    "早安！",\n    "今天吃什么",\n')
     path.write_text(text, encoding="utf-8")
-    problems = check_intents(shipped_copy, cache_dir)
+    # Since issue 14 the example files' own findings are listed too; only the .toml ones matter here.
+    problems = [p for p in check_intents(shipped_copy, cache_dir) if p.file.endswith(".toml")]
     line = text.splitlines().index('    "今天吃什么",') + 1
     assert [(p.file, p.line, p.severity) for p in problems] == [("greeting.toml", line, "warning")]
     assert "should be greeting, got other" in problems[0].message
 
 
 def test_check_intents_on_the_shipped_files_is_clean(cache_dir: Path) -> None:
-    """No errors, no warnings, every example passing."""
-    assert check_intents(default_intents_dir(), cache_dir) == []
+    """No errors and every keyword-file example passing.
+
+    The example files (issue 14) still hold pool messages the keyword stage files under another
+    issue type; ``intents check`` lists them as warnings for the operator (the model fixes most).
+    """
+    problems = check_intents(default_intents_dir(), cache_dir)
+    assert [p for p in problems if p.severity == "error" or not p.file.endswith(".examples.txt")] == []
 
 
 def test_terms_are_normalized_like_messages(write_files: WriteFiles, cache_dir: Path) -> None:
