@@ -92,9 +92,9 @@ class Dialogue:
 
     def _text(self, turn: Turn, text: str) -> None:
         """Answer a free-text message."""
-        scam = is_scam_text(text[:4096], self.content.scam_keywords)
-        if scam:
-            turn.say(ops.msg(turn, "scam_warning"))
+        if is_scam_text(text[:4096], self.content.scam_keywords):
+            self._scam(turn)
+            return
         if not _MEANINGFUL.search(text):
             ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
             return
@@ -108,11 +108,24 @@ class Dialogue:
             self._clarify(turn, match, facts, text)
         elif match.is_issue:
             turn.emit(RecordClassification(intent=match.intent))
-            self._issue(turn, match.intent, facts, "" if scam else text)
+            self._issue(turn, match.intent, facts, text)
         else:
             unknown = match.tokens if match.intent == "other" else ()
             turn.emit(RecordClassification(intent=match.intent, unknown_tokens=tuple(unknown)))
             self._not_issue(turn, match.intent, facts)
+
+    def _scam(self, turn: Turn) -> None:
+        """Warn about a likely scam, then go back to where the person was.
+
+        The message is neither classified nor mined for facts: an amount a fraudster asked for
+        is not a fact of the case, and a warning never opens a case.
+        """
+        turn.say(ops.msg(turn, "scam_warning"))
+        case = turn.open_current
+        if case is not None and case.awaiting in FACT_LABELS:
+            turn.say(self.content.prompts[case.awaiting])
+            return
+        ops.show_current_or_types(turn, "")
 
     def _answer(self, turn: Turn, text: str) -> None:
         """Take the answer to the fact the bot asked for (or re-ask)."""
@@ -246,7 +259,8 @@ class Dialogue:
         """Attach a photo or document to the current case (opening one if needed)."""
         incoming = turn.incoming
         caption = incoming.caption[:1000]
-        if is_scam_text(caption, self.content.scam_keywords):
+        scam = is_scam_text(caption, self.content.scam_keywords)
+        if scam:
             turn.say(ops.msg(turn, "scam_warning"))
         case = turn.open_current
         if case is None:
@@ -271,7 +285,7 @@ class Dialogue:
         )
         turn.emit(AddEvidence(item))
         turn.log(case, "evidence", category or "other")
-        if caption:
+        if caption and not scam:  # what a fraudster asked for is no fact of the case
             case, _ = ops.record_facts(turn, case, {k: v for k, v in extract_facts(caption, turn.at).items()})
         evidence = (*turn.view.evidence, item)
         count = sum(1 for e in evidence if e.case_id == case.id)

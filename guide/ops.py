@@ -62,9 +62,9 @@ def show_current_or_types(turn: Turn, prefix: str) -> None:
     if case is not None and case.issue_type is not None:
         show_step(turn, case, prefix)
     elif case is not None:
-        turn.say(f"{prefix}\n{msg(turn, 'choose_type')}", type_buttons(case.id))
+        turn.say(f"{prefix}\n{msg(turn, 'choose_type')}".lstrip("\n"), type_buttons(case.id))
     else:
-        turn.say(f"{prefix}\n{msg(turn, 'no_case')}", type_buttons(callbacks.NEW))
+        turn.say(f"{prefix}\n{msg(turn, 'no_case')}".lstrip("\n"), type_buttons(callbacks.NEW))
 
 
 def move(turn: Turn, case: CaseState, stage: str, step: int, prefix: str = "") -> CaseState:

@@ -301,6 +301,13 @@ def collect_problems(directory: Path) -> tuple[IntentSet | None, list[Problem]]:
             )
     _cross_check(loaded, problems)
     training = load_examples(directory, problems, normalizer)
+    # An intent is switched off by removing its keyword file: its examples must not keep it alive.
+    orphaned = sorted({label for label, *_ in training if label != "other" and label not in present})
+    for label in orphaned:
+        problems.append(
+            Problem(f"{label}.examples.txt", 0, f"examples ignored: {label}.toml is missing", "warning")
+        )
+    training = tuple(example for example in training if example[0] not in orphaned)
     if any(p.severity == "error" for p in problems):
         return None, problems
     warnings = tuple(p for p in problems if p.severity == "warning")

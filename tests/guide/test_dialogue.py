@@ -171,6 +171,34 @@ def test_scam_warning_first_then_normal_reply(convo: Conversation, text: str) ->
     assert convo.case.status == "open"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["有人说可以帮我代维权，要先交500元手续费", "拼多多助力被吞了，有个退款专员加我微信让我交300元保证金"],
+)
+def test_scam_warning_never_opens_a_case_or_records_a_fact(convo: Conversation, text: str) -> None:
+    outcome = convo.text(text)
+    assert "防骗提醒" in outcome.replies[0].text
+    assert convo.effects(SaveCase) == [] and convo.view.cases == ()
+    assert _labels(convo) == list(ISSUE_LABELS)  # the way on
+
+
+def test_scam_warning_mid_case_keeps_the_facts_and_shows_the_step(convo: Conversation) -> None:
+    convo.text("助力被吞")
+    before = convo.case
+    convo.text("客服说要先交500元解冻费才能退款")
+    assert "防骗提醒" in convo.replies[0].text
+    assert convo.case.facts == before.facts and convo.effects(SaveCase) == []
+    assert "第1/" in convo.said
+
+
+def test_scam_caption_attaches_the_file_but_records_no_fact(convo: Conversation) -> None:
+    convo.text("助力被吞")
+    before = dict(convo.case.facts)
+    convo.send("photo", file_id="F1", file_unique_id="U1", caption="对方让我提供验证码，再转账500元")
+    assert "防骗提醒" in convo.replies[0].text
+    assert convo.effects(AddEvidence) and convo.case.facts == before
+
+
 def test_scam_warning_while_awaiting(convo: Conversation) -> None:
     convo.text("助力被吞")
     convo.data(f"f|{convo.case.id}|order_no")

@@ -120,5 +120,7 @@ def test_reload_now_reports_problems(shipped_copy: Path, cache_dir: Path) -> Non
     (shipped_copy / "greeting.toml").unlink()
     classifier, problems = reloader.reload_now()
     assert classifier is not None
-    assert [p.file for p in problems] == ["greeting.toml"]
-    assert problems[0].severity == "warning"
+    # The intent is switched off: its examples are ignored too (else the model would keep it alive).
+    assert [p.file for p in problems] == ["greeting.toml", "greeting.examples.txt"]
+    assert {p.severity for p in problems} == {"warning"}
+    assert classifier.classify("你好呀").intent != "greeting"
