@@ -25,6 +25,7 @@ from bot.delivery import retry_seconds
 from bot.telegram_app import TelegramFrontend
 from guide.model import Incoming
 from intents import Problem
+from storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -138,15 +139,30 @@ async def redelivery_loop(frontend: TelegramFrontend, interval: float) -> None:
             log.exception("redelivery loop iteration failed")
 
 
+#: Idempotency keys and sent outbox rows are kept this long, whatever ``RETENTION_DAYS`` says:
+#: long enough for Telegram to stop redelivering an update (it gives up after about a day).
+KEY_RETENTION = timedelta(days=3)
+
+
+async def retention_pass(storage: Storage, retention_days: int, now: datetime) -> tuple[int, int]:
+    """Prune keys and sent rows older than :data:`KEY_RETENTION`; purge closed cases per ``retention_days``.
+
+    Returns (closed cases purged, bookkeeping rows pruned).
+    """
+    purged = 0
+    if retention_days > 0:
+        purged = await storage.purge_closed(now - timedelta(days=retention_days))
+    pruned = await storage.prune_processed(now - KEY_RETENTION)
+    return purged, pruned
+
+
 async def retention_loop(core: BotCore) -> None:
-    """Purge closed cases older than ``RETENTION_DAYS`` (when set), once an hour."""
-    days = core.settings.retention_days
-    if days <= 0:
-        return
+    """Run :func:`retention_pass` once an hour (keys are pruned even when ``RETENTION_DAYS`` is 0)."""
     while True:
         try:
-            purged = await core.storage.purge_closed(datetime.now(UTC) - timedelta(days=days))
-            pruned = await core.storage.prune_processed(datetime.now(UTC) - timedelta(days=7))
+            purged, pruned = await retention_pass(
+                core.storage, core.settings.retention_days, datetime.now(UTC)
+            )
             if purged or pruned:
                 log.info("retention: purged %s closed cases, %s old update records", purged, pruned)
         except Exception:

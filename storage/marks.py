@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, update
 
+from storage.convert import PAYLOAD_VERSION
 from storage.models import OUTBOX
 from storage.prepared import Prepared
 
@@ -27,10 +28,20 @@ log = logging.getLogger(__name__)
 #: Longest time a mark waits for a write unit to ride along with (seconds).
 FLUSH_DELAY = 0.05
 
+#: What a sent entry keeps of its reply: nothing. The text (drafts with names and phone numbers,
+#: exports) must not outlive its delivery; redelivery only ever reads unsent rows, and the
+#: idempotency of an update lives in ``processed_updates`` and the row's ``update_key``.
+SENT_PAYLOAD: dict[str, Any] = {"v": PAYLOAD_VERSION, "sent": True}
+
 _MARK = Prepared(
     update(OUTBOX)
     .where(OUTBOX.c.id == bindparam("b_id"))
-    .values(sent_at=bindparam("sent_at"), telegram_message_id=bindparam("telegram_message_id"))
+    .values(
+        sent_at=bindparam("sent_at"),
+        telegram_message_id=bindparam("telegram_message_id"),
+        payload=SENT_PAYLOAD,
+        document=None,
+    )
 )
 
 Mark = dict[str, Any]

@@ -127,3 +127,55 @@ async def test_prune_processed_forgets_old_keys_and_sent_rows_only(store: Storag
     assert counts["processed_updates"] == 1 and counts["outbox"] == 2
     assert (await store.handle(1, CHAT, "new", decide())).duplicate is True
     assert (await store.handle(1, CHAT, "old", decide())).duplicate is False
+
+
+async def _outbox_rows(db_url: str) -> list[tuple[object, object, object]]:
+    """Every outbox row as (payload, document, sent_at), read with a separate engine."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(
+                text("select payload, document, sent_at from outbox order by id")
+            )
+            return [tuple(row) for row in result]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_sent_reply_keeps_no_text_or_document(store: Storage, db_url: str) -> None:
+    from guide.model import Document, Reply
+
+    draft = Reply("您好，我是张三，电话13812345678", document=Document("case.txt", b"13812345678"))
+    result = await store.handle(1, CHAT, "u1", decide(replies=(draft, Reply("还没发出的回复 13900001111"))))
+    await store.mark_sent(result.entries[0].id, telegram_message_id=5)
+    await store.flush_marks()
+
+    rows = await _outbox_rows(db_url)
+    sent, unsent = rows
+    assert sent[2] is not None and sent[1] is None
+    assert "13812345678" not in str(sent[0]) and "张三" not in str(sent[0])
+    assert "13900001111" in str(unsent[0])  # an unsent reply keeps what redelivery needs
+    assert await store.unsent() == result.entries[1:]
+    assert (await store.handle(1, CHAT, "u1", decide())).duplicate is True  # idempotency survives
+
+
+async def test_keys_are_pruned_after_three_days_even_when_retention_is_off(
+    store: Storage, clock: Clock
+) -> None:
+    from bot.runner import KEY_RETENTION, retention_pass
+
+    old = await store.handle(1, CHAT, "old", decide(replies=texts("a")))
+    await store.mark_sent(old.entries[0].id)
+    closed = make_case(1, "c", status="closed", outcome="resolved", closed_at=T0)
+    await store.handle(1, CHAT, "case", decide(SaveCase(closed)))
+    clock.advance(KEY_RETENTION - timedelta(hours=1))
+    assert await retention_pass(store, 0, clock.now) == (0, 0)  # younger than the window: kept
+    clock.advance(timedelta(hours=2))
+    purged, pruned = await retention_pass(store, 0, clock.now)
+    assert purged == 0 and pruned == 3  # keys "old" and "case", and the sent row
+    counts = await store.user_row_counts(1)
+    assert counts["processed_updates"] == 0 and counts["outbox"] == 0
+    assert counts["cases"] == 1  # RETENTION_DAYS=0 keeps closed cases
