@@ -51,7 +51,8 @@ class BotCore:
         """Classify with the current keyword set; unmatched tokens are filtered for statistics."""
         match = self.classifier.classify(text)
         if match.intent == "other":
-            return dataclasses.replace(match, tokens=tuple(unknown_tokens(match.tokens)))
+            kept = unknown_tokens(match.tokens, self.classifier.is_dictionary_word)
+            return dataclasses.replace(match, tokens=tuple(kept))
         return match
 
     async def handle(

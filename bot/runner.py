@@ -142,10 +142,12 @@ async def redelivery_loop(frontend: TelegramFrontend, interval: float) -> None:
 #: Idempotency keys and sent outbox rows are kept this long, whatever ``RETENTION_DAYS`` says:
 #: long enough for Telegram to stop redelivering an update (it gives up after about a day).
 KEY_RETENTION = timedelta(days=3)
+#: Words of unmatched messages (operator statistics) are forgotten when not seen for this long.
+TOKEN_RETENTION = timedelta(days=30)
 
 
 async def retention_pass(storage: Storage, retention_days: int, now: datetime) -> tuple[int, int]:
-    """Prune keys and sent rows older than :data:`KEY_RETENTION`; purge closed cases per ``retention_days``.
+    """Prune keys, sent rows and unmatched-message words; purge closed cases per ``retention_days``.
 
     Returns (closed cases purged, bookkeeping rows pruned).
     """
@@ -153,6 +155,7 @@ async def retention_pass(storage: Storage, retention_days: int, now: datetime) -
     if retention_days > 0:
         purged = await storage.purge_closed(now - timedelta(days=retention_days))
     pruned = await storage.prune_processed(now - KEY_RETENTION)
+    pruned += await storage.prune_unknown_tokens(now - TOKEN_RETENTION)
     return purged, pruned
 
 

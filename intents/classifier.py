@@ -52,6 +52,10 @@ class Classifier:
         """The owned ``jieba.Tokenizer`` (keywords included); changing it would stale the classifier."""
         return self._tokenizer
 
+    def is_dictionary_word(self, token: str) -> bool:
+        """Whether ``token`` is one word of the tokenizer's dictionary (it segments as itself)."""
+        return list(self._tokenizer.cut(token, HMM=False)) == [token]
+
     def normalize(self, text: str) -> str:
         """The normalized form of ``text`` (what keywords are matched against)."""
         return self._normalizer.normalize(text)

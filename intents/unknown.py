@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # Function words, pronouns, fillers and politeness that say nothing about what people need.
 _STOPWORD_TEXT = """
@@ -18,11 +18,22 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _NOISE = re.compile(r"^[\W_\d]+$|^[a-z]$|^\d+[a-z%]*$", re.IGNORECASE)
 
 
-def unknown_tokens(tokens: Iterable[str]) -> list[str]:
-    """Tokens worth counting for an unmatched message: no stopwords, punctuation, digits or single letters.
+#: Last characters of place names (北京市, 朝阳区, 中山路, 3号楼): never stored, they can be an address.
+_ADDRESS_ENDINGS = frozenset("省市区县旗路街道巷弄里号栋幢楼室村镇乡屯庄")
 
-    Order is kept and duplicates are dropped. Long digit runs (order or phone numbers) never
-    pass, and neither do single CJK characters that are function words.
+
+def _is_cjk_word(token: str) -> bool:
+    """Two or more CJK characters and nothing else."""
+    return len(token) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in token)
+
+
+def unknown_tokens(tokens: Iterable[str], is_word: Callable[[str], bool] | None = None) -> list[str]:
+    """Tokens worth counting for an unmatched message: only everyday words, nothing personal.
+
+    A kept token is two or more CJK characters, not a stopword, with no digit, not ending like
+    a place name, and (when ``is_word`` is given) a word of the classifier's dictionary — so a
+    name (王小明 is no dictionary word), a street, an order or phone number, a nickname or a
+    link never reaches the statistics. Order is kept and duplicates are dropped.
     """
     seen: set[str] = set()
     kept: list[str] = []
@@ -30,10 +41,10 @@ def unknown_tokens(tokens: Iterable[str]) -> list[str]:
         token = raw.strip().lower()
         if not token or token in seen or token in _STOPWORDS or _NOISE.match(token):
             continue
-        if len(token) == 1 and not ("\u4e00" <= token <= "\u9fff"):
+        if not _is_cjk_word(token) or len(token) > 8 or token[-1] in _ADDRESS_ENDINGS:
             continue
-        if sum(ch.isdigit() for ch in token) >= 4 or len(token) > 20:
-            continue  # could be part of an order or phone number, a token or a link
+        if is_word is not None and not is_word(token):
+            continue
         seen.add(token)
         kept.append(token)
     return kept

@@ -6,7 +6,17 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from storage.models import CASE_FACTS, CASES, EVIDENCE, OUTBOX, PROCESSED_UPDATES, REMINDERS, TIMELINE, USERS
+from storage.models import (
+    CASE_FACTS,
+    CASES,
+    EVIDENCE,
+    OUTBOX,
+    PROCESSED_UPDATES,
+    REMINDERS,
+    TIMELINE,
+    UNKNOWN_TOKENS,
+    USERS,
+)
 
 
 def purge_closed(connection: Connection, older_than: datetime) -> int:
@@ -26,6 +36,12 @@ def prune_processed(connection: Connection, older_than: datetime) -> int:
         delete(OUTBOX).where(OUTBOX.c.sent_at.is_not(None), OUTBOX.c.sent_at < older_than)
     )
     return int(keys.rowcount) + int(sent.rowcount)
+
+
+def prune_unknown_tokens(connection: Connection, older_than: datetime) -> int:
+    """Forget unmatched-message words not seen since ``older_than``; return how many."""
+    result = connection.execute(delete(UNKNOWN_TOKENS).where(UNKNOWN_TOKENS.c.last_seen < older_than))
+    return int(result.rowcount)
 
 
 def user_row_counts(connection: Connection, user_id: int) -> dict[str, int]:

@@ -266,6 +266,10 @@ class Storage:
         """Forget processed update keys and sent outbox rows older than ``older_than``."""
         return await self._write(lambda connection: maintenance.prune_processed(connection, older_than))
 
+    async def prune_unknown_tokens(self, older_than: datetime) -> int:
+        """Forget the words of unmatched messages last seen before ``older_than``."""
+        return await self._write(lambda connection: maintenance.prune_unknown_tokens(connection, older_than))
+
 
 def _is_processed(connection: Connection, update_key: str) -> bool:
     """True when ``update_key`` is recorded as processed."""

@@ -115,13 +115,44 @@ def test_normalization(raw: str, normalized: str) -> None:
     [
         (["我", "想", "问", "天气", "怎么样", "?"], ["天气"]),
         (["订单", "231118", "-", "492817365029174", "13800138000"], ["订单"]),
-        (["a", "ok", "猫", "猫", "的"], ["ok", "猫"]),
+        (["a", "ok", "猫", "猫", "的", "天气", "天气"], ["天气"]),
         (["12", "3.5", "%", "..."], []),
+        (["朝阳区", "中山路", "北京市", "3号楼", "幸福里", "投诉"], ["投诉"]),
+        (["zhangwei", "wx123", "二维码"], ["二维码"]),
     ],
 )
 def test_unknown_tokens_drop_noise(tokens: list[str], kept: list[str]) -> None:
-    """Stopwords, punctuation, digits (order and phone numbers) and single letters are dropped."""
+    """Stopwords, punctuation, digits, latin, single characters and place names are dropped."""
     assert unknown_tokens(tokens) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我叫王小明，住在朝阳区幸福路18号",
+        "张伟说明天去上海",
+        "联系李秀英13800138000",
+        "我的微信是zhangwei888",
+    ],
+)
+def test_unknown_tokens_keep_no_name_address_or_number(classifier: Classifier, text: str) -> None:
+    """Only dictionary words survive: names, streets, numbers and nicknames never reach statistics."""
+    match = classifier.classify(text)
+    kept = unknown_tokens(match.tokens, classifier.is_dictionary_word)
+    for personal in (
+        "王小明",
+        "小明",
+        "朝阳",
+        "幸福路",
+        "18",
+        "张伟",
+        "李秀英",
+        "秀英",
+        "13800138000",
+        "zhangwei",
+    ):
+        assert all(personal not in token for token in kept), (personal, kept)
+    assert all(classifier.is_dictionary_word(token) for token in kept)
 
 
 def test_a_minimal_set_classifies(write_files: WriteFiles, cache_dir: Path) -> None:

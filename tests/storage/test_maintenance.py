@@ -179,3 +179,14 @@ async def test_keys_are_pruned_after_three_days_even_when_retention_is_off(
     counts = await store.user_row_counts(1)
     assert counts["processed_updates"] == 0 and counts["outbox"] == 0
     assert counts["cases"] == 1  # RETENTION_DAYS=0 keeps closed cases
+
+
+async def test_unmatched_words_age_out_after_thirty_days(store: Storage, clock: Clock) -> None:
+    from bot.runner import TOKEN_RETENTION, retention_pass
+
+    await store.handle(1, CHAT, None, decide(RecordClassification("other", unknown_tokens=("天气", "拼团"))))
+    clock.advance(TOKEN_RETENTION - timedelta(days=1))
+    await store.handle(2, CHAT, None, decide(RecordClassification("other", unknown_tokens=("拼团",))))
+    clock.advance(timedelta(days=2))
+    await retention_pass(store, 0, clock.now)
+    assert await store.unknown_tokens() == [("拼团", 2)]  # seen again lately: kept, with its count
