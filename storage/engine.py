@@ -31,6 +31,11 @@ _ALIASES = {
 }
 
 
+#: Statement parameters carry names, reply texts and facts: SQLAlchemy must never put them into
+#: an error's text (which ends up in logs). Every engine and every hand-made DBAPIError uses it.
+HIDE_PARAMETERS = True
+
+
 def parse_url(url: str) -> URL:
     """Validate a database URL and normalise its driver; raise :class:`StorageConfigError` if unusable."""
     if not isinstance(url, str) or not url.strip():
@@ -68,6 +73,7 @@ def create_engine(url: str) -> AsyncEngine:
         return _sqlite_engine(parsed)
     return create_async_engine(
         parsed,
+        hide_parameters=HIDE_PARAMETERS,
         pool_size=10,
         max_overflow=10,
         pool_timeout=30,
@@ -115,7 +121,7 @@ def _install_sqlite_events(engine: Engine, *, memory: bool, autocheckpoint: int 
             cursor.execute(statement)
         except dbapi_error as error:  # e.g. "database is locked": as SQLAlchemy would raise it
             raise DBAPIError.instance(
-                statement, (), error, dbapi_error, dialect=connection.dialect
+                statement, (), error, dbapi_error, hide_parameters=HIDE_PARAMETERS, dialect=connection.dialect
             ) from error
         finally:
             cursor.close()
@@ -126,7 +132,9 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
     path = _sqlite_file_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_async_engine(
+        url, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
     _install_sqlite_events(engine.sync_engine, memory=is_memory_sqlite(url))
     return engine
 
@@ -145,6 +153,7 @@ def create_sqlite_thread_engine(url: str) -> Engine:
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = sa_create_engine(
         parsed.set(drivername="sqlite+pysqlite"),
+        hide_parameters=HIDE_PARAMETERS,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         pool_size=3,
         max_overflow=0,

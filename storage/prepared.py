@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
 
+from storage.engine import HIDE_PARAMETERS
 from storage.errors import StorageError
 
 Params = Mapping[str, Any]
@@ -159,7 +160,9 @@ def _driver(connection: Connection) -> sqlite3.Connection:
 
 def _wrapped(connection: Connection, plan: _Plan, values: Any, error: sqlite3.Error) -> StatementError:
     """The SQLAlchemy exception SQLAlchemy would have raised for ``error``."""
-    return DBAPIError.instance(plan.sql, values, error, sqlite3.Error, dialect=connection.dialect)
+    return DBAPIError.instance(
+        plan.sql, values, error, sqlite3.Error, hide_parameters=HIDE_PARAMETERS, dialect=connection.dialect
+    )
 
 
 def _compile(statement: Any, dialect: Dialect, keys: Iterable[str]) -> _Plan | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from guide.model import (
     AddEvidence,
     AddTimeline,
@@ -261,3 +263,27 @@ async def test_update_evidence_cannot_touch_another_users_item(store: Storage) -
     await apply(store, UpdateEvidence(replace(item, case_id="theirs", category="x")), user_id=intruder)
     assert (await store.load_view(USER)).evidence == (item,)
     assert (await store.load_view(intruder)).evidence == ()
+
+
+async def test_a_failed_statement_never_shows_its_parameters(store: Storage) -> None:
+    """SQLAlchemy's error text would carry the values (names, phone numbers) into the logs."""
+    import traceback
+
+    from sqlalchemy.exc import StatementError
+
+    secret = "张三丰13812345678"
+    case = make_case(USER, facts={"phone": secret})
+    await apply(store, SaveCase(case))
+    orphan = EvidenceItem("e1", "no-such-case", "photo", "F", secret, T0)
+    note = TimelineEntry("no-such-case", T0, "fact", secret)
+    for effects in ((AddEvidence(orphan),), (AddTimeline(note),)):
+        with pytest.raises(Exception) as caught:
+            await apply(store, *effects, user_id=USER + 1)
+        chain: list[BaseException] = []
+        error: BaseException | None = caught.value
+        while error is not None and error not in chain:
+            chain.append(error)
+            error = error.__cause__ or error.__context__
+        assert any(isinstance(e, StatementError) for e in chain), chain
+        text = "".join(traceback.format_exception(caught.value))
+        assert "13812345678" not in text and "张三丰" not in text
