@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import WEBHOOK_SECRET_REQUIRED, Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(CONNECT_HINT, file=sys.stderr)
         return _cmd_chat(args)
     webhook = args.webhook or settings.mode == "webhook"
+    if webhook and not settings.webhook_secret:
+        print(f"weiquan-bot: {WEBHOOK_SECRET_REQUIRED}", file=sys.stderr)
+        return 2
 
     async def go() -> None:
         core = await _make_core(settings)

@@ -161,6 +161,13 @@ class Settings(BaseSettings):
         return int(logging.getLevelName(self.log_level))
 
 
+#: Webhook mode without a secret would let anyone who reaches the port post updates as anyone.
+WEBHOOK_SECRET_REQUIRED = (
+    "Setting WEBHOOK_SECRET is required in webhook mode: set it to a random string of 1-256 "
+    "characters A-Z, a-z, 0-9, _ and - (Telegram sends it back with every update)."
+)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning any validation error into a one-line :class:`SettingsError`."""
     try:

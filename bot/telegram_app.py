@@ -11,6 +11,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackContext,
     CommandHandler,
     ContextTypes,
@@ -83,9 +84,28 @@ class TelegramFrontend:
             app.add_handler(
                 CommandHandler("stats", self.on_stats, filters=private & operators & new_messages)
             )
+        # Before every other handler: a forged update stops here (ApplicationHandlerStop).
+        app.add_handler(TypeHandler(Update, self.drop_forged), group=-1)
         app.add_handler(MessageHandler(filters.ChatType.GROUPS & new_messages, self.on_group_message))
         app.add_handler(TypeHandler(Update, self.on_update))
         app.add_error_handler(self.on_error)
+
+    async def drop_forged(self, update: Update, context: Context) -> None:
+        """Ignore a private-chat update whose chat is not its sender's own (a forged update).
+
+        In a private chat Telegram's chat id is the user's id; an update saying otherwise was
+        made up to have someone else's case answered into another chat. Nothing is stored.
+        """
+        chat = update.effective_chat
+        user = update.effective_user
+        if chat is not None and user is not None and chat.type == ChatType.PRIVATE and chat.id != user.id:
+            log.warning(
+                "suspicious update %s ignored: private chat %s is not sender %s's",
+                update.update_id,
+                chat.id,
+                user.id,
+            )
+            raise ApplicationHandlerStop
 
     async def on_update(self, update: Update, context: Context) -> None:
         """Every private-chat update goes through the dialogue; the rest is ignored by design."""

@@ -21,6 +21,7 @@ from tornado.web import RequestHandler
 from bot.core import BotCore
 from bot.delivery import delivery_bucket
 from bot.runner import run_with_background
+from bot.settings import WEBHOOK_SECRET_REQUIRED, SettingsError
 from bot.telegram_app import TelegramFrontend
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,8 @@ def make_web_app(core: BotCore, frontend: TelegramFrontend) -> TornadoApp:
 async def run_webhook(core: BotCore) -> None:
     """Serve the webhook until SIGTERM/SIGINT; register it with Telegram when WEBHOOK_URL is set."""
     settings = core.settings
+    if not settings.webhook_secret:
+        raise SettingsError(WEBHOOK_SECRET_REQUIRED)
     host, _, port = settings.webhook_listen.rpartition(":")
     frontend = TelegramFrontend(core)
 

@@ -208,3 +208,24 @@ async def test_duplicate_update_is_applied_once(harness: Harness) -> None:
     assert second == []
     view = await harness.frontend.core.storage.load_view(USER)
     assert len(view.cases) <= 1
+
+
+@pytest.mark.parametrize(
+    "command", ["/status", "/export", "/delete", "/stats", "拼多多助力被吞了，订单号 231118-492817365029174"]
+)
+async def test_a_forged_private_update_is_ignored_and_stores_nothing(
+    harness: Harness, command: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """from.id = the victim, chat.id = the attacker's chat: nothing answered, nothing stored."""
+    victim, attacker = OPERATOR, USER + 7
+    assert await harness.text(victim, "拼多多助力被吞了")  # the victim's own case
+    storage = harness.frontend.core.storage
+    before = await storage.user_row_counts(victim)
+    attacker_chat = {"id": attacker, "type": "private", "first_name": "x"}
+    sent = await harness.text(victim, command, chat=attacker_chat)
+    assert sent == []
+    assert await storage.user_row_counts(victim) == before
+    assert sum((await storage.user_row_counts(attacker)).values()) == 0
+    assert "suspicious update" in caplog.text and "助力" not in caplog.text
+    # The victim's own chat still works.
+    assert await harness.text(victim, "/status")

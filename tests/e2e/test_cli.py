@@ -7,6 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.botproc import SCRIPT
 
 
@@ -53,6 +55,17 @@ def test_bad_setting_is_one_clear_line(tmp_path: Path) -> None:
     assert len(lines) == 1
     assert "OPERATOR_IDS" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "extra"), [(["run", "--webhook"], {}), (["run"], {"MODE": "webhook"})])
+def test_webhook_mode_refuses_to_start_without_a_secret(
+    tmp_path: Path, args: list[str], extra: dict[str, str]
+) -> None:
+    result = _run(tmp_path, args, TELEGRAM_BOT_TOKEN="123:abc", WEBHOOK_LISTEN="127.0.0.1:1", **extra)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "WEBHOOK_SECRET" in lines[0]
+    assert "Traceback" not in result.stderr and not (tmp_path / "d" / "w.db").exists()
 
 
 def test_intents_eval_json(tmp_path: Path) -> None:
