@@ -9,12 +9,17 @@ no-op that only re-sends what was not sent.
 from __future__ import annotations
 
 import asyncio
+import errno
 import hmac
 import json
 import logging
+import time
+from collections.abc import Callable
+from typing import Any
 
 from telegram import Update
 from tornado.httpserver import HTTPServer
+from tornado.iostream import IOStream
 from tornado.web import Application as TornadoApp
 from tornado.web import RequestHandler
 
@@ -31,6 +36,81 @@ HEALTH_PATH = "/healthz"
 _MAX_BODY = 1_000_000
 #: How long the webhook waits for an update's replies before answering Telegram anyway.
 _REPLY_WAIT = 10.0
+
+
+#: Seconds a connection may stay idle, or take to send its headers or its body: a client that
+#: opens connections and never finishes them (slowloris) is cut off instead of holding them.
+CONNECTION_TIMEOUT = 10.0
+#: Connections served at once; more are closed as soon as they are accepted, so file
+#: descriptors never run out (Telegram itself opens at most a few dozen, see max_connections).
+MAX_CONNECTIONS = 256
+#: At most one log line per this many seconds for a repeating accept error (e.g. EMFILE).
+ERROR_LOG_INTERVAL = 10.0
+
+
+class WebhookServer(HTTPServer):
+    """tornado's ``HTTPServer`` with a cap on open connections."""
+
+    def initialize(self, *args: Any, max_connections: int = MAX_CONNECTIONS, **kwargs: Any) -> None:
+        """As ``HTTPServer.initialize``, plus ``max_connections``."""
+        super().initialize(*args, **kwargs)
+        self.max_connections = max_connections
+        self.open_connections = 0
+        self.refused = RateLimitedLog("webhook: connection limit reached", ERROR_LOG_INTERVAL)
+
+    def handle_stream(self, stream: IOStream, address: tuple[Any, ...]) -> None:
+        """Serve the connection, or close it at once when the cap is reached."""
+        if self.open_connections >= self.max_connections:
+            self.refused.note()
+            stream.close()
+            return
+        self.open_connections += 1
+        super().handle_stream(stream, address)
+
+    def on_close(self, server_conn: object) -> None:
+        """A served connection ended."""
+        self.open_connections -= 1
+        super().on_close(server_conn)
+
+
+class RateLimitedLog:
+    """Logs a repeating problem at most once per ``interval`` seconds, with the count suppressed."""
+
+    def __init__(self, message: str, interval: float) -> None:
+        self.message = message
+        self.interval = interval
+        self.suppressed = 0
+        self.last = -float("inf")
+
+    def note(self, detail: str = "") -> None:
+        """One more occurrence."""
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            self.suppressed += 1
+            return
+        extra = f" ({self.suppressed} more since the last line)" if self.suppressed else ""
+        log.warning("%s%s%s", self.message, f": {detail}" if detail else "", extra)
+        self.last, self.suppressed = now, 0
+
+
+def accept_error_handler(
+    limiter: RateLimitedLog,
+) -> Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]:
+    """An event-loop exception handler that rate-limits socket errors (EMFILE on accept…)."""
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        if isinstance(error, OSError) and error.errno in (
+            errno.EMFILE,
+            errno.ENFILE,
+            errno.ENOBUFS,
+            errno.ENOMEM,
+        ):
+            limiter.note(f"{type(error).__name__} errno {error.errno}")
+            return
+        loop.default_exception_handler(context)
+
+    return handle
 
 
 class _WebhookHandler(RequestHandler):
@@ -105,7 +185,15 @@ async def run_webhook(core: BotCore) -> None:
     frontend = TelegramFrontend(core)
 
     async def main(stop: asyncio.Event) -> None:
-        server = HTTPServer(make_web_app(core, frontend), max_body_size=_MAX_BODY)
+        asyncio.get_running_loop().set_exception_handler(
+            accept_error_handler(RateLimitedLog("webhook: socket error", ERROR_LOG_INTERVAL))
+        )
+        server = WebhookServer(
+            make_web_app(core, frontend),
+            max_body_size=_MAX_BODY,
+            idle_connection_timeout=CONNECTION_TIMEOUT,
+            body_timeout=CONNECTION_TIMEOUT,
+        )
         server.listen(int(port), address=host or "0.0.0.0")
         if settings.webhook_url:
             await frontend.app.bot.set_webhook(
