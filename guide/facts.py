@@ -46,25 +46,29 @@ _AMOUNT_NUMBER = r"(\d{1,7}(?:\.\d{1,2})?)"
 _PDD_ORDER = re.compile(r"(?<![\d-])(\d{6}-\d{12,18})(?![\d-])")
 _DIGITS = re.compile(r"(?<![\d.])(\d{10,25})(?![\d.])")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_SHORTFALL = re.compile(r"还?差\s*[¥￥]?\s*" + _AMOUNT_NUMBER + r"\s*(?:元|块|rmb)?", re.I)
+_SHORTFALL = re.compile(r"还?差\s{0,3}[¥￥]?\s{0,3}" + _AMOUNT_NUMBER + r"\s{0,3}(?:元|块|rmb)?", re.I)
 _AMOUNT = re.compile(
-    r"[¥￥]\s*" + _AMOUNT_NUMBER + r"|" + _AMOUNT_NUMBER + r"\s*(?:元|块钱|块|rmb)(?![a-z])", re.I
+    r"[¥￥]\s{0,3}" + _AMOUNT_NUMBER + r"|" + _AMOUNT_NUMBER + r"\s{0,3}(?:元|块钱|块|rmb)(?![a-z])", re.I
 )
-_FULL_DATE = re.compile(r"(?<!\d)(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
-_MONTH_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_FULL_DATE = re.compile(
+    r"(?<!\d)(20\d{2})\s{0,3}[-/.年]\s{0,3}(\d{1,2})\s{0,3}[-/.月]\s{0,3}(\d{1,2})\s{0,3}[日号]?"
+)
+_MONTH_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})\s{0,3}月\s{0,3}(\d{1,2})\s{0,3}[日号]")
 _RELATIVE = {"大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "昨晚": 1, "今天": 0, "今日": 0, "今早": 0}
-_MERCHANT = re.compile(r"(?:商家|店铺|店家|卖家)(?:名称|名字|叫|是|：|:)+\s*([^\s，。,.!！?？;；]{2,30})")
-_STORE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{2,20}(?:旗舰店|专营店|专卖店|官方店|自营店))")
-_ACTIVITY = re.compile(r"活动(?:名称|名字|叫|是|：|:)+\s*[「“\"]?([^\s，。,.!！?？;；」”\"]{2,30})")
-_DEMAND = re.compile(r"(?:我要求|要求|希望|我想要|诉求是?[：:]?)\s*([^。！!？?\n]{2,80})")
-_CS_REPLY = re.compile(
-    r"客服(?:回复|答复|回答|说|称|表示)(?:了|的是)?[：:，,]?\s*[「“\"]?([^。！!？?\n」”\"]{2,120})"
+_MERCHANT = re.compile(
+    r"(?:商家|店铺|店家|卖家)(?:名称|名字|叫|是|：|:){1,3}\s{0,3}([^\s，。,.!！?？;；]{2,30})"
 )
-_CS_CONTACT = re.compile(r"(联系|找|问|咨询|打)(过|了)?\s*(人工)?客服|客服(回复|答复|回答|说|称|表示)")
+_STORE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{2,20}(?:旗舰店|专营店|专卖店|官方店|自营店))")
+_ACTIVITY = re.compile(r"活动(?:名称|名字|叫|是|：|:){1,3}\s{0,3}[「“\"]?([^\s，。,.!！?？;；」”\"]{2,30})")
+_DEMAND = re.compile(r"(?:我要求|要求|希望|我想要|诉求是?[：:]?)\s{0,3}([^。！!？?\n]{2,80})")
+_CS_REPLY = re.compile(
+    r"客服(?:回复|答复|回答|说|称|表示)(?:了|的是)?[：:，,]?\s{0,3}[「“\"]?([^。！!？?\n」”\"]{2,120})"
+)
+_CS_CONTACT = re.compile(r"(联系|找|问|咨询|打)(过|了)?\s{0,3}(人工)?客服|客服(回复|答复|回答|说|称|表示)")
 _CS_NOT_CONTACTED = re.compile(r"(没|未|还没|不)有?去?(联系|找|问|咨询|打)过?(人工)?客服")
-_NAME = re.compile(r"(?:我叫|我的名字是|姓名[：:]?)\s*([\u4e00-\u9fa5·]{2,8}|[A-Za-z ]{2,30})")
+_NAME = re.compile(r"(?:我叫|我的名字是|姓名[：:]?)\s{0,3}([\u4e00-\u9fa5·]{2,8}|[A-Za-z ]{2,30})")
 _CONTACT_PHONE = re.compile(r"(?:电话|手机|联系方式)")
-_ADDRESS = re.compile(r"(?:地址|住址)(?:是|：|:)+\s*([^\n]{4,120})")
+_ADDRESS = re.compile(r"(?:地址|住址)(?:是|：|:)+\s{0,3}([^\n]{4,120})")
 _YES = ("是", "是的", "对", "有", "联系过", "联系了", "已联系", "找过", "嗯", "yes", "y")
 _NO = ("否", "不是", "没有", "没", "还没", "未联系", "no", "n")
 
@@ -211,7 +215,7 @@ def parse_fact(name: str, text: str, now: datetime) -> str | None:
     if name == "date":
         return found.get("date")
     if name in ("amount", "shortfall"):
-        bare = re.fullmatch(r"[¥￥]?\s*" + _AMOUNT_NUMBER + r"\s*(元|块)?", answer)
+        bare = re.fullmatch(r"[¥￥]?\s{0,3}" + _AMOUNT_NUMBER + r"\s{0,3}(元|块)?", answer)
         if bare:
             return _money(bare.group(1))
         return found.get(name) or found.get("shortfall" if name == "amount" else "amount")
