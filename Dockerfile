@@ -16,12 +16,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATA_DIR=/data \
     DATABASE_URL=sqlite+aiosqlite:////data/weiquan.db
 COPY --from=build /wheels /wheels
-# The OCR extra pulls opencv-python, which needs libGL; the slim image gets the headless build instead.
-# The wheel is the one built above, so it has no version to pin.
+COPY requirements.lock /tmp/requirements.lock
+# Every dependency from the lock file, checked against its SHA-256 hashes (the OCR extra's
+# opencv comes as the headless build: the slim image has no libGL); then the wheel built above
+# without resolving anything again. The wheel has no version to pin.
 # hadolint ignore=DL3013
-RUN whl="$(ls /wheels/*.whl)" && pip install --no-cache-dir "${whl}[ocr]" && rm -rf /wheels \
-    && pip uninstall --yes opencv-python \
-    && pip install --no-cache-dir "opencv-python-headless>=4.8,<6" \
+RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock \
+    && whl="$(ls /wheels/*.whl)" && pip install --no-cache-dir --no-deps "${whl}" \
+    && rm -rf /wheels /tmp/requirements.lock \
     && groupadd --gid 10001 weiquan && useradd --create-home --uid 10001 --gid 10001 weiquan \
     && mkdir -p /data && chown weiquan:weiquan /data
 USER 10001:10001

@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run chat test lint fmt bench eval check clean
+.PHONY: run chat test lint fmt bench eval check lock clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -44,6 +44,12 @@ bench: $(STAMP) ## speed and memory benchmarks (figures go in the README)
 	$(PY) bench/bench_storage.py
 	$(PY) bench/bench_ocr.py
 	$(PY) bench/bench_ocr_load.py
+
+lock: $(STAMP) ## rewrite requirements.lock (the Docker image's dependencies, with hashes)
+	$(PY) -m pip install --quiet "uv>=0.5,<1"
+	$(VENV)/bin/uv pip compile pyproject.toml requirements.in --extra ocr --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-emit-package opencv-python \
+	  -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -56,3 +56,29 @@ def test_healthcheck_command_exists() -> None:
     args = re.findall(r'"([^"]+)"', match.group(1))
     parsed = build_parser().parse_args(args)
     assert parsed.func is not None
+
+
+def _name(requirement: str) -> str:
+    """The normalized project name of a requirement string."""
+    return re.sub(r"[-_.]+", "-", re.split(r"[\s\[<>=!~;]", requirement.strip(), maxsplit=1)[0]).lower()
+
+
+def test_the_lock_pins_every_dependency_with_hashes() -> None:
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pinned = dict(re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\$", lock, flags=re.MULTILINE))
+    names = {_name(n) for n in pinned}
+    wanted = PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["ocr"]
+    missing = {_name(r) for r in wanted} - names
+    assert not missing, f"in pyproject.toml but not in requirements.lock (run `make lock`): {missing}"
+    # Each pinned requirement is followed by its hashes, and the image takes opencv's headless build.
+    blocks = re.split(r"^(?=[A-Za-z0-9])", lock, flags=re.MULTILINE)
+    for block in blocks:
+        if "==" in block.split("\n", 1)[0]:
+            assert "--hash=sha256:" in block, block.split("\n", 1)[0]
+    assert "opencv-python-headless" in names and "opencv-python" not in names
+
+
+def test_the_image_installs_the_lock_with_hashes() -> None:
+    assert "COPY requirements.lock" in DOCKERFILE
+    assert "--require-hashes -r /tmp/requirements.lock" in DOCKERFILE
+    assert "--no-deps" in DOCKERFILE  # the wheel itself resolves nothing more
