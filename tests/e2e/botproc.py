@@ -35,7 +35,7 @@ class BotProcess:
         )
         log.close()
 
-    async def wait_ready(self, ready: Callable[[], bool], timeout: float = 30.0) -> None:
+    async def wait_ready(self, ready: Callable[[], bool], timeout: float = 90.0) -> None:
         """Wait until ``ready()`` holds (e.g. the bot is polling); fail with the log if it dies."""
         deadline = asyncio.get_running_loop().time() + timeout
         while not ready():
@@ -46,7 +46,7 @@ class BotProcess:
                 raise AssertionError(f"bot not ready after {timeout}s:\n{self.log()}")
             await asyncio.sleep(0.05)
 
-    async def stop(self, timeout: float = 15.0) -> int:
+    async def stop(self, timeout: float = 60.0) -> int:
         """SIGTERM and wait; the bot finishes the update in hand and exits."""
         if self.proc is None or self.proc.poll() is not None:
             return self.proc.returncode if self.proc else 0

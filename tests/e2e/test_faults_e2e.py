@@ -29,18 +29,20 @@ BOB = 6610002
 SETTLE_TIMEOUT = 40.0
 
 
-def outbox_of(tmp_path: Path, chat_id: int) -> list[tuple[str, object, object]]:
-    """``(text, sent_at, telegram_message_id)`` of every stored reply for the chat, in order."""
+def outbox_of(tmp_path: Path, chat_id: int) -> list[tuple[int, object, object]]:
+    """``(id, sent_at, telegram_message_id)`` of every stored reply for the chat, in order.
+
+    (A sent reply keeps no text: its Telegram message id is what ties it to what arrived.)
+    """
     return query(
         db_path(tmp_path),
-        "select json_extract(payload, '$.text'), sent_at, telegram_message_id from outbox "
-        "where chat_id = ? order by id",
+        "select id, sent_at, telegram_message_id from outbox where chat_id = ? order by id",
         (chat_id,),
     )
 
 
-async def settled(telegram: FakeTelegram, tmp_path: Path, chat_id: int, at_least: int = 1) -> list[str]:
-    """Wait until at least ``at_least`` replies are stored for the chat and all are sent; their texts."""
+async def settled(telegram: FakeTelegram, tmp_path: Path, chat_id: int, at_least: int = 1) -> list[int]:
+    """Wait until at least ``at_least`` replies are stored for the chat and all are sent; their message ids."""
 
     def done() -> bool:
         if not db_path(tmp_path).exists():
@@ -57,13 +59,14 @@ async def settled(telegram: FakeTelegram, tmp_path: Path, chat_id: int, at_least
         await asyncio.sleep(0.05)
     rows = outbox_of(tmp_path, chat_id)
     assert all(row[2] is not None for row in rows), "a reply was given up instead of delivered"
-    return [str(row[0]) for row in rows]
+    return [int(str(row[2])) for row in rows]
 
 
-def assert_exactly_once(telegram: FakeTelegram, stored: list[str], chat_id: int) -> None:
+def assert_exactly_once(telegram: FakeTelegram, stored: list[int], chat_id: int) -> None:
     """The chat received each stored reply once, in order, and nothing else."""
-    received = [message.sent_text or message.text for message in telegram.sent_messages(chat_id)]
+    received = [message.message_id for message in telegram.sent_messages(chat_id)]
     assert received == stored
+    assert all(message.text for message in telegram.sent_messages(chat_id))
 
 
 async def test_rate_limit_for_one_chat_does_not_hold_up_another(
