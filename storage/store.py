@@ -259,6 +259,10 @@ class Storage:
         """Rows per table that belong to ``user_id`` (to check that a deletion was complete)."""
         return await self._read(lambda connection: maintenance.user_row_counts(connection, user_id))
 
+    async def is_processed(self, update_key: str) -> bool:
+        """True when an update with ``update_key`` was applied (and its key not yet pruned)."""
+        return await self._read(lambda connection: _is_processed(connection, update_key))
+
     # --- housekeeping ---------------------------------------------------------------------------
 
     async def purge_closed(self, older_than: datetime) -> int:
