@@ -47,8 +47,8 @@ class EvidenceReader:
         return self._recognizer
 
     def submit(self, user_id: int, chat_id: int, incoming: Incoming) -> None:
-        """Read a photo or image document in the background (a resent file is read once: the
-        reading's update key is the file's unique id)."""
+        """Read a photo or image document in the background (a file a person sends again is read
+        once: the reading's update key is the person and the file's unique id)."""
         if not incoming.file_id:
             return
         is_image = incoming.kind == "photo" or (
@@ -61,13 +61,18 @@ class EvidenceReader:
         task.add_done_callback(self._tasks.discard)
 
     async def _read(self, user_id: int, chat_id: int, incoming: Incoming) -> None:
+        # The person is part of the key: someone else forwarding the same screenshot gets a reading too.
+        key = f"ocr:{user_id}:{incoming.file_unique_id or incoming.file_id}"
+        if incoming.file_unique_id and await self._core.storage.is_processed(key):
+            log.info("screenshot of user %s already read; not downloaded again", user_id)
+            return
         payload: dict[str, object] = {"file_unique_id": incoming.file_unique_id, "kind": "other", "facts": {}}
         payload["error"] = await self._recognise(incoming, payload)
         try:
             result = await self._core.handle(
                 user_id,
                 chat_id,
-                f"ocr:{incoming.file_unique_id or incoming.file_id}",
+                key,
                 Incoming(kind="reading", at=datetime.now(UTC), data=json.dumps(payload, ensure_ascii=False)),
             )
         except Exception:

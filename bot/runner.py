@@ -32,20 +32,29 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT = 20
 
 
-async def process_batch(frontend: TelegramFrontend, updates: list[Update]) -> None:
-    """Apply a batch: each person's updates in order, different people concurrently."""
+async def process_batch(frontend: TelegramFrontend, updates: list[Update]) -> list[int]:
+    """Apply a batch: each person's updates in order, different people concurrently.
+
+    Returns the ids of updates that must not be confirmed (the database could not apply them);
+    a person's later updates wait behind such an update, so their order is kept.
+    """
     lanes: dict[int, list[Update]] = {}
     for update in updates:
         user = update.effective_user
         chat = update.effective_chat
         key = user.id if user is not None else (chat.id if chat is not None else 0)
         lanes.setdefault(key, []).append(update)
+    held: list[int] = []
 
     async def run_lane(lane: list[Update]) -> None:
-        for update in lane:
+        for position, update in enumerate(lane):
             await frontend.app.process_update(update)
+            if not await frontend.settle(update):
+                held.extend(u.update_id for u in lane[position:])
+                return
 
     await asyncio.gather(*(run_lane(lane) for lane in lanes.values()))
+    return held
 
 
 async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
@@ -81,10 +90,19 @@ async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
             continue
-        backoff = 1.0
-        if updates:
-            await process_batch(frontend, updates)
+        if not updates:
+            backoff = 1.0
+            continue
+        held = await process_batch(frontend, updates)
+        if not held:
+            backoff = 1.0
             offset = updates[-1].update_id + 1
+            continue
+        # Confirm only what comes before the first update not applied; the rest is fetched
+        # again (updates already applied are recognised by their key and not applied twice).
+        offset = min(held)
+        await asyncio.sleep(backoff)
+        backoff = min(backoff * 2, 30.0)
     if offset is not None:
         # Confirm the last batch so a clean restart does not fetch it again.
         with contextlib.suppress(TelegramError):

@@ -7,6 +7,7 @@ import logging
 
 from telegram import BotCommand, MessageEntity, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,8 +31,13 @@ from bot.reading import EvidenceReader
 from bot.replybot import ReplyBot
 from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
 from guide import COMMANDS
+from storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
+
+#: Deliveries of one update the database may fail before the person is asked to send it again.
+MAX_ATTEMPTS = 5
+SEND_AGAIN = "抱歉，刚才这条消息没能保存（服务器暂时繁忙），什么也没有记下。请稍后再发一次 🙏"
 
 Context = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], dict[object, object]]
 
@@ -67,6 +73,8 @@ class TelegramFrontend:
         pacer = ChatPacer(rate=settings.chat_rate) if rate_limit else None
         self.deliverer = Deliverer(bot, core.storage, pacer)
         self.throttle = Throttle()
+        self.unapplied: set[int] = set()  # update ids the database could not apply
+        self.attempts: dict[int, int] = {}  # failed deliveries per update id
         self.reader = (
             EvidenceReader(core, self.app.bot, self.deliverer) if core.settings.ocr_enabled else None
         )
@@ -131,7 +139,16 @@ class TelegramFrontend:
             self.deliverer.submit([], query_id)
             return
         chat_id = chat.id if chat is not None else user.id
-        result = await self.core.handle(user.id, chat_id, update_key(update), incoming)
+        try:
+            result = await self.core.handle(user.id, chat_id, update_key(update), incoming)
+        except StorageUnavailable as exc:
+            # Nothing was stored: leave the update unconfirmed so that Telegram delivers it again.
+            log.warning(
+                "update %s user %s not applied (%s); it will be retried", update.update_id, user.id, exc
+            )
+            self.unapplied.add(update.update_id)
+            self.deliverer.submit([], query_id)
+            return
         log.info(
             "update %s user %s kind %s -> %d replies%s",
             update.update_id,
@@ -197,6 +214,35 @@ class TelegramFrontend:
 
         stats = await self.core.storage.stats()
         await update.message.reply_text(format_stats(stats)[:4000])
+
+    async def settle(self, update: Update) -> bool:
+        """After ``process_update``: True when the update may be confirmed to Telegram.
+
+        An update the database could not apply is not confirmed (polling fetches it again, the
+        webhook answers 503 so Telegram redelivers it) up to :data:`MAX_ATTEMPTS` times; then the
+        person is asked to send it again and it is confirmed, so one bad update cannot block the
+        queue for good.
+        """
+        update_id = update.update_id
+        if update_id not in self.unapplied:
+            self.attempts.pop(update_id, None)
+            return True
+        self.unapplied.discard(update_id)
+        attempts = self.attempts.get(update_id, 0) + 1
+        if attempts < MAX_ATTEMPTS:
+            self.attempts[update_id] = attempts
+            return False
+        self.attempts.pop(update_id, None)
+        log.error(
+            "update %s given up after %d attempts; the person is asked to send it again", update_id, attempts
+        )
+        chat = update.effective_chat
+        if chat is not None:
+            try:
+                await self.app.bot.send_message(chat.id, SEND_AGAIN)
+            except TelegramError as exc:
+                log.warning("could not ask chat %s to send again: %s", chat.id, type(exc).__name__)
+        return True
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the failure with its stack trace; never send internals to a chat."""

@@ -147,6 +147,10 @@ class _WebhookHandler(RequestHandler):
             delivery_bucket.reset(token)
         if bucket:
             await asyncio.wait(bucket, timeout=_REPLY_WAIT)
+        if not await self.frontend.settle(update):
+            self.set_status(503)  # not applied: Telegram delivers it again
+            self.finish({"ok": False})
+            return
         self.finish({"ok": True})
 
 

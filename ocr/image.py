@@ -12,6 +12,11 @@ from ocr.errors import ImageTooLarge, NotAnImage, OcrError
 #: Formats a phone screenshot or photo arrives in; anything else (PDF, EPS...) is refused.
 FORMATS: tuple[str, ...] = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
+#: Pixels per byte of file beyond which an image is refused before decoding. Real screenshots,
+#: even of a plain white page, stay far below (a blank 1080×2400 PNG is ~260 pixels per byte);
+#: a 4.9 KB PNG of 6300×6300 pixels (~8,000 per byte) would take ~485 MB to decode.
+MAX_PIXELS_PER_BYTE = 1000
+
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
     """Open ``data`` lazily (header only) and check format and pixel count."""
@@ -33,6 +38,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         raise NotAnImage("empty size")
     if width * height > max_pixels:
         raise ImageTooLarge(f"{width}x{height} pixels")
+    if width * height > MAX_PIXELS_PER_BYTE * len(data):
+        raise ImageTooLarge("compressed too well to be a screenshot")
     return image
 
 

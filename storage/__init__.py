@@ -7,7 +7,7 @@ in one transaction by :meth:`Storage.handle`, whose replies wait in the outbox u
 from __future__ import annotations
 
 from storage.engine import create_engine
-from storage.errors import StorageConfigError, StorageError
+from storage.errors import StorageConfigError, StorageError, StorageUnavailable
 from storage.migrate import downgrade, downgrade_async, upgrade, upgrade_async
 from storage.outbox import HandleResult, OutboxEntry
 from storage.store import Storage
@@ -18,6 +18,7 @@ __all__ = [
     "Storage",
     "StorageConfigError",
     "StorageError",
+    "StorageUnavailable",
     "create_engine",
     "downgrade",
     "downgrade_async",

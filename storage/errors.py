@@ -9,3 +9,8 @@ class StorageError(Exception):
 
 class StorageConfigError(StorageError):
     """The database URL (the ``DATABASE_URL`` setting) is malformed or names an unsupported driver."""
+
+
+class StorageUnavailable(StorageError):
+    """The database could not apply an update right now (locked past the busy timeout, disk full,
+    connection lost). Nothing of the update was stored: it may be tried again as it is."""

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from guide.model import Outcome, Reminder, UserView
 from storage import maintenance, reports
@@ -16,6 +16,7 @@ from storage.coltypes import utcnow
 from storage.convert import reminder_from_row
 from storage.effects import EffectApplier
 from storage.engine import create_engine, create_sqlite_thread_engine, is_memory_sqlite
+from storage.errors import StorageUnavailable
 from storage.locks import KeyedLock
 from storage.marks import SentMarks, write_marks
 from storage.migrate import migrate_engine
@@ -133,6 +134,8 @@ class Storage:
 
         try:
             return await self._write(work, user_id, short=True)
+        except (OperationalError, InterfaceError) as error:  # locked, disk full, connection lost
+            raise StorageUnavailable(f"update not applied: {type(error.orig).__name__}") from error
         except IntegrityError:
             # Only a concurrent twin of this very update may end here: report it as the duplicate.
             if update_key is None or not await self._read(lambda c: _is_processed(c, update_key)):
@@ -255,6 +258,10 @@ class Storage:
     async def user_row_counts(self, user_id: int) -> dict[str, int]:
         """Rows per table that belong to ``user_id`` (to check that a deletion was complete)."""
         return await self._read(lambda connection: maintenance.user_row_counts(connection, user_id))
+
+    async def is_processed(self, update_key: str) -> bool:
+        """True when an update with ``update_key`` was applied (and its key not yet pruned)."""
+        return await self._read(lambda connection: _is_processed(connection, update_key))
 
     # --- housekeeping ---------------------------------------------------------------------------
 

@@ -118,3 +118,12 @@ def test_every_error_has_a_chinese_user_message(error: type[OcrError]) -> None:
     assert isinstance(raised, OcrError)
     assert any("\u4e00" <= char <= "\u9fff" for char in raised.user_message)
     assert "internal detail" not in raised.user_message
+
+
+def test_an_image_compressed_beyond_any_screenshot_is_refused_before_decoding() -> None:
+    buffer = io.BytesIO()
+    Image.new("1", (6300, 6300)).save(buffer, format="PNG", optimize=True)
+    data = buffer.getvalue()
+    assert len(data) < 10_000  # ~39.7 million pixels in a few kilobytes
+    with pytest.raises(ImageTooLarge):
+        probe(data, MAX_BYTES, 50_000_000)  # under the pixel limit: refused for its ratio alone

@@ -1,0 +1,90 @@
+"""Screenshot readings are keyed by person and file: read once per person, never skipped for another."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.core import BotCore
+from bot.reading import EvidenceReader
+from bot.settings import load_settings
+from guide.model import Incoming
+
+A, B = 5100001, 5100002
+
+
+@dataclass
+class _File:
+    file_size: int = 1000
+
+    async def download_as_bytearray(self) -> bytearray:
+        return bytearray(b"image bytes")
+
+
+class _Bot:
+    def __init__(self) -> None:
+        self.downloads = 0
+
+    async def get_file(self, file_id: str) -> _File:
+        self.downloads += 1
+        return _File()
+
+
+@dataclass
+class _Text:
+    lines: list[str]
+
+
+class _Recognizer:
+    async def read(self, data: Any) -> _Text:
+        return _Text(["订单详情", "订单编号", "231118-492817365029174"])
+
+    async def close(self) -> None:
+        return None
+
+
+class _Deliverer:
+    def __init__(self) -> None:
+        self.entries: list[Any] = []
+
+    def submit(self, entries: list[Any], query_id: str | None = None) -> None:
+        self.entries.extend(entries)
+
+
+@pytest.fixture
+async def core(tmp_path: Path) -> AsyncIterator[BotCore]:
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        telegram_bot_token="1:offline",
+        data_dir=tmp_path,
+        ocr_enabled=False,
+    )
+    core = await BotCore.create(settings)
+    yield core
+    await core.close()
+
+
+def _photo(unique_id: str) -> Incoming:
+    return Incoming(kind="photo", at=datetime.now(UTC), file_id=f"F-{unique_id}", file_unique_id=unique_id)
+
+
+async def test_same_file_is_read_once_per_person_and_for_each_person(core: BotCore) -> None:
+    bot, deliverer = _Bot(), _Deliverer()
+    reader = EvidenceReader(core, bot, deliverer, _Recognizer())  # type: ignore[arg-type]
+    for user in (A, B):  # each has a case the screenshot belongs to
+        text = Incoming(kind="text", at=datetime.now(UTC), text="拼多多助力被吞了")
+        await core.handle(user, user, f"tg:{user}", text)
+    reader.submit(A, A, _photo("U1"))
+    await reader.close()
+    reader.submit(B, B, _photo("U1"))  # someone else forwards the same screenshot
+    await reader.close()
+    assert bot.downloads == 2
+    assert await core.storage.is_processed(f"ocr:{A}:U1") and await core.storage.is_processed(f"ocr:{B}:U1")
+    reader.submit(A, A, _photo("U1"))  # the first person sends it again: not downloaded again
+    await reader.close()
+    assert bot.downloads == 2

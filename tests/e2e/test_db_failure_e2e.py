@@ -1,0 +1,60 @@
+"""A database that cannot take an update right now: the update stays unconfirmed and is applied once later."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.botproc import BotProcess
+from tests.e2e.conftest import running_bot
+from tests.e2e.database import Database
+from tests.fake_telegram import FakeTelegram
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+USER = 7300001
+DEADLINE = 90.0  # generous: each attempt waits out SQLite's 5 s busy timeout on a busy machine
+
+
+async def _until(condition: Callable[[], bool], what: str) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + DEADLINE
+    while True:
+        if condition():
+            return
+        assert loop.time() < end, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_write_lock_past_the_busy_timeout_loses_nothing(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
+) -> None:
+    bot = await running_bot(start_bot, telegram)
+    db = Database(database_url)
+    path = Path(database_url.split("///", 1)[1])
+    holder = sqlite3.connect(path, isolation_level=None, timeout=30)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        update = await telegram.send_text(USER, "拼多多助力被吞了，朋友都点了没算")
+        await _until(lambda: "not applied" in bot.log(), "the failed attempt")
+        # The failed attempt left nothing behind: no answer, no confirmation.
+        assert telegram.unread_messages(USER) == []
+        assert telegram.confirmed_update_id < update["update_id"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    [reply] = await telegram.wait_for_messages(USER, 1, timeout=DEADLINE)
+    assert "助力被吞" in reply.text
+    await telegram.wait_until(
+        lambda: telegram.confirmed_update_id >= update["update_id"], timeout=DEADLINE, what="confirmation"
+    )
+    cases = await db.rows("select id from cases where user_id = ?", (USER,))
+    keys = await db.rows("select update_key from processed_updates")
+    assert len(cases) == 1 and len(keys) == 1
+    assert len(telegram.sent_messages(USER)) == 1  # answered exactly once
+    assert "拼多多助力被吞了" not in bot.log()
