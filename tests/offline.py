@@ -8,15 +8,30 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
+
+from bot.settings import Settings, load_settings
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "维权助手", "username": "weiquan_test_bot"}
 
 
 #: Parameters Telegram reads as JSON when they arrive as a string.
 _STRUCTURED = ("reply_markup",)
+
+
+def offline_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings of a bot that never leaves the machine: SQLite in ``tmp_path``, a dummy token, no OCR."""
+    values: dict[str, Any] = {
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "telegram_bot_token": "1:offline",
+        "data_dir": tmp_path,
+        "ocr_enabled": False,  # reading screenshots has its own tests; no worker processes here
+        **overrides,
+    }
+    return load_settings(**values)
 
 
 class UnexpectedCall(AssertionError):

@@ -14,9 +14,8 @@ import pytest
 from telegram import Update
 
 from bot.core import BotCore
-from bot.settings import load_settings
 from bot.telegram_app import TelegramFrontend
-from tests.offline import BOT_USER, OfflineRequest
+from tests.offline import BOT_USER, OfflineRequest, offline_settings
 
 OPERATOR = 900001
 USER = 100001
@@ -62,13 +61,7 @@ class Harness:
 
 @pytest.fixture
 async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        telegram_bot_token="1:offline",
-        data_dir=tmp_path,
-        operator_ids=frozenset({OPERATOR}),
-        ocr_enabled=False,  # reading screenshots has its own tests; no worker processes here
-    )
+    settings = offline_settings(tmp_path, operator_ids=frozenset({OPERATOR}))
     core = await BotCore.create(settings)
     request = OfflineRequest()
     frontend = TelegramFrontend(core, request=request, rate_limit=False)

@@ -12,8 +12,8 @@ import pytest
 
 from bot.core import BotCore
 from bot.reading import EvidenceReader
-from bot.settings import load_settings
 from guide.model import Incoming
+from tests.offline import offline_settings
 
 A, B = 5100001, 5100002
 
@@ -58,13 +58,7 @@ class _Deliverer:
 
 @pytest.fixture
 async def core(tmp_path: Path) -> AsyncIterator[BotCore]:
-    settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        telegram_bot_token="1:offline",
-        data_dir=tmp_path,
-        ocr_enabled=False,
-    )
-    core = await BotCore.create(settings)
+    core = await BotCore.create(offline_settings(tmp_path))
     yield core
     await core.close()
 
