@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.core import settings_intents_dir
 
         args.intents_dir = settings_intents_dir(settings)
-    args.cache_dir = settings.cache_dir
+    args.cache_dir = settings.cache_folder
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -43,7 +43,7 @@ class BotCore:
     async def create(cls, settings: Settings, *, migrate: bool = True) -> BotCore:
         """Load content and keywords, open (and upgrade) the database."""
         content = load_content(settings.guide_dir)
-        classifier = Classifier(load_intents(settings_intents_dir(settings)), cache_dir=settings.cache_dir)
+        classifier = Classifier(load_intents(settings_intents_dir(settings)), cache_dir=settings.cache_folder)
         storage = await Storage.connect(settings.database_url, migrate=migrate)
         return cls(settings, storage, content, classifier)
 
@@ -71,7 +71,7 @@ class BotCore:
         """A file watcher that swaps the classifier when keyword files change."""
         return IntentReloader(
             settings_intents_dir(self.settings),
-            self.settings.cache_dir,
+            self.settings.cache_folder,
             on_reload=self._on_reload,
             on_error=self._on_reload_error,
         )

@@ -28,6 +28,7 @@ _HINTS: dict[str, str] = {
     "MODE": "polling or webhook",
     "FOLLOW_UP_DELAY": "a duration such as 3d, 12h, 30m or 45s",
     "DATA_DIR": "a writable folder for the bot's cache files",
+    "CACHE_DIR": "a writable folder for the tokenizer's dictionary and the trained model",
     "WEBHOOK_LISTEN": "host:port to listen on, e.g. 0.0.0.0:8080",
     "WEBHOOK_URL": "the public https URL Telegram should call",
     "WEBHOOK_SECRET": "1-256 characters of A-Z, a-z, 0-9, _ and -",
@@ -68,6 +69,7 @@ class Settings(BaseSettings):
     intents_dir: Path | None = None
     guide_dir: Path | None = None
     data_dir: Path = Path("data")
+    cache_dir: Path | None = None
     operator_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -151,9 +153,13 @@ class Settings(BaseSettings):
         return None
 
     @property
-    def cache_dir(self) -> Path:
-        """A writable folder for jieba's dictionary cache and similar files."""
-        return self.data_dir / "cache"
+    def cache_folder(self) -> Path:
+        """A writable folder for jieba's dictionary, the trained model and similar files.
+
+        ``CACHE_DIR`` when set (several bots on one machine can share one), else ``DATA_DIR/cache``.
+        Everything in it is keyed by what it was built from, so sharing it is safe.
+        """
+        return self.cache_dir or self.data_dir / "cache"
 
     @property
     def log_level_number(self) -> int:

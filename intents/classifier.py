@@ -15,7 +15,7 @@ from typing import Any
 
 from intents.explain import Explanation
 from intents.learned import LearnedModel, Prediction
-from intents.lexicon import build_tokenizer
+from intents.lexicon import build_tokenizer, default_cache_dir, tokenizer_fingerprint
 from intents.match import ISSUE_TYPES, IntentMatch
 from intents.model import IntentSet
 from intents.normalize import Normalizer
@@ -44,7 +44,10 @@ class Classifier:
         self._core = {spec.id: spec.core_terms for spec in intent_set.intents if spec.core_terms}
         normalize = self._normalizer.normalize
         self.model = LearnedModel(
-            [(label, normalize(text)) for label, text, _, _ in intent_set.training], self.tokenize
+            [(label, normalize(text)) for label, text, _, _ in intent_set.training],
+            self.tokenize,
+            cache_dir=cache_dir or default_cache_dir(),
+            tokenizer_fingerprint=tokenizer_fingerprint(terms, intent_set.settings.keyword_freq),
         )
 
     @property

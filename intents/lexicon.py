@@ -56,6 +56,18 @@ def everyday_words() -> list[str]:
     return words
 
 
+def tokenizer_fingerprint(terms: Iterable[str], keyword_freq: int) -> str:
+    """A digest of everything :func:`build_tokenizer` depends on (for caches of what it cuts)."""
+    import hashlib
+    from importlib import metadata
+
+    h = hashlib.sha256()
+    h.update(f"{metadata.version('jieba')}\x00{BASE_MIN_FREQ}\x00{keyword_freq}\x00".encode())
+    h.update("\x1e".join(sorted(terms)).encode())
+    h.update(EVERYDAY_WORDS.read_bytes())
+    return h.hexdigest()
+
+
 def build_tokenizer(terms: Iterable[str], cache_dir: Path | None, keyword_freq: int) -> Any:
     """A fresh ``jieba.Tokenizer`` over the base dictionary with ``terms`` added as single words."""
     import jieba  # a deferred import: jieba's own import costs ~90 ms

@@ -71,7 +71,9 @@ _TRANSACTION = re.compile(r"^(\d{16,32})")
 _MONEY_ONLY = re.compile(r"^[-+]?[¥]?(\d{1,7}\.\d{2})$")
 _NOT_PRODUCT = re.compile(r"^(?:总价|金额|优惠|信息|详情|合计|数量|规格|价格|原价)|¥")
 _NOT_A_TITLE = re.compile(r"订单|时间|编号|单号|支付|付款|收货|地址|电话|客服|规格|^\d")
-_NAME_TAIL = re.compile(r"(?:>|〉|›|进店|进入店铺|关注)+$")
+_NAME_TAIL = re.compile(r"(?:>|〉|›|进店|进入店铺|关注){1,8}$")
+#: Longest line read as a shop name: 40 characters and a few trailing arrows or buttons.
+_NAME_LINE = 60
 
 Accept = Callable[[str], str | None]
 
@@ -119,6 +121,8 @@ def _money_value(value: str) -> str | None:
 
 def _name(value: str) -> str | None:
     """A shop or merchant name: letters or Chinese, no prices, trailing arrows dropped."""
+    if len(value) > _NAME_LINE:  # never a name; and the tail pattern would rescan every position
+        return None
     cleaned = _NAME_TAIL.sub("", value).strip(":")
     if not 2 <= len(cleaned) <= 40 or "¥" in cleaned or not re.search(r"[\u4e00-\u9fffA-Za-z]", cleaned):
         return None

@@ -78,6 +78,8 @@ def _inputs() -> dict[str, str]:
     cases["letters run"] = "a" * SIZE
     cases["brackets unclosed"] = _fill("【砍")
     cases["colons"] = _fill("商家：")
+    for tail in ("›", "〉", "进店"):  # a shop name's trailing arrows, never followed by its end
+        cases[f"店铺 + {tail} run + x"] = ("店铺:" + tail * SIZE)[: SIZE - 1] + "x"
     return cases
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from guide.model import UserView
+from intents.lexicon import default_cache_dir
 from storage import Storage
 from tests.databases import BACKENDS, fresh_database
 from tests.e2e.botproc import BotProcess
@@ -38,6 +39,9 @@ def bot_env(tmp_path: Path, telegram: FakeTelegram, database_url: str) -> dict[s
         TELEGRAM_FILE_BASE_URL=telegram.file_base_url,
         DATABASE_URL=database_url,
         DATA_DIR=str(tmp_path / "data"),
+        # One cache for every bot of the run (its files are keyed by content): the learned
+        # stage is trained once, not in each of the suite's bot processes.
+        CACHE_DIR=str(default_cache_dir()),
         LOG_LEVEL="INFO",
         REMINDER_POLL_INTERVAL="0.3",
         PTB_TIMEDELTA="true",
