@@ -65,10 +65,14 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
     is_operator = user is not None and user.id in operator_ids
     if update.callback_query is not None:
         query = update.callback_query
+        # A message older than 48 hours arrives as an ``InaccessibleMessage``: no text to read.
+        shown = query.message if isinstance(query.message, Message) else None
         return Incoming(
             kind="button",
             at=datetime.now(UTC),
             data=(query.data or "")[:64],
+            message_text=clean_text((shown.text or "") if shown is not None else "")[:MAX_TEXT],
+            message_id=shown.message_id if shown is not None else 0,
             is_operator=is_operator,
         )
     message = update.message

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from bot.core import BotCore
 from guide.model import Button, Incoming, Reply
@@ -20,10 +21,20 @@ from storage import OutboxEntry
 HELP = "（输入文字交谈；输入数字选择按钮；/help 查看命令；/photo 说明 模拟发送截图；/quit 退出）"
 
 
-def render(replies: list[Reply], out: TextIO) -> list[Button]:
+class ShownButton(NamedTuple):
+    """A numbered button and the message it sits on (a press carries both, as in Telegram)."""
+
+    button: Button
+    message_text: str
+    message_id: int
+
+
+def render(replies: list[Reply], out: TextIO) -> list[ShownButton]:
     """Print replies; return the buttons in the order they were numbered."""
-    buttons: list[Button] = []
-    for reply in replies:
+    buttons: list[ShownButton] = []
+    # Message ids unique across terminal sessions, like Telegram's within a chat.
+    first_id = time.time_ns() // 1_000_000 % 2**31
+    for number, reply in enumerate(replies):
         if reply.document is not None:
             out.write(
                 f"\n📎 {reply.document.filename}\n{reply.document.content.decode('utf-8', 'replace')}\n"
@@ -33,14 +44,14 @@ def render(replies: list[Reply], out: TextIO) -> list[Button]:
         for row in reply.buttons:
             cells = []
             for button in row:
-                buttons.append(button)
+                buttons.append(ShownButton(button, reply.text, first_id + number))
                 cells.append(f"[{len(buttons)}] {button.label}")
             out.write("   ".join(cells) + "\n")
     out.flush()
     return buttons
 
 
-def parse_line(line: str, buttons: list[Button]) -> Incoming | None:
+def parse_line(line: str, buttons: list[ShownButton]) -> Incoming | None:
     """The event a typed line stands for, or ``None`` for an empty line / unknown number."""
     now = datetime.now(UTC)
     text = line.strip()
@@ -49,7 +60,14 @@ def parse_line(line: str, buttons: list[Button]) -> Incoming | None:
     if text.isdigit() and buttons:
         index = int(text) - 1
         if 0 <= index < len(buttons):
-            return Incoming(kind="button", at=now, data=buttons[index].data)
+            shown = buttons[index]
+            return Incoming(
+                kind="button",
+                at=now,
+                data=shown.button.data,
+                message_text=shown.message_text,
+                message_id=shown.message_id,
+            )
         return None
     if text.startswith("/photo"):
         caption = text[len("/photo") :].strip()
@@ -63,14 +81,14 @@ def parse_line(line: str, buttons: list[Button]) -> Incoming | None:
     return Incoming(kind="text", at=now, text=text)
 
 
-async def _deliver(core: BotCore, entries: list[OutboxEntry], out: TextIO) -> list[Button]:
+async def _deliver(core: BotCore, entries: list[OutboxEntry], out: TextIO) -> list[ShownButton]:
     """Print replies and mark them sent; return the buttons now on screen."""
     for entry in entries:
         await core.storage.mark_sent(entry.id, None)
     return render([entry.reply for entry in entries], out)
 
 
-async def _reminders(core: BotCore, user_id: int, out: TextIO, shown: list[list[Button]]) -> None:
+async def _reminders(core: BotCore, user_id: int, out: TextIO, shown: list[list[ShownButton]]) -> None:
     """Fire this person's due reminders while the terminal waits for input (as the bot does)."""
     while True:
         await asyncio.sleep(min(core.settings.reminder_poll_interval, 5.0))
@@ -97,7 +115,7 @@ async def chat(
     """Run the dialogue against stdin/stdout until /quit or end of input."""
     reader = read_line or (lambda: input("> "))
     out.write(f"维权助手 · 终端模式 {HELP}\n")
-    shown: list[list[Button]] = [[]]
+    shown: list[list[ShownButton]] = [[]]
     view = await core.storage.load_view(user_id)
     pending: Incoming | None = Incoming(
         kind="command", at=datetime.now(UTC), command="start" if view.current_case is None else "status"

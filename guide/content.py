@@ -69,6 +69,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "scam_warning",
     # screenshots read by OCR (guide/reading.py)
     "reading_kept",
+    "reading_gone",
     "reading_blank",
     "reading_kind",
     "reading_found",

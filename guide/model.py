@@ -35,7 +35,9 @@ class Incoming:
 
     * ``text``: free text in ``text``;
     * ``command``: ``command`` without the slash (``"start"``), ``args`` the rest of the line;
-    * ``button``: ``data`` is the callback data of the pressed button;
+    * ``button``: ``data`` is the callback data of the pressed button, ``message_text`` the text
+      of the bot's message that holds it and ``message_id`` that message's id (``""`` / ``0``
+      when Telegram no longer shows the message);
     * ``photo`` / ``document``: ``file_id`` (Telegram's), ``caption`` may be empty,
       ``file_name`` / ``mime_type`` for documents;
     * ``reminder``: a stored reminder fell due, ``data`` is the reminder id;
@@ -57,6 +59,8 @@ class Incoming:
     caption: str = ""
     file_name: str = ""
     mime_type: str = ""
+    message_text: str = ""
+    message_id: int = 0
     is_operator: bool = False
 
 

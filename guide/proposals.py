@@ -1,8 +1,13 @@
-"""Facts proposed from a screenshot: where they wait, their buttons, and the person's answers.
+"""Facts proposed from a screenshot: their lines, their buttons, and the person's answers.
 
-A proposal waits in the person's scratch values under ``ocr:<case_id>:<fact>`` (see
-:mod:`guide.reading`) until the person adopts it (✅), corrects it (✏️, the next text is parsed
-like any answer to a fact question) or rejects it; it is dropped once its case is closed.
+Nothing read from a screenshot is stored before the person confirms it, not even as a scratch
+value: the proposed values live only in the bot's message in the person's own chat. Its lines
+(``• 订单号：…``, see :func:`proposal_line`) are read back from the text of the message whose button
+was pressed, which Telegram sends with the press. The person adopts a value (✅), corrects it
+(✏️, the next text is parsed like any answer to a fact question) or rejects it. What is kept in
+the scratch values is which facts of that message were answered (names, never values), under
+``ocr:<case_id>:<message_id>``, dropped once its case is closed.
+
 Button data is ``ocr|<case_id>|<fact or all>|<y, e or n>``: it names the proposal, never the
 value, and is untrusted, so every check ends in a polite reply.
 """
@@ -12,6 +17,7 @@ from __future__ import annotations
 import re
 
 from guide import ops
+from guide.facts import simplified
 from guide.labels import FACT_LABELS
 from guide.model import Button, CaseState, DeleteUser
 from guide.render import nav_button
@@ -32,17 +38,48 @@ CASE_FACTS: tuple[str, ...] = tuple(
 _ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,48}$")
 
 
-def proposal_key(case_id: str, name: str) -> str:
-    """The scratch key of the proposed value of fact ``name`` for case ``case_id``."""
-    return f"{PENDING_PREFIX}{case_id}:{name}"
+SAME_NOTE = "（和已记录的一致）"
+_CONFLICT = re.compile(r"^已有「.*」，截图「(?P<value>.+)」$")
 
 
-def waiting(pending: dict[str, str], case_id: str) -> dict[str, str]:
-    """The facts proposed for ``case_id`` and still waiting for the person, in the menu's order."""
+def answered_key(case_id: str, message_id: int) -> str:
+    """The scratch key of the facts already answered on message ``message_id`` of case ``case_id``."""
+    return f"{PENDING_PREFIX}{case_id}:{message_id}"
+
+
+def shown(message_text: str) -> dict[str, str]:
+    """The proposed facts a message of ours shows (see :func:`proposal_line`), in the menu's order.
+
+    The message may have been sent in Traditional characters to a Traditional writer; it is read
+    back in Simplified, the form every fact is kept in.
+    """
+    by_label = {FACT_LABELS[name]: name for name in CASE_FACTS}
+    found: dict[str, str] = {}
+    for line in simplified(message_text).splitlines():
+        label, colon, value = line.removeprefix("• ").partition("：")
+        name = by_label.get(label)
+        if not line.startswith("• ") or not colon or name is None or value.endswith(SAME_NOTE):
+            continue
+        conflict_line = _CONFLICT.match(value)
+        value = conflict_line["value"] if conflict_line else value
+        if value.strip():
+            found.setdefault(name, value.strip())
+    return {name: found[name] for name in CASE_FACTS if name in found}
+
+
+def _answered(turn: Turn, case_id: str) -> set[str]:
+    """Facts of the pressed message the person already answered."""
+    raw = turn.pending.get(answered_key(case_id, turn.incoming.message_id), "")
+    return {name for name in raw.split(",") if name}
+
+
+def waiting(turn: Turn, case: CaseState) -> dict[str, str]:
+    """The facts the pressed message proposes that still wait for the person."""
+    answered = _answered(turn, case.id)
     return {
-        name: pending[proposal_key(case_id, name)]
-        for name in CASE_FACTS
-        if proposal_key(case_id, name) in pending
+        name: value
+        for name, value in shown(turn.incoming.message_text).items()
+        if name not in answered and case.facts.get(name) != value
     }
 
 
@@ -120,14 +157,15 @@ def done_rows(case: CaseState) -> list[list[Button]]:
 
 
 def _drop(turn: Turn, case_id: str, names: tuple[str, ...]) -> None:
-    """Remove the proposals ``names`` of ``case_id`` from the scratch values."""
-    keys = {proposal_key(case_id, name) for name in names}
-    ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in keys})
+    """Note that the facts ``names`` of the pressed message were answered (names only)."""
+    key = answered_key(case_id, turn.incoming.message_id)
+    answered = _answered(turn, case_id) | set(names)
+    ops.set_pending(turn, {**turn.pending, key: ",".join(n for n in CASE_FACTS if n in answered)})
 
 
 def _left(turn: Turn, case: CaseState, text: str) -> None:
     """Say ``text`` and how many proposals still wait (or offer to go on when none)."""
-    count = len(waiting(turn.pending, case.id))
+    count = len(waiting(turn, case))
     if count:
         turn.say(text + "\n" + ops.msg(turn, "reading_left", count=str(count)))
     else:
@@ -135,7 +173,7 @@ def _left(turn: Turn, case: CaseState, text: str) -> None:
 
 
 def _adopt(turn: Turn, case: CaseState, facts: dict[str, str]) -> CaseState:
-    """Store the adopted proposals in the case and drop them from the scratch values."""
+    """Store the adopted proposals in the case and note them answered."""
     case, _ = ops.record_facts(turn, case, facts)
     _drop(turn, case.id, tuple(facts))
     return case
@@ -143,7 +181,7 @@ def _adopt(turn: Turn, case: CaseState, facts: dict[str, str]) -> CaseState:
 
 def _answer_all(turn: Turn, case: CaseState, choice: str) -> None:
     """全部采用 (every proposal that contradicts nothing) or 都不对 (drop them all)."""
-    asked = waiting(turn.pending, case.id)
+    asked = waiting(turn, case)
     if not asked:
         turn.say(ops.msg(turn, "reading_done"))
         return
@@ -174,11 +212,14 @@ def press(turn: Turn, data: str) -> None:
     if parsed is None or case is None or case.status != "open":
         turn.say(ops.msg(turn, "reading_done"))
         return
+    if not turn.incoming.message_text:  # Telegram no longer shows the message: nothing to read back
+        turn.say(ops.msg(turn, "reading_gone"))
+        return
     _, name, choice = parsed
     if name == ALL:
         _answer_all(turn, case, choice)
         return
-    value = waiting(turn.pending, case.id).get(name)
+    value = waiting(turn, case).get(name)
     if value is None:
         turn.say(ops.msg(turn, "reading_done"))
         return
@@ -203,7 +244,10 @@ def press(turn: Turn, data: str) -> None:
 
 
 def tidy(turn: Turn) -> None:
-    """Drop the proposals of cases that are no longer open (closed or gone) from the scratch."""
+    """Drop the answered-facts notes of cases no longer open (closed or gone) from the scratch.
+
+    Also drops what an older version kept there (``ocr:<case>:<fact>`` with the proposed value).
+    """
     if any(isinstance(effect, DeleteUser) for effect in turn.effects):
         return  # the scratch is erased with everything else
     kept = {
@@ -217,6 +261,6 @@ def tidy(turn: Turn) -> None:
 
 def _open_case_of(turn: Turn, key: str) -> bool:
     """True when the proposal ``key`` belongs to an open case of the person."""
-    case_id = key[len(PENDING_PREFIX) :].rpartition(":")[0]
+    case_id, _, message_id = key[len(PENDING_PREFIX) :].rpartition(":")
     case = turn.cases.get(case_id)
-    return case is not None and case.status == "open"
+    return case is not None and case.status == "open" and message_id.isdigit()

@@ -2,8 +2,8 @@
 
 The bot reads an attached screenshot off the event loop and hands the dialogue a ``reading``
 incoming (see :class:`guide.model.Incoming`). Here the evidence item gets its category from the
-kind of screenshot, and the facts it shows are *proposed*, never stored unconfirmed: they wait
-for the person's answer (:mod:`guide.proposals`). A fact the person already gave is never
+kind of screenshot, and the facts it shows are *proposed* in the reply, never stored unconfirmed
+(not even as scratch values): the reply's buttons adopt them (:mod:`guide.proposals`). A fact the person already gave is never
 overwritten without asking; a value equal to the stored one needs no question.
 """
 
@@ -16,7 +16,7 @@ from guide import ops
 from guide.facts import parse_fact
 from guide.labels import FACT_LABELS
 from guide.model import CaseState, EvidenceItem, UpdateEvidence
-from guide.proposals import CASE_FACTS, done_rows, proposal_key, proposal_line, proposal_rows
+from guide.proposals import CASE_FACTS, SAME_NOTE, done_rows, proposal_line, proposal_rows
 from guide.render import missing_evidence
 from guide.turn import Turn
 from ocr.model import KIND_LABELS  # plain data: the dialogue never runs the OCR engine
@@ -146,14 +146,11 @@ def receive(turn: Turn) -> None:
     if new or same or extras:
         lines.append(ops.msg(turn, "reading_found"))
         lines += [proposal_line(case, name, value) for name, value in new.items()]
-        lines += [f"• {FACT_LABELS[name]}：{value}（和已记录的一致）" for name, value in same.items()]
+        lines += [f"• {FACT_LABELS[name]}：{value}{SAME_NOTE}" for name, value in same.items()]
         lines += extras
     else:
         lines.append(ops.msg(turn, "reading_no_facts"))
-    if new:
-        pending = dict(turn.pending)
-        pending.update({proposal_key(case.id, name): value for name, value in new.items()})
-        ops.set_pending(turn, pending)
+    if new:  # proposed in this message only: nothing read is stored before the person confirms it
         lines.append(ops.msg(turn, "reading_confirm"))
     missing = _missing(turn, case, item, category)
     if missing:

@@ -14,6 +14,7 @@ from typing import Any
 from telegram.request import BaseRequest, RequestData
 
 from bot.settings import Settings, load_settings
+from intents.lexicon import default_cache_dir
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "维权助手", "username": "weiquan_test_bot"}
 
@@ -28,6 +29,8 @@ def offline_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         "telegram_bot_token": "1:offline",
         "data_dir": tmp_path,
+        # The run's shared cache (keyed by content): the learned stage is trained once, not per test.
+        "cache_dir": default_cache_dir(),
         "ocr_enabled": False,  # reading screenshots has its own tests; no worker processes here
         **overrides,
     }

@@ -90,6 +90,11 @@ class Database:
             found.setdefault(str(table), set()).add(str(column))
         return found
 
+    async def dump_text(self) -> str:
+        """Every row of every table of the bot, as one text to search for what must not be there."""
+        lines = [f"{name}: {await self.rows(f'select * from {name}')!r}" for name in sorted(await self.tables())]
+        return "\n".join(lines)
+
 
 async def case_rows(db: Database, user_id: int) -> list[Row]:
     """``(id, issue_type, stage, step, status, outcome)`` of the person's cases, oldest first."""

@@ -7,6 +7,7 @@ buttons, and then ``/draft`` carries the confirmed order number and amount.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -41,6 +42,16 @@ async def _facts(database_url: str) -> dict[str, str]:
     return case.facts
 
 
+async def _eventually_absent(db: Database, value: str, timeout: float = 30.0) -> bool:
+    """Whether ``value`` is gone from every table within ``timeout`` (the sent mark may lag the send)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while value in await db.dump_text():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.2)
+    return True
+
+
 async def test_order_screenshot_facts_confirmed_reach_the_draft(
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
@@ -65,6 +76,9 @@ async def test_order_screenshot_facts_confirmed_reach_the_draft(
     assert before.current_case is not None
     assert "order_no" not in before.current_case.facts and "amount" not in before.current_case.facts
     assert [item.category for item in before.evidence] == ["order"]
+    # What was read sits nowhere in the database before it is confirmed (issue 11 item 5): not in
+    # the scratch values, and not in the reply row, whose text is cleared once it is delivered.
+    assert await _eventually_absent(Database(database_url), order_no), "an unconfirmed reading was stored"
 
     adopted = await chat.press(proposal, "采用订单号")
     assert order_no in texts(adopted) and "已记录" in texts(adopted)

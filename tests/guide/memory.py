@@ -118,6 +118,8 @@ class Conversation:
         self.now = START
         self.last: Outcome = Outcome()
         self.classifications: list[RecordClassification] = []
+        #: Every reply the bot sent, as the chat shows them (a message id is the list index + 1).
+        self.sent: list[Reply] = []
 
     def send(self, kind: str, **fields: Any) -> Outcome:
         """Handle one incoming event (the clock advances a minute each time)."""
@@ -134,6 +136,7 @@ class Conversation:
         self.classifications += [e for e in outcome.effects if isinstance(e, RecordClassification)]
         self.view = apply(self.view, outcome.effects)
         self.last = outcome
+        self.sent += outcome.replies
         return outcome
 
     def text(self, text: str) -> Outcome:
@@ -145,7 +148,15 @@ class Conversation:
         return self.send("command", command=name, args=args)
 
     def data(self, data: str) -> Outcome:
-        """Press a button with raw callback ``data``."""
+        """Press a button with raw callback ``data``.
+
+        As Telegram does, the press carries the text and id of the latest message that holds
+        such a button (none when no message of the chat has it, as for forged data).
+        """
+        for index in range(len(self.sent) - 1, -1, -1):
+            reply = self.sent[index]
+            if any(button.data == data for row in reply.buttons for button in row):
+                return self.send("button", data=data, message_text=reply.text, message_id=index + 1)
         return self.send("button", data=data)
 
     def buttons(self) -> list[Button]:

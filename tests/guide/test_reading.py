@@ -46,6 +46,12 @@ def _ocr_keys(convo: Conversation) -> list[str]:
     return [key for key in convo.view.pending if key.startswith("ocr:")]
 
 
+def _unconfirmed_values_stored(convo: Conversation, *values: str) -> list[str]:
+    """Which of ``values`` (read, never confirmed) sit anywhere in the stored view."""
+    stored = repr((convo.view.pending, [case.facts for case in convo.view.cases], convo.view.evidence))
+    return [value for value in values if value in stored]
+
+
 def _labels(convo: Conversation) -> list[str]:
     return [button.label for button in convo.buttons()]
 
@@ -60,9 +66,9 @@ def test_order_screenshot_is_proposed_not_stored(convo: Conversation) -> None:
     assert "新疆阿克苏冰糖心苹果5斤（仅供参考" in said  # the case has no product fact
     facts = convo.case.facts
     assert "order_no" not in facts and "amount" not in facts and "date" not in facts
-    assert convo.view.pending[f"ocr:{convo.case.id}:order_no"] == ORDER_NO
-    assert convo.view.pending[f"ocr:{convo.case.id}:amount"] == "59.9元"
-    assert not any("product" in key for key in convo.view.pending)
+    # Nothing read sits in the database before it is confirmed, not even as a scratch value.
+    assert _ocr_keys(convo) == [] and not convo.effects(SetPending)
+    assert _unconfirmed_values_stored(convo, ORDER_NO, "59.9", "鲜果时光", "砍价免费拿", "苹果") == []
     assert "全部采用" in _labels(convo) and "都不对" in _labels(convo)
     assert {"✅ 采用订单号", "✏️ 修改订单号", "✅ 采用金额", "✏️ 修改金额"} <= set(_labels(convo))
 
@@ -75,7 +81,6 @@ def test_adopt_all_sets_facts_and_draft_uses_them(convo: Conversation) -> None:
     assert facts["order_no"] == ORDER_NO and facts["amount"] == "59.9元" and facts["date"] == "2023-11-18"
     assert facts["merchant"] == "鲜果时光旗舰店" and facts["activity"] == "砍价免费拿"
     assert "product" not in facts
-    assert _ocr_keys(convo) == []
     assert "已记录" in convo.said and "都处理完了" in convo.said
     convo.command("draft")
     assert ORDER_NO in convo.said and "59.9元" in convo.said and "鲜果时光旗舰店" in convo.said
@@ -84,10 +89,13 @@ def test_adopt_all_sets_facts_and_draft_uses_them(convo: Conversation) -> None:
 def test_adopt_one_fact_leaves_the_others_waiting(convo: Conversation) -> None:
     _with_photo(convo)
     _read(convo, facts={"order_no": ORDER_NO, "amount": "59.90"})
+    amount = convo.find("采用金额").data
     convo.press("采用订单号")
     assert convo.case.facts["order_no"] == ORDER_NO and "amount" not in convo.case.facts
-    assert _ocr_keys(convo) == [f"ocr:{convo.case.id}:amount"]
+    assert _unconfirmed_values_stored(convo, "59.9") == []
     assert "还有 1 项" in convo.said
+    convo.data(amount)  # read back from the first message, whose buttons are still there
+    assert convo.case.facts["amount"] == "59.9元" and "都处理完了" in convo.said
 
 
 def test_modify_asks_and_the_answer_is_parsed(convo: Conversation) -> None:
@@ -96,7 +104,7 @@ def test_modify_asks_and_the_answer_is_parsed(convo: Conversation) -> None:
     proposal = convo.find("修改金额").data
     convo.data(proposal)
     assert convo.case.awaiting == "amount" and "59.9元" in convo.said
-    assert f"ocr:{convo.case.id}:amount" not in convo.view.pending
+    assert _unconfirmed_values_stored(convo, "59.9") == []
     convo.text("49.9")
     assert convo.case.facts["amount"] == "49.9元" and convo.case.awaiting == ""
     convo.data(proposal)  # the old button again: nothing left to decide
@@ -108,8 +116,8 @@ def test_none_right_drops_every_proposal(convo: Conversation) -> None:
     _read(convo)
     before = dict(convo.case.facts)
     convo.press("都不对")
-    assert convo.case.facts == before and _ocr_keys(convo) == []
-    assert not convo.effects(SaveCase)
+    assert convo.case.facts == before and not convo.effects(SaveCase)
+    assert _unconfirmed_values_stored(convo, ORDER_NO, "59.9") == []
     convo.data(proposals.button_data(convo.case.id, "all", "y"))
     assert "已经处理过" in convo.said and convo.case.facts == before
 
@@ -126,14 +134,15 @@ def test_conflict_with_a_given_fact_asks_instead_of_overwriting(convo: Conversat
     assert "不一样" in convo.said and "✅ 用截图的订单号" in _labels(convo)
     assert "全部采用" not in _labels(convo)
     convo.press("用截图的订单号")
-    assert convo.case.facts["order_no"] == ORDER_NO and _ocr_keys(convo) == []
+    assert convo.case.facts["order_no"] == ORDER_NO and "都处理完了" in convo.said
 
 
 def test_conflict_keep_the_old_value(convo: Conversation) -> None:
     _with_photo(convo, text="拼多多助力被吞了，订单 231102-337481920564718")
     _read(convo, facts={"order_no": ORDER_NO})
     convo.press("保留原订单号")
-    assert convo.case.facts["order_no"] == "231102-337481920564718" and _ocr_keys(convo) == []
+    assert convo.case.facts["order_no"] == "231102-337481920564718"
+    assert _unconfirmed_values_stored(convo, ORDER_NO) == []
     assert "保留原来的" in convo.said and "231102-337481920564718" in convo.said
 
 
@@ -251,7 +260,8 @@ def test_forged_buttons_change_nothing(convo: Conversation) -> None:
 def test_closing_the_case_drops_its_proposals(convo: Conversation) -> None:
     _with_photo(convo)
     _read(convo)
-    assert _ocr_keys(convo)
+    convo.press("修改金额")
+    assert _ocr_keys(convo)  # which facts of the message were answered (names only)
     convo.command("close")
     convo.press("未解决")
     assert _ocr_keys(convo) == []
@@ -288,7 +298,7 @@ def test_reading_of_another_open_case_goes_to_that_case(convo: Conversation) -> 
     second = convo.case.id
     assert second != first
     _read(convo, facts={"order_no": ORDER_NO, "amount": "59.90"})
-    assert set(_ocr_keys(convo)) == {f"ocr:{first}:order_no", f"ocr:{first}:amount"}
+    assert "全部采用" in _labels(convo)
     convo.press("采用订单号")
     cases = {case.id: case for case in convo.view.cases}
     assert cases[first].facts["order_no"] == ORDER_NO and "order_no" not in cases[second].facts
@@ -315,3 +325,40 @@ def test_parse_reading_cleans_values() -> None:
 
 def test_kind_labels_match_the_ocr_package() -> None:
     assert set(reading.KIND_CATEGORIES) == set(OCR_KIND_LABELS) - {"other"}
+
+
+def test_a_rejected_fact_is_not_adopted_by_adopt_all_later(convo: Conversation) -> None:
+    """都不对 for one fact, then 全部采用 on the same message: the rejected one stays out."""
+    _with_photo(convo)
+    _read(convo, facts={"order_no": ORDER_NO, "amount": "59.90"})
+    message = convo.last.replies[0]
+    adopt_all = proposals.button_data(convo.case.id, "all", "y")
+    convo.send(
+        "button", data=proposals.button_data(convo.case.id, "amount", "n"), message_text=message.text, message_id=7
+    )
+    assert "没有记录" in convo.said and _ocr_keys(convo) == [f"ocr:{convo.case.id}:7"]
+    assert convo.view.pending[f"ocr:{convo.case.id}:7"] == "amount"  # the name, never the value
+    convo.send("button", data=adopt_all, message_text=message.text, message_id=7)
+    assert convo.case.facts["order_no"] == ORDER_NO and "amount" not in convo.case.facts
+
+
+def test_a_press_on_a_message_telegram_no_longer_shows_asks_for_the_screenshot(convo: Conversation) -> None:
+    """Past 48 hours Telegram sends the press without the message: nothing to read back, say so."""
+    _with_photo(convo)
+    _read(convo)
+    convo.send("button", data=proposals.button_data(convo.case.id, "order_no", "y"))
+    assert "重新发送截图" in convo.said and "order_no" not in convo.case.facts
+
+
+def test_a_traditional_message_is_read_back_in_simplified(convo: Conversation) -> None:
+    """A proposal shown in Traditional characters (to a Traditional writer) adopts the same value."""
+    shown = "我從截圖裡讀到：\n• 訂單號：231118-492817365029174\n• 金額：59.9元\n• 商品：蘋果（僅供參考，不會記錄）"
+    assert proposals.shown(shown) == {"order_no": ORDER_NO, "amount": "59.9元"}
+
+
+def test_proposals_kept_by_an_older_version_are_dropped(convo: Conversation) -> None:
+    """Proposed values an older version kept as scratch values disappear at the next message."""
+    _with_photo(convo)
+    convo.view = replace(convo.view, pending={f"ocr:{convo.case.id}:order_no": ORDER_NO})
+    convo.text("你好")
+    assert _unconfirmed_values_stored(convo, ORDER_NO) == []
