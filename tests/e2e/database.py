@@ -92,7 +92,9 @@ class Database:
 
     async def dump_text(self) -> str:
         """Every row of every table of the bot, as one text to search for what must not be there."""
-        lines = [f"{name}: {await self.rows(f'select * from {name}')!r}" for name in sorted(await self.tables())]
+        lines = [
+            f"{name}: {await self.rows(f'select * from {name}')!r}" for name in sorted(await self.tables())
+        ]
         return "\n".join(lines)
 
 

@@ -334,7 +334,10 @@ def test_a_rejected_fact_is_not_adopted_by_adopt_all_later(convo: Conversation) 
     message = convo.last.replies[0]
     adopt_all = proposals.button_data(convo.case.id, "all", "y")
     convo.send(
-        "button", data=proposals.button_data(convo.case.id, "amount", "n"), message_text=message.text, message_id=7
+        "button",
+        data=proposals.button_data(convo.case.id, "amount", "n"),
+        message_text=message.text,
+        message_id=7,
     )
     assert "没有记录" in convo.said and _ocr_keys(convo) == [f"ocr:{convo.case.id}:7"]
     assert convo.view.pending[f"ocr:{convo.case.id}:7"] == "amount"  # the name, never the value
