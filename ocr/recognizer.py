@@ -1,27 +1,26 @@
-"""Reading screenshots off the event loop: a bounded, self-healing pool of OCR workers.
+"""Reading screenshots off the event loop: a bounded pool of OCR workers, each healing alone.
 
-Recognition is CPU work (about a second per screenshot), so it runs in a process pool whose
-workers load the model once, use one onnxruntime thread each and run at a lower priority,
-leaving the event loop (and a core) to answer other people. At most ``max_workers + max_queue``
-reads are accepted at once; beyond that :class:`OcrBusy` is raised at once. A worker that
-dies (``BrokenProcessPool``) or hangs past ``timeout`` is replaced by a fresh pool.
+Recognition is CPU work (about a second per screenshot), so it runs in worker processes that
+load the model once, use one onnxruntime thread each and run at a lower priority, leaving the
+event loop (and a core) to answer other people. At most ``max_workers + max_queue`` reads are
+accepted at once; beyond that :class:`OcrBusy` is raised at once. A read waits for an idle
+worker, and its ``timeout`` starts only when a worker takes it up (see :mod:`ocr.workers`): a
+read that overruns, or whose worker dies, replaces that one worker, never another person's.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import importlib.util
 import logging
-import multiprocessing
 import time
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ocr.errors import OcrBusy, OcrError, OcrFailed, OcrUnavailable
 from ocr.model import OcrText
+from ocr.workers import JobTimedOut, ProcessWorker, ThreadWorker, Worker, WorkerDied
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,6 @@ WORKER_NICE = 10
 ENGINE_MODULES = ("rapidocr_onnxruntime", "onnxruntime", "cv2", "PIL")
 
 T = TypeVar("T")
-Executor = concurrent.futures.ProcessPoolExecutor | concurrent.futures.ThreadPoolExecutor
 
 
 def is_available() -> bool:
@@ -41,18 +39,27 @@ def is_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ENGINE_MODULES)
 
 
+def _run_on(worker: Worker, job: Callable[[], Any], timeout: float) -> Any:
+    """Run ``job`` on ``worker`` (in a thread), replacing the worker when it hangs or dies."""
+    try:
+        return worker.run(job, timeout)
+    except (JobTimedOut, WorkerDied):
+        worker.replace()
+        raise
+
+
 class Recognizer:
-    """Reads text from image bytes in a worker pool; one instance per application.
+    """Reads text from image bytes with a few workers; one instance per application.
 
     ``max_workers`` processes (one onnxruntime thread each) read at most ``max_workers +
     max_queue`` images at once. Images over ``max_bytes`` or ``max_pixels`` are refused
     before decoding; bigger ones are shrunk to ``max_side`` (long screenshots are read in
-    tiles). A read taking over ``timeout`` seconds fails and its worker is replaced. A worker
-    is recycled after ``max_tasks_per_child`` images and runs ``worker_nice`` steps below the
-    bot's CPU priority (the bot's replies come first). ``use_processes=False`` uses threads
-    instead (measured slower for the event loop, see ``bench/bench_ocr.py``).
-    The process pool uses ``spawn``: the program's main module must be import-safe
-    (``if __name__ == "__main__":``), as console scripts are.
+    tiles). A read taking over ``timeout`` seconds once a worker has it fails and that worker
+    is replaced. A worker is recycled after ``max_tasks_per_child`` images and runs
+    ``worker_nice`` steps below the bot's CPU priority (the bot's replies come first).
+    ``use_processes=False`` uses threads instead (measured slower for the event loop, see
+    ``bench/bench_ocr.py``). Workers are spawned: the program's main module must be
+    import-safe (``if __name__ == "__main__":``), as console scripts are.
     """
 
     def __init__(
@@ -76,79 +83,62 @@ class Recognizer:
         self.max_side = max_side
         self.timeout = timeout
         self.use_processes = use_processes
-        self.max_tasks_per_child = max_tasks_per_child
         self.worker_nice = worker_nice
-        self._pool: Executor | None = None
+        self._workers: list[Worker] = [
+            ProcessWorker(worker_nice, max_tasks_per_child) if use_processes else ThreadWorker()
+            for _ in range(max_workers)
+        ]
+        self._idle: asyncio.Queue[Worker] | None = None
         self._pending = 0
         self._closed = False
         self._available: bool | None = None
-        self.restarts = 0
 
     @property
     def pending(self) -> int:
         """Reads accepted and not finished (running or waiting)."""
         return self._pending
 
-    def _executor(self) -> Executor:
-        """The current pool, created on first use."""
-        if self._closed:
-            raise OcrFailed("recognizer closed")
-        if self._pool is None:
-            if self.use_processes:
-                from ocr.worker import init_process
-
-                # spawn: never fork a process that runs an event loop and threads.
-                self._pool = concurrent.futures.ProcessPoolExecutor(
-                    max_workers=self.max_workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=init_process,
-                    initargs=(self.worker_nice,),
-                    max_tasks_per_child=self.max_tasks_per_child,
-                )
-            else:
-                self._pool = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=self.max_workers, thread_name_prefix="ocr"
-                )
-        return self._pool
-
-    def _discard(self, pool: Executor, kill: bool) -> None:
-        """Drop ``pool`` (if still current) so the next read starts a fresh one."""
-        if self._pool is not pool:
-            return
-        self._pool = None
-        self.restarts += 1
-        if kill and isinstance(pool, concurrent.futures.ProcessPoolExecutor):
-            # A hung worker never returns; the executor offers no public way to stop it.
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        log.warning("ocr worker pool replaced (restart %d)", self.restarts)
+    @property
+    def restarts(self) -> int:
+        """How many times a worker was replaced after hanging or dying."""
+        return sum(worker.restarts for worker in self._workers)
 
     def worker_pids(self) -> list[int]:
-        """Process ids of the live workers (empty for a thread pool or before the first read)."""
-        pool = self._pool
-        if not isinstance(pool, concurrent.futures.ProcessPoolExecutor):
-            return []
-        return [pid for pid, process in getattr(pool, "_processes", {}).items() if process.is_alive()]
+        """Process ids of the live workers (empty for threads or before the first read)."""
+        return [pid for pid in (worker.pid for worker in self._workers) if pid is not None]
 
-    async def _call(self, job: Callable[[], T]) -> T:
-        """Run ``job`` in the pool, retrying once on a fresh pool if the worker died."""
-        loop = asyncio.get_running_loop()
-        for attempt in (1, 2):
-            pool = self._executor()
-            try:
-                return await asyncio.wait_for(loop.run_in_executor(pool, job), self.timeout)
-            except BrokenProcessPool:
-                self._discard(pool, kill=False)
-                if attempt == 2:
-                    raise OcrFailed("worker died twice") from None
-            except TimeoutError:
-                self._discard(pool, kill=True)
-                raise OcrFailed("timed out") from None
-            except RuntimeError as exc:  # submit after shutdown: a concurrent read replaced the pool
-                if self._closed or attempt == 2:
-                    raise OcrFailed("pool shut down") from exc
-        raise OcrFailed("unreachable")
+    async def submit(self, job: Callable[[], T]) -> T:
+        """Run one picklable ``job`` on the next idle worker, retrying once if its worker died.
+
+        Waiting for a worker has no limit (``read`` bounds how many wait); the job's ``timeout``
+        starts when a worker takes it up.
+        """
+        if self._closed:
+            raise OcrFailed("recognizer closed")
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for worker in self._workers:
+                self._idle.put_nowait(worker)
+        worker = await self._idle.get()
+        try:
+            for attempt in (1, 2):
+                if self._closed:
+                    raise OcrFailed("recognizer closed")
+                try:
+                    result: T = await asyncio.to_thread(_run_on, worker, job, self.timeout)
+                    return result
+                except WorkerDied:
+                    if attempt == 2:
+                        raise OcrFailed("worker died twice") from None
+                except JobTimedOut:
+                    raise OcrFailed("timed out") from None
+            raise OcrFailed("unreachable")
+        except asyncio.CancelledError:
+            # The thread may still be waiting on this worker: end its process so it returns.
+            await asyncio.to_thread(worker.replace)
+            raise
+        finally:
+            self._idle.put_nowait(worker)
 
     def _check_available(self) -> None:
         """Raise :class:`OcrUnavailable` when the engine is not installed (looked up once)."""
@@ -171,7 +161,7 @@ class Recognizer:
         self._pending += 1
         started = time.perf_counter()
         try:
-            result = await self._call(partial(recognize, data, limits))
+            result = await self.submit(partial(recognize, data, limits))
         except OcrError:
             raise
         except Exception as exc:
@@ -186,16 +176,12 @@ class Recognizer:
         self._check_available()
         from ocr.worker import warm_up
 
-        await asyncio.gather(*(self._call(warm_up) for _ in range(self.max_workers)))
+        await asyncio.gather(*(self.submit(warm_up) for _ in range(self.max_workers)))
 
     async def close(self) -> None:
         """Stop the workers; the recognizer cannot be used afterwards."""
         self._closed = True
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            await asyncio.get_running_loop().run_in_executor(
-                None, partial(pool.shutdown, wait=True, cancel_futures=True)
-            )
+        await asyncio.gather(*(asyncio.to_thread(worker.stop) for worker in self._workers))
 
     async def __aenter__(self) -> Recognizer:
         """Use as ``async with Recognizer() as ocr:``."""
