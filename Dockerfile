@@ -1,6 +1,12 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: a wheel is built in the first stage, installed into a clean slim image.
-FROM python:3.11-slim AS build
+# The base image is pinned by digest: a rebuild gets the same bytes, not whatever the tag points
+# at that day. `make pin-base` looks the tag's current digest up (needs registry access) and
+# writes it here. The digest below was copied from public Dockerfiles that pin python:3.11-slim
+# (the same value in two unrelated projects); this project's build machines cannot reach a
+# container registry, so it was not re-checked here: run `make pin-base` before the first build.
+ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
+FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
@@ -10,7 +16,7 @@ COPY storage ./storage
 COPY ocr ./ocr
 RUN pip install --no-cache-dir build==1.2.2 && python -m build --wheel --outdir /wheels
 
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATA_DIR=/data \

@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run chat test lint fmt bench eval check lock clean
+.PHONY: run chat test lint fmt bench eval check lock pin-base clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -53,3 +53,9 @@ lock: $(STAMP) ## rewrite requirements.lock (the Docker image's dependencies, wi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+pin-base: ## pin the Dockerfile's base image to the current digest of python:3.11-slim (needs registry access)
+	@digest=$$(docker buildx imagetools inspect python:3.11-slim --format '{{json .Manifest.Digest}}' | tr -d '"') && \
+	  test -n "$$digest" && \
+	  sed -i "s|^ARG PYTHON_IMAGE=.*|ARG PYTHON_IMAGE=python:3.11-slim@$$digest|" Dockerfile && \
+	  echo "Dockerfile base image pinned to $$digest"

@@ -82,3 +82,11 @@ def test_the_image_installs_the_lock_with_hashes() -> None:
     assert "COPY requirements.lock" in DOCKERFILE
     assert "--require-hashes -r /tmp/requirements.lock" in DOCKERFILE
     assert "--no-deps" in DOCKERFILE  # the wheel itself resolves nothing more
+
+
+def test_every_base_image_is_pinned_by_digest() -> None:
+    """Each stage starts from the one ``PYTHON_IMAGE`` argument, a tag pinned by its sha256 digest."""
+    (image,) = re.findall(r"^ARG PYTHON_IMAGE=(\S+)$", DOCKERFILE, flags=re.MULTILINE)
+    assert re.fullmatch(r"python:3\.11-slim@sha256:[0-9a-f]{64}", image)
+    stages = re.findall(r"^FROM (\S+)", DOCKERFILE, flags=re.MULTILINE)
+    assert stages and all(stage == "${PYTHON_IMAGE}" for stage in stages)
