@@ -143,6 +143,7 @@ async def reminder_loop(core: BotCore, frontend: TelegramFrontend, interval: flo
                 frontend.deliverer.submit(result.entries)
         except Exception:
             log.exception("reminder loop iteration failed")
+        log.debug("reminder pass done")  # what a test waits for to know the loop went round
         await asyncio.sleep(interval)
 
 

@@ -181,7 +181,11 @@ async def test_every_stage_by_its_buttons_then_close_as_abandoned(
 async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str, down: str
 ) -> None:
-    env = {"FOLLOW_UP_DELAY": f"{FOLLOW_UP_SECONDS}s", "REMINDER_POLL_INTERVAL": str(REMINDER_POLL)}
+    env = {
+        "FOLLOW_UP_DELAY": f"{FOLLOW_UP_SECONDS}s",
+        "REMINDER_POLL_INTERVAL": str(REMINDER_POLL),
+        "LOG_LEVEL": "DEBUG",  # each pass of the reminder loop is logged: the test waits for passes
+    }
     bot = await running_bot(start_bot, telegram, **env)
     db = Database(database_url)
     chat = Chat(telegram, db, USER)
@@ -201,15 +205,18 @@ async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
 
     # The reminder falls due while the bot is down; the next process sends it.
     await asyncio.sleep(max(0.0, due - time.monotonic()))
-    await running_bot(start_bot, telegram, **env)
+    restarted = await running_bot(start_bot, telegram, **env)
     chat.bot_restarted()
     [follow_up] = await chat.produced("reminder:")
     assert "跟进提醒" in follow_up.text and "问题解决了吗" in follow_up.text
     assert {"✅ 已解决", "❌ 没解决", "⏳ 还在处理"} <= set(follow_up.button_labels)
 
-    # Only once: nothing else arrives during several polls of the reminder loop (a negative
-    # check has nothing to wait for, hence the sleep), and the reminder is marked done.
-    await asyncio.sleep(REMINDER_POLL * 5)
+    # Only once: nothing else arrives while the reminder loop goes round three more times (each
+    # pass is logged), and the reminder is marked done.
+    passes = restarted.log().count("reminder pass done")
+    await telegram.wait_until(
+        lambda: restarted.log().count("reminder pass done") >= passes + 3, timeout=60, what="three passes"
+    )
     assert telegram.sent_messages(USER)[sent_before:] == [follow_up]
     done = await db.rows("select status from reminders where user_id = ?", (USER,))
     assert done == [("done",)]

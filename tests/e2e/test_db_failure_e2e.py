@@ -43,7 +43,9 @@ async def test_a_write_lock_past_the_busy_timeout_loses_nothing(
     holder = sqlite3.connect(path, isolation_level=None, timeout=30)
     holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
-        update = await telegram.send_text(USER, f"拼多多助力被吞了，朋友都点了没算，订单号 {ORDER_NO}，电话 {PHONE}")
+        update = await telegram.send_text(
+            USER, f"拼多多助力被吞了，朋友都点了没算，订单号 {ORDER_NO}，电话 {PHONE}"
+        )
         await _until(lambda: "not applied" in bot.log(), "the failed attempt")
         # The failed attempt left nothing behind: no answer, no confirmation.
         assert telegram.unread_messages(USER) == []

@@ -50,6 +50,6 @@ async def test_step_files_hot_reload_and_keep_last_good(
     assert marker in await _until_welcome_contains(telegram, marker)
 
     common.write_text(original + "\nthis is = not toml [\n", encoding="utf-8")
-    await asyncio.sleep(1.5)  # give the watcher time to see the broken file
+    # The watcher reports the broken file (naming it) in the log: wait for that, then look.
+    await telegram.wait_until(lambda: "common.toml" in bot.log(), timeout=30, what="the broken file reported")
     assert marker in await _welcome(telegram), "the last good step files stay in use"
-    assert "common.toml" in bot.log()
