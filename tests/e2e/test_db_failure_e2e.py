@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import running_bot
 from tests.e2e.database import Database
+from tests.e2e.test_webhook_e2e import SECRET, start_worker, text_update
 from tests.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -67,3 +68,29 @@ async def test_a_write_lock_past_the_busy_timeout_loses_nothing(
     assert "not applied (update not applied: OperationalError)" in log  # the fault, by its kind only
     for secret in ("拼多多助力被吞了", ORDER_NO, PHONE, "492817365029174", "朋友都点了"):
         assert secret not in log, secret
+
+
+async def test_the_webhook_answers_503_while_the_database_cannot_take_the_update(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
+) -> None:
+    """Telegram redelivers an update the webhook answered with 5xx: applied once, when it can be."""
+    bot, url = await start_worker(start_bot, telegram)
+    db = Database(database_url)
+    path = Path(database_url.split("///", 1)[1])
+    await telegram.send_text(USER, "hi")  # lets the bot write to this chat (as on Telegram)
+    telegram.mark_read(USER)
+    update = text_update(91001, USER, f"拼多多助力被吞了，订单号 {ORDER_NO}")
+    holder = sqlite3.connect(path, isolation_level=None, timeout=30)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert await telegram.deliver_webhook(url, update, secret_token=SECRET) == 503
+        assert telegram.unread_messages(USER) == []
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert await telegram.deliver_webhook(url, update, secret_token=SECRET) == 200  # the redelivery
+    [reply] = telegram.unread_messages(USER)
+    assert "助力被吞" in reply.text
+    cases = await db.rows("select id from cases where user_id = ?", (USER,))
+    assert len(cases) == 1
+    assert ORDER_NO not in bot.log()
