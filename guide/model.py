@@ -16,12 +16,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 IncomingKind = Literal["text", "command", "button", "photo", "document", "reminder", "reading", "other"]
 CaseStatus = Literal["open", "closed"]
 CaseOutcome = Literal["resolved", "unresolved", "abandoned"]
+#: Where a complaint was filed (labels and clocks in ``guide/tracking/ladder.toml``).
+FilingChannel = Literal[
+    "customer_service",
+    "platform",
+    "complaint_12315",
+    "odr_12315",
+    "report_12315",
+    "consumer_assoc",
+    "heimao",
+    "court",
+]
+FilingStatus = Literal["submitted", "accepted", "rejected", "mediation", "settled", "closed"]
 
 
 def new_id() -> str:
@@ -103,6 +115,32 @@ class EvidenceItem:
     category: str = ""  # e.g. "order", "rules", "chat"; "" when not known
     file_unique_id: str = ""
     file_name: str = ""
+    sha256: str = ""  # hex digest of the file's bytes, once the bot downloaded it ("" until then)
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """A complaint the person filed somewhere (see :mod:`guide.filings`).
+
+    ``filed_on`` and ``accepted_on`` are China calendar days; ``promised_until`` is the
+    answer time the platform itself promised, when the person told us one.
+    """
+
+    id: str
+    case_id: str
+    channel: FilingChannel
+    filed_on: date
+    created_at: datetime
+    updated_at: datetime
+    number: str = ""  # complaint or ticket number ("" when not known)
+    status: FilingStatus = "submitted"
+    answer: str = ""  # what the answer said, in the person's words
+    accepted_on: date | None = None
+    promised_until: datetime | None = None
+
+    def evolve(self, **changes: object) -> Filing:
+        """A copy with ``changes`` applied."""
+        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +201,7 @@ class UserView:
     evidence: tuple[EvidenceItem, ...] = ()  # of all the person's cases
     reminders: tuple[Reminder, ...] = ()  # pending ones
     timeline: tuple[TimelineEntry, ...] = ()  # of the current case; loaded only if reads_timeline()
+    filings: tuple[Filing, ...] = ()  # of all the person's cases, oldest first
     pending: dict[str, str] = field(
         default_factory=dict
     )  # small per-user scratch (e.g. facts proposed, awaiting confirmation)
@@ -215,6 +254,20 @@ class UpdateEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class AddFiling:
+    """Record a complaint the person filed."""
+
+    filing: Filing
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateFiling:
+    """Replace a stored filing (same id): its status, number, answer or dates changed."""
+
+    filing: Filing
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduleReminder:
     """Store a reminder (replacing any pending reminder of the same case and purpose)."""
 
@@ -245,7 +298,7 @@ class SetPending:
 
 @dataclass(frozen=True, slots=True)
 class DeleteUser:
-    """Erase every row about the person: cases, facts, timeline, evidence, reminders, scratch."""
+    """Erase every row about the person: cases, facts, timeline, evidence, filings, reminders, scratch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +318,8 @@ Effect = (
     | AddTimeline
     | AddEvidence
     | UpdateEvidence
+    | AddFiling
+    | UpdateFiling
     | ScheduleReminder
     | CancelReminders
     | MarkReminderDone

@@ -12,6 +12,9 @@ from guide.model import (
     CaseStatus,
     Document,
     EvidenceItem,
+    Filing,
+    FilingChannel,
+    FilingStatus,
     Reminder,
     Reply,
 )
@@ -98,6 +101,7 @@ def evidence_columns(item: EvidenceItem) -> dict[str, Any]:
         "category": item.category,
         "file_name": item.file_name,
         "received_at": item.received_at,
+        "sha256": item.sha256,
     }
 
 
@@ -113,6 +117,41 @@ def evidence_from_row(row: Any) -> EvidenceItem:
         category=row.category,
         file_unique_id=row.file_unique_id,
         file_name=row.file_name,
+        sha256=row.sha256,
+    )
+
+
+def filing_columns(filing: Filing) -> dict[str, Any]:
+    """The ``filings`` row values of a filing."""
+    return {
+        "id": filing.id,
+        "case_id": filing.case_id,
+        "channel": filing.channel,
+        "filed_on": filing.filed_on,
+        "number": filing.number,
+        "status": filing.status,
+        "answer": filing.answer,
+        "accepted_on": filing.accepted_on,
+        "promised_until": filing.promised_until,
+        "created_at": filing.created_at,
+        "updated_at": filing.updated_at,
+    }
+
+
+def filing_from_row(row: Any) -> Filing:
+    """A :class:`Filing` from a ``filings`` row."""
+    return Filing(
+        id=row.id,
+        case_id=row.case_id,
+        channel=cast(FilingChannel, row.channel),
+        filed_on=row.filed_on,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        number=row.number,
+        status=cast(FilingStatus, row.status),
+        answer=row.answer,
+        accepted_on=row.accepted_on,
+        promised_until=row.promised_until,
     )
 
 

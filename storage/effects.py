@@ -10,12 +10,14 @@ from sqlalchemy import Connection
 
 from guide.model import (
     AddEvidence,
+    AddFiling,
     AddTimeline,
     CancelReminders,
     CaseState,
     DeleteUser,
     Effect,
     EvidenceItem,
+    Filing,
     MarkReminderDone,
     RecordClassification,
     SaveCase,
@@ -23,9 +25,10 @@ from guide.model import (
     SetCurrentCase,
     SetPending,
     UpdateEvidence,
+    UpdateFiling,
     UserView,
 )
-from storage.convert import case_columns, evidence_columns
+from storage.convert import case_columns, evidence_columns, filing_columns
 from storage.errors import StorageError
 from storage.statements import CASE_COLUMNS, statements_for
 
@@ -94,6 +97,10 @@ class EffectApplier:
                 sql.insert_evidence.run(self._conn, evidence_columns(item))
             case UpdateEvidence(item=item):
                 self._update_evidence(item)
+            case AddFiling(filing=filing):
+                self._add_filing(filing)
+            case UpdateFiling(filing=filing):
+                self._update_filing(filing)
             case ScheduleReminder(reminder=reminder):
                 self._ensure_user()
                 sql.drop_replaced_reminders.run(
@@ -161,7 +168,7 @@ class EffectApplier:
             sql.delete_keys_of_user.run(self._conn, uid)
         else:
             sql.delete_keys_of_user_but.run(self._conn, {**uid, "b_update_key": self._update_key})
-        # ON DELETE CASCADE takes cases, facts, timeline, evidence and reminders with it.
+        # ON DELETE CASCADE takes cases, facts, timeline, evidence, filings and reminders with it.
         sql.delete_user.run(self._conn, uid)
         self._user_exists = False
         self._stored_cases.clear()
@@ -218,6 +225,22 @@ class EffectApplier:
         )
         if changed == 0:
             self._sql.insert_evidence.run(self._conn, evidence_columns(item))
+
+    # --- filings --------------------------------------------------------------------------
+
+    def _add_filing(self, filing: Filing) -> None:
+        """Insert a filing of one of this person's cases."""
+        if filing.case_id not in self._stored_cases:
+            raise StorageError("AddFiling for a case that is not the person's")
+        self._sql.insert_filing.run(self._conn, filing_columns(filing))
+
+    def _update_filing(self, filing: Filing) -> None:
+        """Replace a stored filing of this person (nothing when it or its case is gone)."""
+        if filing.case_id not in self._stored_cases:
+            return
+        columns = filing_columns(filing)
+        del columns["id"]
+        self._sql.update_filing.run(self._conn, {"b_id": filing.id, "b_user_id": self._user_id, **columns})
 
     # --- anonymous statistics -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from storage.models import (
     CASE_FACTS,
     CASES,
     EVIDENCE,
+    FILINGS,
     OUTBOX,
     PROCESSED_UPDATES,
     REMINDERS,
@@ -55,6 +56,7 @@ def user_row_counts(connection: Connection, user_id: int) -> dict[str, int]:
         .where(CASE_FACTS.c.case_id.in_(cases_of_user)),
         "timeline": select(func.count()).select_from(TIMELINE).where(TIMELINE.c.case_id.in_(cases_of_user)),
         "evidence": select(func.count()).select_from(EVIDENCE).where(EVIDENCE.c.case_id.in_(cases_of_user)),
+        "filings": select(func.count()).select_from(FILINGS).where(FILINGS.c.case_id.in_(cases_of_user)),
         "reminders": select(func.count()).select_from(REMINDERS).where(REMINDERS.c.user_id == user_id),
         "outbox": select(func.count()).select_from(OUTBOX).where(OUTBOX.c.user_id == user_id),
         "processed_updates": select(func.count())

@@ -115,6 +115,26 @@ class Evidence(Base):
     category: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime]
+    # SHA-256 of the file's bytes (hex), "" until the bot downloaded it; the file is never stored.
+    sha256: Mapped[str] = mapped_column(String(64), server_default="")
+
+
+class FilingRow(Base):
+    """A complaint filed by the person (channel, date, number, status, answer)."""
+
+    __tablename__ = "filings"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    filed_on: Mapped[date] = mapped_column(Date)
+    number: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[str] = mapped_column(Text)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    promised_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class ReminderRow(Base):
@@ -206,6 +226,7 @@ CASES = _table(Case)
 CASE_FACTS = _table(CaseFact)
 TIMELINE = _table(Timeline)
 EVIDENCE = _table(Evidence)
+FILINGS = _table(FilingRow)
 REMINDERS = _table(ReminderRow)
 PROCESSED_UPDATES = _table(ProcessedUpdate)
 OUTBOX = _table(OutboxRow)

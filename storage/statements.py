@@ -19,6 +19,7 @@ from storage.models import (
     CASES,
     CLASSIFICATION_STATS,
     EVIDENCE,
+    FILINGS,
     OUTBOX,
     PROCESSED_UPDATES,
     REMINDERS,
@@ -56,6 +57,8 @@ class Statements:
     insert_timeline: Prepared
     insert_evidence: Prepared
     update_evidence: Prepared
+    insert_filing: Prepared
+    update_filing: Prepared
     drop_replaced_reminders: Prepared
     upsert_reminder: Prepared
     cancel_reminders: Prepared
@@ -117,6 +120,13 @@ def statements_for(dialect_name: str) -> Statements:
             update(EVIDENCE).where(
                 EVIDENCE.c.id == bindparam("b_id"),
                 EVIDENCE.c.case_id.in_(select(CASES.c.id).where(CASES.c.user_id == uid)),
+            )
+        ),
+        insert_filing=Prepared(insert(FILINGS).on_conflict_do_nothing(index_elements=["id"])),
+        update_filing=Prepared(
+            update(FILINGS).where(
+                FILINGS.c.id == bindparam("b_id"),
+                FILINGS.c.case_id.in_(select(CASES.c.id).where(CASES.c.user_id == uid)),
             )
         ),
         drop_replaced_reminders=Prepared(

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from guide.model import CaseState, TimelineEntry, UserView
-from storage.convert import case_from_row, evidence_from_row, reminder_from_row
-from storage.models import CASE_FACTS, CASES, EVIDENCE, REMINDERS, TIMELINE, USERS
+from storage.convert import case_from_row, evidence_from_row, filing_from_row, reminder_from_row
+from storage.models import CASE_FACTS, CASES, EVIDENCE, FILINGS, REMINDERS, TIMELINE, USERS
 from storage.prepared import Prepared
 
 #: How many of the current case's latest timeline entries the dialogue gets to see.
@@ -39,6 +39,12 @@ _EVIDENCE = Prepared(
     .join(CASES, CASES.c.id == EVIDENCE.c.case_id)
     .where(CASES.c.user_id == bindparam("user_id"))
     .order_by(EVIDENCE.c.received_at, EVIDENCE.c.id)
+)
+_FILINGS = Prepared(
+    select(FILINGS)
+    .join(CASES, CASES.c.id == FILINGS.c.case_id)
+    .where(CASES.c.user_id == bindparam("user_id"))
+    .order_by(FILINGS.c.created_at, FILINGS.c.id)
 )
 # Sorted in Python: with ORDER BY due_at, SQLite would rather walk every pending reminder of
 # everyone by (status, due_at) than search this person's by (user_id, status).
@@ -86,6 +92,7 @@ def load_view(connection: Connection, user_id: int, *, timeline: bool = True) ->
     if not cases:
         return UserView(user_id=user_id, current_case_id=current_case_id, pending=pending), True
     evidence = tuple(evidence_from_row(row) for row in _EVIDENCE.all(connection, {"user_id": user_id}))
+    filings = tuple(filing_from_row(row) for row in _FILINGS.all(connection, {"user_id": user_id}))
     reminders = tuple(
         sorted(
             (reminder_from_row(row) for row in _PENDING_REMINDERS.all(connection, {"user_id": user_id})),
@@ -106,6 +113,7 @@ def load_view(connection: Connection, user_id: int, *, timeline: bool = True) ->
         evidence=evidence,
         reminders=reminders,
         timeline=entries,
+        filings=filings,
         pending=pending,
     )
     return view, True
