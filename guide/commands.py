@@ -19,6 +19,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("cases", "查看并切换我的案件"),
     ("evidence", "查看证据清单和还缺的材料"),
     ("draft", "生成客服话术和12315投诉文本"),
+    ("filings", "投诉记录、期限提醒和下一步"),
     ("export", "导出案件摘要（txt 文件）"),
     ("close", "结案"),
     ("delete", "删除我的全部数据"),

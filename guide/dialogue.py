@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, ops, proposals, reading
+from guide import buttons, callbacks, commands, filings, ops, proposals, reading
 from guide.content import GuideContent
 from guide.facts import extract_facts, fact_hint, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
@@ -23,6 +23,7 @@ from guide.model import (
     new_id,
 )
 from guide.render import missing_evidence, nav_button, type_buttons
+from guide.tracking import Tracking, load_tracking
 from guide.turn import Turn
 from intents.match import IntentMatch
 
@@ -61,24 +62,33 @@ class Dialogue:
         classify: Classify,
         *,
         follow_up_delay: timedelta = timedelta(days=3),
+        tracking: Tracking | None = None,
     ) -> None:
         self.content = content
         self.classify = classify
         self.follow_up_delay = follow_up_delay
+        self.tracking = tracking if tracking is not None else load_tracking()
 
     def handle(self, view: UserView, incoming: Incoming) -> Outcome:
         """The replies and effects for ``incoming``, given what is known about the person."""
         turn = Turn(self.content, view, incoming)
         if incoming.kind == "text":
             self._text(turn, incoming.text)
+        elif incoming.kind == "command" and filings.owns_command(incoming.command):
+            filings.command(turn, self.tracking)
         elif incoming.kind == "command":
             commands.run(turn, incoming.command, self.follow_up_delay)
+            filings.after_command(turn, self.tracking, incoming.command)
+        elif incoming.kind == "button" and filings.owns(incoming.data):
+            filings.press(turn, self.tracking, incoming.data)
         elif incoming.kind == "button" and proposals.owns(incoming.data):
             proposals.press(turn, incoming.data)
         elif incoming.kind == "button":
             buttons.press(turn, incoming.data, self.follow_up_delay)
         elif incoming.kind in ("photo", "document"):
             self._evidence(turn)
+        elif incoming.kind == "reminder" and filings.owns_reminder(turn):
+            filings.remind(turn, self.tracking)
         elif incoming.kind == "reminder":
             self._reminder(turn)
         elif incoming.kind == "reading":
@@ -101,6 +111,8 @@ class Dialogue:
         case = turn.open_current
         if case is not None and case.awaiting in FACT_LABELS:
             self._answer(turn, text)
+            return
+        if filings.take_text(turn, self.tracking, text[:MAX_CLASSIFY]):
             return
         match = self.classify(text[:MAX_CLASSIFY])
         facts = extract_facts(text, turn.at)

@@ -10,6 +10,7 @@ from typing import Any
 from guide import Dialogue, GuideContent, reads_timeline
 from guide.model import (
     AddEvidence,
+    AddFiling,
     AddTimeline,
     Button,
     CancelReminders,
@@ -26,6 +27,7 @@ from guide.model import (
     SetCurrentCase,
     SetPending,
     UpdateEvidence,
+    UpdateFiling,
     UserView,
 )
 from intents.match import ISSUE_TYPES, IntentMatch
@@ -60,6 +62,13 @@ def apply(view: UserView, effects: tuple[Effect, ...] | list[Effect]) -> UserVie
             new_item = effect.item
             view = replace(
                 view, evidence=tuple(new_item if e.id == new_item.id else e for e in view.evidence)
+            )
+        elif isinstance(effect, AddFiling):
+            view = replace(view, filings=(*view.filings, effect.filing))
+        elif isinstance(effect, UpdateFiling):
+            new_filing = effect.filing
+            view = replace(
+                view, filings=tuple(new_filing if f.id == new_filing.id else f for f in view.filings)
             )
         elif isinstance(effect, ScheduleReminder):
             new = effect.reminder

@@ -255,6 +255,7 @@ def test_commands_table() -> None:
         "cases",
         "evidence",
         "draft",
+        "filings",
         "export",
         "close",
         "delete",

@@ -1,0 +1,401 @@
+"""Filings in the dialogue: record them (buttons or 「我在12315投诉了，编号是…」), list them, follow them up.
+
+Each filing starts the clock its rule sets (:mod:`guide.clocks`), persisted as a reminder;
+when the clock runs out or the filing is rejected, the next rungs of the ladder are proposed
+with their drafts ready (:mod:`guide.ladder`).
+
+Buttons are ``fl|action|id[|arg]`` (untrusted; every check ends in a polite reply). While the
+bot waits for a complaint number or an answer's text, the scratch value ``filing_text`` holds
+``no:<filing id>`` or ``answer:<filing id>`` (ids only, never the text).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import cast, get_args
+
+from guide import clocks, ladder, ops
+from guide.clock import local_date
+from guide.facts import extract_facts, simplified
+from guide.model import (
+    AddFiling,
+    Button,
+    CancelReminders,
+    CaseState,
+    Filing,
+    FilingChannel,
+    FilingStatus,
+    MarkReminderDone,
+    Reminder,
+    Reply,
+    ScheduleReminder,
+    UpdateFiling,
+    new_id,
+)
+from guide.render import type_buttons
+from guide.tracking import CHANNELS, Tracking
+from guide.turn import Turn
+from guide.workdays import add_days, add_workdays
+
+PENDING_KEY = "filing_text"
+MAX_NUMBER = 40
+MAX_ANSWER = 300
+MAX_LISTED = 10
+STATUSES: tuple[str, ...] = get_args(FilingStatus)
+
+_NUMBER = re.compile(
+    r"(?:编号|单号|工单号|受理号|投诉号|举报号|案号|登记号|号码)\s*(?:是|为|:|：)?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,39})"
+)
+_BARE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{3,39}$")
+_DONE = re.compile(r"了|已|过|提交|递交")
+_NOT_YET = re.compile(r"想|要不要|准备|打算|怎么|如何|能不能|可不可以|可以吗|吗|？|\?")
+_PROMISE = re.compile(r"(\d{1,3})\s*个?\s*(工作日|天|日|小时)\s*内")
+_SKIP = re.compile(r"没有|没|跳过|不知道|无")
+
+
+def owns(data: str) -> bool:
+    """True when button ``data`` belongs to the filings."""
+    return data.startswith(ladder.OP + "|")
+
+
+def owns_reminder(turn: Turn) -> bool:
+    """True when the reminder that fell due is a filing's clock."""
+    reminder = _reminder(turn)
+    return reminder is not None and clocks.filing_of(reminder.purpose) is not None
+
+
+def _reminder(turn: Turn) -> Reminder | None:
+    return next((r for r in turn.view.reminders if r.id == turn.incoming.data), None)
+
+
+def _filing(turn: Turn, filing_id: str) -> Filing | None:
+    """The person's filing ``filing_id`` as changed so far in this turn."""
+    found = None
+    for effect in turn.effects:
+        if isinstance(effect, AddFiling | UpdateFiling) and effect.filing.id == filing_id:
+            found = effect.filing
+    return found or next((f for f in turn.view.filings if f.id == filing_id), None)
+
+
+def _filings_of(turn: Turn, case_id: str) -> list[Filing]:
+    ids = [f.id for f in turn.view.filings if f.case_id == case_id]
+    ids += [e.filing.id for e in turn.effects if isinstance(e, AddFiling) and e.filing.case_id == case_id]
+    return [f for fid in dict.fromkeys(ids) if (f := _filing(turn, fid)) is not None]
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+def _schedule(turn: Turn, tracking: Tracking, filing: Filing) -> str:
+    """Start (or replace) the filing's clock; the text telling the person, or ""."""
+    run = clocks.clock_for(tracking, filing)
+    if run is None:
+        turn.emit(CancelReminders(filing.case_id, clocks.purpose(filing.id)))
+        return ""
+    due = max(clocks.aligned(run.due_at, turn.at), turn.at + timedelta(minutes=1))
+    turn.emit(ScheduleReminder(Reminder(new_id(), filing.case_id, due, clocks.purpose(filing.id))))
+    return clocks.set_text(run)
+
+
+def _promise(text: str, filed_on: date, at: datetime) -> datetime | None:
+    """The answer time the platform promised (「3个工作日内」「48小时内」), if the text gives one."""
+    found = _PROMISE.search(text)
+    if found is None or int(found.group(1)) == 0:
+        return None
+    number, unit = min(int(found.group(1)), 365), found.group(2)
+    if unit == "小时":
+        return at + timedelta(hours=number)
+    deadline = add_workdays(filed_on, number) if unit == "工作日" else add_days(filed_on, number)
+    return clocks.aligned(clocks.morning_after(deadline.last_day), at)
+
+
+def record(
+    turn: Turn,
+    tracking: Tracking,
+    case: CaseState,
+    channel: str,
+    *,
+    filed_on: date | None = None,
+    number: str = "",
+    promised_until: datetime | None = None,
+) -> Filing:
+    """Record a filing of ``case`` at ``channel``, start its clock and confirm it."""
+    filing = Filing(
+        id=new_id(),
+        case_id=case.id,
+        channel=cast(FilingChannel, channel),
+        filed_on=filed_on or local_date(turn.at),
+        created_at=turn.at,
+        updated_at=turn.at,
+        number=number[:MAX_NUMBER],
+        promised_until=promised_until,
+    )
+    turn.emit(AddFiling(filing))
+    turn.log(case, "filing", channel)
+    label = tracking.channel(channel).label
+    lines = [
+        f"📮 已记录：{label}，{filing.filed_on:%Y-%m-%d} 提交"
+        + (f"，编号 {filing.number}" if number else "。")
+    ]
+    clock = _schedule(turn, tracking, filing)
+    if clock:
+        lines.append(clock)
+    rows: list[list[Button]] = [[Button("📋 我的投诉记录", ladder.data("v", case.id))]]
+    if not number:
+        ops.set_pending(turn, {**turn.pending, PENDING_KEY: f"no:{filing.id}"})
+        lines.append("有投诉编号或工单号吗？直接发给我；没有就点「没有编号」。")
+        rows.insert(0, [Button("没有编号", ladder.data("x", filing.id))])
+    turn.say("\n".join(lines), rows)
+    return filing
+
+
+def _update(turn: Turn, tracking: Tracking, filing: Filing, status: str) -> None:
+    """Change a filing's status; accepted restarts the clock, rejected proposes the next step."""
+    accepted_on = filing.accepted_on
+    if status in ("accepted", "mediation") and accepted_on is None:
+        accepted_on = local_date(turn.at)
+    filing = filing.evolve(status=status, accepted_on=accepted_on, updated_at=turn.at)
+    turn.emit(UpdateFiling(filing))
+    case = turn.cases[filing.case_id]
+    turn.log(case, "filing_status", status)
+    label = tracking.channel(filing.channel).label
+    lines = [f"已更新：{label} → {ladder.STATUS_LABELS[status]}"]
+    clock = _schedule(turn, tracking, filing)
+    if clock:
+        lines.append(clock)
+    ops.set_pending(turn, {**turn.pending, PENDING_KEY: f"answer:{filing.id}"})
+    lines.append("对方的答复是怎么说的？可以直接发给我，我记在这条投诉里（不想记可以忽略）。")
+    turn.say("\n".join(lines))
+    if status in ("rejected", "closed"):
+        reason = f"{label}没有解决问题。"
+        text, rows = ladder.proposal(tracking, case, ladder.next_channels(tracking, filing), reason)
+        turn.say(text, rows)
+    elif status == "settled" and case.status == "open":
+        ops.ask_close(turn, case)
+
+
+# --- free text -----------------------------------------------------------------------------
+
+
+def parse_text(tracking: Tracking, text: str) -> tuple[str, str] | None:
+    """(channel, number) when ``text`` says the person filed somewhere, else ``None``."""
+    compact = simplified("".join(text.split()))
+    best: tuple[int, str] | None = None
+    for channel in CHANNELS:
+        for keyword in tracking.channel(channel).keywords:
+            if keyword in compact and (best is None or len(keyword) > best[0]):
+                best = (len(keyword), channel)
+    if best is None:
+        return None
+    found = _NUMBER.search(compact)
+    number = found.group(1) if found else ""
+    if not number and (not _DONE.search(compact) or _NOT_YET.search(compact)):
+        return None  # 「我想去12315投诉」 asks how; it records nothing
+    return best[1], number
+
+
+def take_text(turn: Turn, tracking: Tracking, text: str) -> bool:
+    """Handle free text about filings (a number or an answer the bot asked for, or 「我在…投诉了」).
+
+    Returns False when the text is not about filings and the dialogue should go on as usual.
+    """
+    waiting = turn.pending.get(PENDING_KEY, "")
+    if waiting:
+        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != PENDING_KEY})
+        if _waited(turn, tracking, waiting, text.strip()):
+            return True
+    parsed = parse_text(tracking, text)
+    if parsed is None:
+        return False
+    channel, number = parsed
+    case = turn.open_current or turn.open_case(None)
+    filed = extract_facts(text, turn.at).get("date")
+    filed_on = date.fromisoformat(filed) if filed else local_date(turn.at)
+    promised = _promise(simplified(text), filed_on, turn.at)
+    record(turn, tracking, case, channel, filed_on=filed_on, number=number, promised_until=promised)
+    if case.issue_type is None:
+        turn.say(ops.msg(turn, "evidence_need_type"), type_buttons(case.id))
+    return True
+
+
+def _waited(turn: Turn, tracking: Tracking, waiting: str, text: str) -> bool:
+    """The answer to the question in ``waiting`` (``no:<id>`` or ``answer:<id>``); False if it is none."""
+    kind, _, filing_id = waiting.partition(":")
+    filing = _filing(turn, filing_id)
+    if filing is None:
+        return False
+    if kind == "no":
+        compact = "".join(text.split())
+        found = _NUMBER.search(compact) or _BARE_NUMBER.match(compact)
+        if found is None:
+            if _SKIP.search(compact) and len(compact) <= 10:
+                turn.say("好的，没有编号也没关系。发送 /filings 可以随时查看和补充。")
+                return True
+            return False
+        number = found.group(1) if found.re is _NUMBER else found.group(0)
+        turn.emit(UpdateFiling(filing.evolve(number=number[:MAX_NUMBER], updated_at=turn.at)))
+        turn.say(f"编号已记下：{number[:MAX_NUMBER]}。发送 /filings 可以查看全部投诉和期限。")
+        return True
+    if kind == "answer" and len(text) >= 2 and not parse_text(tracking, text):
+        answer = " ".join(text.split())[:MAX_ANSWER]
+        turn.emit(UpdateFiling(filing.evolve(answer=answer, updated_at=turn.at)))
+        turn.say("答复已记下，会出现在 /filings 和导出的案件摘要里。")
+        return True
+    return False
+
+
+# --- listing -------------------------------------------------------------------------------
+
+
+def lines(tracking: Tracking, filings: list[Filing], at: datetime) -> list[str]:
+    """One block per filing: channel, date, number, status, answer and the running clock."""
+    out: list[str] = []
+    for number, filing in enumerate(filings, start=1):
+        label = tracking.channel(filing.channel).label
+        code = f"，编号 {filing.number}" if filing.number else ""
+        out.append(
+            f"{number}. {label}｜{filing.filed_on:%Y-%m-%d} 提交{code}｜{ladder.STATUS_LABELS[filing.status]}"
+        )
+        if filing.answer:
+            out.append(f"   答复：{filing.answer}")
+        run = clocks.clock_for(tracking, filing)
+        if run is not None:
+            out.append(f"   {clocks.clock_line(run, at)}")
+    return out
+
+
+def summary(turn: Turn, tracking: Tracking, case: CaseState) -> Reply | None:
+    """The filings block of /status (``None`` when the case has none)."""
+    filings = _filings_of(turn, case.id)
+    if not filings:
+        return None
+    text = "投诉记录：\n" + "\n".join(lines(tracking, filings[-MAX_LISTED:], turn.at))
+    return Reply(text, ((Button("📋 管理投诉记录", ladder.data("v", case.id)),),))
+
+
+def show(turn: Turn, tracking: Tracking, case: CaseState) -> None:
+    """/filings: the case's filings with a button each, and buttons to add one or jump ahead."""
+    filings = _filings_of(turn, case.id)
+    rows: list[list[Button]] = []
+    if filings:
+        text = f"{ops.case_label(case)} 的投诉记录：\n" + "\n".join(
+            lines(tracking, filings[-MAX_LISTED:], turn.at)
+        )
+        for number, filing in enumerate(filings[-MAX_LISTED:], start=1):
+            label = tracking.channel(filing.channel).label
+            rows.append([Button(f"更新 {number}. {label}", ladder.data("u", filing.id))])
+    else:
+        text = "这个案件还没有投诉记录。在哪里投诉了，就点下面记下来，我帮你算期限、到期提醒。"
+    rows.append([Button("➕ 记录一次投诉", ladder.data("a", case.id))])
+    rows.append([Button("⏭ 下一步 / 跳到其他步骤", ladder.data("l", case.id))])
+    rows.append([Button("🔒 证据保全建议", ladder.data("g", case.id))])
+    turn.say(text, rows)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _name(command: str) -> str:
+    return command.strip().lower().split("@")[0]
+
+
+def owns_command(command: str) -> bool:
+    """True for /filings."""
+    return _name(command) == "filings"
+
+
+def command(turn: Turn, tracking: Tracking) -> None:
+    """/filings for the current case (or the most recent one)."""
+    case = turn.current or max(turn.cases.values(), key=lambda c: c.updated_at, default=None)
+    if case is None:
+        turn.say(ops.msg(turn, "no_case"), type_buttons("new"))
+        return
+    turn.set_current(case.id)
+    show(turn, tracking, case)
+
+
+def after_command(turn: Turn, tracking: Tracking, command: str) -> None:
+    """/status also lists the filings of the case it showed."""
+    case = turn.current
+    if _name(command) == "status" and case is not None and (reply := summary(turn, tracking, case)):
+        turn.reply(reply)
+
+
+# --- buttons and reminders -----------------------------------------------------------------
+
+
+def press(turn: Turn, tracking: Tracking, data: str) -> None:
+    """Handle a filings button."""
+    parts = data.split("|")
+    action, target, arg = [*parts, "", "", ""][1:4]
+    filing = _filing(turn, target) if action in ("x", "u", "s", "r") else None
+    case = turn.cases.get(filing.case_id if filing is not None else target)
+    if case is None or len(parts) > 4:
+        ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+        return
+    turn.set_current(case.id)
+    if action == "v":
+        show(turn, tracking, case)
+    elif action == "a":
+        rows = [[Button(tracking.channel(c).label, ladder.data("c", case.id, c))] for c in CHANNELS]
+        turn.say(
+            "在哪里提交的？（按今天的日期记录；日期不对可以直接发「我在12315投诉了，3月1日提交」）", rows
+        )
+    elif action == "c" and arg in CHANNELS and case.status == "open":
+        record(turn, tracking, case, arg)
+    elif action == "d" and arg in CHANNELS:
+        turn.say(ladder.draft_intro(tracking, arg))
+        text = ladder.draft(
+            tracking, case, arg, _filings_of(turn, case.id), turn.view.evidence, local_date(turn.at)
+        )
+        turn.say(text, [[Button("📮 我已提交", ladder.data("c", case.id, arg))]])
+    elif action == "l":
+        turn.say(*ladder.jump_menu(tracking, case))
+    elif action == "g":
+        turn.say(tracking.evidence_guidance)
+    elif action == "x" and filing is not None:
+        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != PENDING_KEY})
+        turn.say("好的，没有编号也没关系。发送 /filings 可以随时查看和补充。")
+    elif action == "u" and filing is not None:
+        rows = [[Button(ladder.STATUS_LABELS[s], ladder.data("s", filing.id, s))] for s in STATUSES[1:]]
+        rows.append([Button("🔇 一直没有回复", ladder.data("r", filing.id))])
+        turn.say(f"{tracking.channel(filing.channel).label}现在怎么样了？", rows)
+    elif action == "s" and filing is not None and arg in STATUSES:
+        _update(turn, tracking, filing, arg)
+    elif action == "r" and filing is not None:
+        _no_reply(turn, tracking, case, filing)
+    else:
+        ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+
+
+def _no_reply(turn: Turn, tracking: Tracking, case: CaseState, filing: Filing) -> None:
+    """No answer in time: the next rungs of the ladder, drafts one press away."""
+    turn.log(case, "filing_status", "no_reply")
+    label = tracking.channel(filing.channel).label
+    text, rows = ladder.proposal(
+        tracking, case, ladder.next_channels(tracking, filing), f"{label}没有按时答复。"
+    )
+    turn.say(text, rows)
+
+
+def remind(turn: Turn, tracking: Tracking) -> None:
+    """A filing's clock ran out: say which rule it counted and what to do now."""
+    reminder = _reminder(turn)
+    if reminder is None:
+        return
+    turn.emit(MarkReminderDone(reminder.id))
+    filing = _filing(turn, clocks.filing_of(reminder.purpose) or "")
+    case = turn.cases.get(filing.case_id) if filing is not None else None
+    run = clocks.clock_for(tracking, filing) if filing is not None else None
+    if filing is None or case is None or case.status != "open" or run is None:
+        return
+    turn.log(case, "filing_due", run.spec.id)
+    rows = [
+        [
+            Button("📬 有答复了", ladder.data("u", filing.id)),
+            Button("🔇 没有回复", ladder.data("r", filing.id)),
+        ],
+        [Button("✅ 已解决", ladder.data("s", filing.id, "settled"))],
+    ]
+    turn.say(clocks.due_text(tracking, filing, run), rows)
