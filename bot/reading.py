@@ -1,15 +1,19 @@
-"""Reading evidence screenshots: download, OCR off the event loop, and hand the facts to the dialogue.
+"""Reading evidence files: download, hash, OCR off the event loop, and hand the results to the dialogue.
 
 A photo (or image document) is first attached to the case like any evidence; reading it is a
 second, slower step that runs in the background, so one person's image never delays anyone
 else's messages. The image bytes stay in memory and the recognised text is never logged or
 stored: the dialogue receives only the kind of screenshot and the facts it proposes, and asks
 the person to confirm them.
+
+Every evidence file, an image or not, is also hashed (SHA-256) on arrival, so the export can
+show that the file the person keeps is the one they sent; the hash is stored, the file never.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from datetime import UTC, datetime
@@ -33,9 +37,16 @@ class EvidenceReader:
     """Reads attached screenshots in the background and feeds each result to the dialogue once."""
 
     def __init__(
-        self, core: BotCore, bot: Bot, deliverer: Deliverer, recognizer: Recognizer | None = None
+        self,
+        core: BotCore,
+        bot: Bot,
+        deliverer: Deliverer,
+        recognizer: Recognizer | None = None,
+        *,
+        read_images: bool = True,
     ) -> None:
         self._core = core
+        self._read_images = read_images  # False: files are only hashed (OCR switched off)
         self._bot = bot
         self._deliverer = deliverer
         self._recognizer = recognizer
@@ -47,27 +58,27 @@ class EvidenceReader:
         return self._recognizer
 
     def submit(self, user_id: int, chat_id: int, incoming: Incoming) -> None:
-        """Read a photo or image document in the background (a file a person sends again is read
-        once: the reading's update key is the person and the file's unique id)."""
-        if not incoming.file_id:
+        """Hash an evidence file and read it when it is an image, in the background (a file a person
+        sends again is handled once: the update key is the person and the file's unique id)."""
+        if not incoming.file_id or incoming.kind not in ("photo", "document"):
             return
-        is_image = incoming.kind == "photo" or (
-            incoming.kind == "document" and incoming.mime_type.lower().startswith("image/")
-        )
-        if not is_image:
-            return  # a PDF or chat export stays evidence; there is nothing to read
-        task = asyncio.create_task(self._read(user_id, chat_id, incoming))
+        is_image = incoming.kind == "photo" or incoming.mime_type.lower().startswith("image/")
+        # A PDF or chat export stays evidence with nothing to read; it is only hashed.
+        read = is_image and self._read_images
+        task = asyncio.create_task(self._read(user_id, chat_id, incoming, read=read))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _read(self, user_id: int, chat_id: int, incoming: Incoming) -> None:
+    async def _read(self, user_id: int, chat_id: int, incoming: Incoming, *, read: bool = True) -> None:
         # The person is part of the key: someone else forwarding the same screenshot gets a reading too.
         key = f"ocr:{user_id}:{incoming.file_unique_id or incoming.file_id}"
         if incoming.file_unique_id and await self._core.storage.is_processed(key):
             log.info("screenshot of user %s already read; not downloaded again", user_id)
             return
         payload: dict[str, object] = {"file_unique_id": incoming.file_unique_id, "kind": "other", "facts": {}}
-        payload["error"] = await self._recognise(incoming, payload)
+        if not read:
+            payload["hash_only"] = True
+        payload["error"] = await self._recognise(incoming, payload, read=read)
         try:
             result = await self._core.handle(
                 user_id,
@@ -87,11 +98,8 @@ class EvidenceReader:
         )
         self._deliverer.submit(result.entries)
 
-    async def _recognise(self, incoming: Incoming, payload: dict[str, object]) -> str:
-        """Fill ``payload`` with the kind and facts; return a message for the person on failure."""
-        recognizer = self._recognizer_or_none()
-        if recognizer is None:
-            return OcrUnavailable().user_message
+    async def _recognise(self, incoming: Incoming, payload: dict[str, object], *, read: bool = True) -> str:
+        """Fill ``payload`` with the file's hash, kind and facts; return a message for the person on failure."""
         try:
             file = await self._bot.get_file(incoming.file_id)
             if file.file_size and file.file_size > MAX_DOWNLOAD_BYTES:
@@ -100,8 +108,13 @@ class EvidenceReader:
                 return ImageTooLarge().user_message
             data = await file.download_as_bytearray()
         except (TelegramError, OSError, ValueError) as exc:
-            log.warning("downloading a screenshot failed: %s", type(exc).__name__)
+            log.warning("downloading an evidence file failed: %s", type(exc).__name__)
             return DOWNLOAD_FAILED
+        payload["sha256"] = hashlib.sha256(data).hexdigest()
+        recognizer = self._recognizer_or_none() if read else None
+        if recognizer is None:
+            del data
+            return OcrUnavailable().user_message if read else ""
         try:
             text = await recognizer.read(data)
         except OcrError as exc:

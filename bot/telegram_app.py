@@ -75,8 +75,9 @@ class TelegramFrontend:
         self.throttle = Throttle()
         self.unapplied: set[int] = set()  # update ids the database could not apply
         self.attempts: dict[int, int] = {}  # failed deliveries per update id
-        self.reader = (
-            EvidenceReader(core, self.app.bot, self.deliverer) if core.settings.ocr_enabled else None
+        # Every evidence file is hashed; images are also read when OCR is on.
+        self.reader: EvidenceReader | None = EvidenceReader(
+            core, self.app.bot, self.deliverer, read_images=core.settings.ocr_enabled
         )
         self._register(self.app)
 

@@ -71,7 +71,7 @@ class Dialogue:
 
     def handle(self, view: UserView, incoming: Incoming) -> Outcome:
         """The replies and effects for ``incoming``, given what is known about the person."""
-        turn = Turn(self.content, view, incoming)
+        turn = Turn(self.content, view, incoming, self.tracking)
         if incoming.kind == "text":
             self._text(turn, incoming.text)
         elif incoming.kind == "command" and filings.owns_command(incoming.command):

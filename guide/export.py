@@ -1,4 +1,4 @@
-"""The case summary as a UTF-8 text document (facts, timeline, evidence, drafts, notice)."""
+"""The case summary as a UTF-8 text document (facts, filings, timeline, evidence index, drafts, notice)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,28 @@ EVENT_LABELS: dict[str, str] = {
     "draft": "生成草稿",
     "follow_up": "跟进结果",
     "closed": "结案",
+    "filing": "提交投诉",
+    "filing_status": "投诉状态",
+    "filing_due": "期限到期",
+}
+
+#: Filing channel and status ids as the export's timeline names them.
+_FILING_DETAILS: dict[str, str] = {
+    "customer_service": "平台客服",
+    "platform": "平台介入",
+    "complaint_12315": "12315 投诉",
+    "odr_12315": "12315 在线和解",
+    "report_12315": "12315 举报",
+    "consumer_assoc": "消协调解",
+    "heimao": "黑猫投诉",
+    "court": "法院",
+    "submitted": "已提交",
+    "accepted": "已受理",
+    "rejected": "不予受理/被驳回",
+    "mediation": "调解中",
+    "settled": "已和解/已解决",
+    "closed": "已结束",
+    "no_reply": "没有按时答复",
 }
 
 
@@ -48,13 +70,44 @@ def _detail(entry: TimelineEntry) -> str:
         return _DETAILS.get(entry.detail, entry.detail)
     if entry.event == "evidence":
         return CATEGORY_LABELS.get(entry.detail, entry.detail)
+    if entry.event in ("filing", "filing_status"):
+        return _FILING_DETAILS.get(entry.detail, entry.detail)
     return entry.detail
 
 
+def evidence_index(case: CaseState, evidence: Sequence[EvidenceItem]) -> list[str]:
+    """The evidence index: file, kind, time received, SHA-256 and what it shows, one block per item."""
+    lines: list[str] = []
+    items = [item for item in evidence if item.case_id == case.id]
+    for number, item in enumerate(items, start=1):
+        kind = "图片" if item.kind == "photo" else "文件"
+        name = item.file_name or f"{kind}{number}"
+        shows = CATEGORY_LABELS.get(item.category or "other", "其他材料")
+        if item.caption:
+            shows += f"（{item.caption}）"
+        lines += [
+            f"{number}. {name}｜{kind}｜收到时间 {shown(item.received_at, '%Y-%m-%d %H:%M:%S')}",
+            f"   内容：{shows}",
+            f"   SHA-256：{item.sha256 or '未计算（文件未能下载）'}",
+        ]
+    if not items:
+        lines.append("（无）")
+    return lines
+
+
 def render_export(
-    case: CaseState, evidence: Sequence[EvidenceItem], timeline: Sequence[TimelineEntry]
+    case: CaseState,
+    evidence: Sequence[EvidenceItem],
+    timeline: Sequence[TimelineEntry],
+    *,
+    filings: Sequence[str] = (),
+    guidance: str = "",
 ) -> Document:
-    """A .txt summary of ``case`` that the person can keep or forward."""
+    """A .txt summary of ``case`` that the person can keep or forward.
+
+    ``filings`` are the lines of the filings section (see ``guide.ladder.filing_lines``),
+    ``guidance`` the advice on preserving evidence.
+    """
     status = "进行中" if case.status == "open" else "已结案"
     if case.outcome:
         status += f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
@@ -77,14 +130,12 @@ def render_export(
     lines.extend(f"{_when(e)}  {EVENT_LABELS.get(e.event, e.event)}  {_detail(e)}".rstrip() for e in entries)
     if not entries:
         lines.append("（无）")
-    lines += ["", "三、证据清单"]
-    items = [item for item in evidence if item.case_id == case.id]
-    for number, item in enumerate(items, start=1):
-        category = CATEGORY_LABELS.get(item.category or "other", "其他材料")
-        name = item.caption or item.file_name or ("图片" if item.kind == "photo" else "文件")
-        lines.append(f"{number}. {category}｜{shown(item.received_at)}｜{name}")
-    if not items:
-        lines.append("（无）")
+    lines += ["", "三、证据清单与索引（收到时间为北京时间；SHA-256 可用来核对原文件未被修改）"]
+    lines += evidence_index(case, evidence)
+    if guidance:
+        lines += ["", guidance]
+    lines += ["", "投诉记录"]
+    lines += list(filings) or ["（无）"]
     drafts = render_drafts(case, evidence)
     lines += [
         "",

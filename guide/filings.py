@@ -248,29 +248,12 @@ def _waited(turn: Turn, tracking: Tracking, waiting: str, text: str) -> bool:
 # --- listing -------------------------------------------------------------------------------
 
 
-def lines(tracking: Tracking, filings: list[Filing], at: datetime) -> list[str]:
-    """One block per filing: channel, date, number, status, answer and the running clock."""
-    out: list[str] = []
-    for number, filing in enumerate(filings, start=1):
-        label = tracking.channel(filing.channel).label
-        code = f"，编号 {filing.number}" if filing.number else ""
-        out.append(
-            f"{number}. {label}｜{filing.filed_on:%Y-%m-%d} 提交{code}｜{ladder.STATUS_LABELS[filing.status]}"
-        )
-        if filing.answer:
-            out.append(f"   答复：{filing.answer}")
-        run = clocks.clock_for(tracking, filing)
-        if run is not None:
-            out.append(f"   {clocks.clock_line(run, at)}")
-    return out
-
-
 def summary(turn: Turn, tracking: Tracking, case: CaseState) -> Reply | None:
     """The filings block of /status (``None`` when the case has none)."""
     filings = _filings_of(turn, case.id)
     if not filings:
         return None
-    text = "投诉记录：\n" + "\n".join(lines(tracking, filings[-MAX_LISTED:], turn.at))
+    text = "投诉记录：\n" + "\n".join(ladder.filing_lines(tracking, filings[-MAX_LISTED:], turn.at))
     return Reply(text, ((Button("📋 管理投诉记录", ladder.data("v", case.id)),),))
 
 
@@ -280,7 +263,7 @@ def show(turn: Turn, tracking: Tracking, case: CaseState) -> None:
     rows: list[list[Button]] = []
     if filings:
         text = f"{ops.case_label(case)} 的投诉记录：\n" + "\n".join(
-            lines(tracking, filings[-MAX_LISTED:], turn.at)
+            ladder.filing_lines(tracking, filings[-MAX_LISTED:], turn.at)
         )
         for number, filing in enumerate(filings[-MAX_LISTED:], start=1):
             label = tracking.channel(filing.channel).label

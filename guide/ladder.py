@@ -8,8 +8,9 @@ live in ``guide/tracking/ladder.toml``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
+from guide import clocks
 from guide.drafts import placeholder, render_drafts
 from guide.labels import FACT_LABELS, NOTICE
 from guide.model import Button, CaseState, EvidenceItem, Filing
@@ -31,6 +32,23 @@ STATUS_LABELS: dict[str, str] = {
 def data(action: str, *args: str) -> str:
     """Callback data of a filings button: ``fl|action|arg...`` (ASCII ids, within 64 bytes)."""
     return "|".join((OP, action, *args))
+
+
+def filing_lines(tracking: Tracking, filings: Sequence[Filing], at: datetime) -> list[str]:
+    """One block per filing: channel, date, number, status, answer and the running clock."""
+    out: list[str] = []
+    for number, filing in enumerate(filings, start=1):
+        label = tracking.channel(filing.channel).label
+        code = f"，编号 {filing.number}" if filing.number else ""
+        out.append(
+            f"{number}. {label}｜{filing.filed_on:%Y-%m-%d} 提交{code}｜{STATUS_LABELS[filing.status]}"
+        )
+        if filing.answer:
+            out.append(f"   答复：{filing.answer}")
+        run = clocks.clock_for(tracking, filing)
+        if run is not None:
+            out.append(f"   {clocks.clock_line(run, at)}")
+    return out
 
 
 def history(tracking: Tracking, filings: Sequence[Filing]) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from guide import callbacks
 from guide.clock import shown
 from guide.drafts import render_drafts
 from guide.export import render_export
 from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, issue_label
+from guide.ladder import filing_lines
 from guide.model import (
     Button,
     CancelReminders,
@@ -244,8 +246,17 @@ def close_case(turn: Turn, case: CaseState, outcome: CaseOutcome) -> None:
 
 def send_export(turn: Turn, case: CaseState) -> None:
     """Send the case summary as a .txt document."""
-    document = render_export(case, turn.view.evidence, turn.view.timeline)
+    document = render_export(case, turn.view.evidence, turn.view.timeline, **filing_sections(turn, case))
     turn.reply(Reply(document.caption, document=document))
+
+
+def filing_sections(turn: Turn, case: CaseState) -> dict[str, Any]:
+    """The export's filings and evidence-guidance sections (empty without the tracking content)."""
+    tracking = turn.tracking
+    if tracking is None:
+        return {}
+    filings = [f for f in turn.view.filings if f.case_id == case.id]
+    return {"filings": filing_lines(tracking, filings, turn.at), "guidance": tracking.evidence_guidance}
 
 
 def show_menu(turn: Turn, case: CaseState) -> None:

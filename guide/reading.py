@@ -10,6 +10,7 @@ overwritten without asking; a value equal to the stored one needs no question.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 
 from guide import ops
@@ -24,6 +25,7 @@ from ocr.model import KIND_LABELS  # plain data: the dialogue never runs the OCR
 MAX_DATA = 20_000
 MAX_VALUE = 300
 MAX_EXTRA = 60
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 #: Screenshot kind -> evidence category (``other`` keeps the category the caption gave).
 KIND_CATEGORIES: dict[str, str] = {
@@ -55,6 +57,8 @@ class Reading:
     kind: str
     facts: dict[str, str]
     error: str = ""
+    sha256: str = ""  # of the downloaded file ("" when it could not be downloaded)
+    hash_only: bool = False  # a file that was only hashed, not read (a PDF, or OCR switched off)
 
     @property
     def is_blank(self) -> bool:
@@ -83,11 +87,14 @@ def parse_reading(data: str) -> Reading | None:
         for name, value in (raw_facts.items() if isinstance(raw_facts, dict) else ())
         if isinstance(name, str) and isinstance(value, str) and value.strip()
     }
+    digest = raw.get("sha256")
     return Reading(
         file_unique_id=file_unique_id,
         kind=kind if isinstance(kind, str) and kind in KIND_LABELS else "other",
         facts=facts,
         error=" ".join(error.split())[:MAX_VALUE] if isinstance(error, str) else "",
+        sha256=digest if isinstance(digest, str) and _SHA256.fullmatch(digest) else "",
+        hash_only=raw.get("hash_only") is True,
     )
 
 
@@ -124,6 +131,11 @@ def receive(turn: Turn) -> None:
     if found is None:  # stale: the file, its case or the person's data is gone
         return
     item, case = found
+    if reading.sha256 and reading.sha256 != item.sha256:
+        item = replace(item, sha256=reading.sha256)
+        turn.emit(UpdateEvidence(item))
+    if reading.hash_only:  # nothing was read: nothing to say
+        return
     if reading.error:
         note = "" if "保存" in reading.error else "\n" + ops.msg(turn, "reading_kept")
         turn.say(reading.error + note)

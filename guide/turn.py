@@ -19,6 +19,7 @@ from guide.model import (
     UserView,
     new_id,
 )
+from guide.tracking import Tracking
 
 MAX_REPLY = 4096
 Rows = Sequence[Sequence[Button]]
@@ -32,8 +33,11 @@ def clip(text: str, limit: int = MAX_REPLY) -> str:
 class Turn:
     """The replies and effects of handling one incoming event, and the cases as they now are."""
 
-    def __init__(self, content: GuideContent, view: UserView, incoming: Incoming) -> None:
+    def __init__(
+        self, content: GuideContent, view: UserView, incoming: Incoming, tracking: Tracking | None = None
+    ) -> None:
         self.content = content
+        self.tracking = tracking  # the filings content (guide/tracking/ladder.toml), when loaded
         self.view = view
         self.incoming = incoming
         self.at = incoming.at
