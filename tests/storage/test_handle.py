@@ -9,11 +9,13 @@ from sqlalchemy.exc import IntegrityError
 
 from guide.model import (
     AddEvidence,
+    AddFiling,
     AddTimeline,
     Button,
     DeleteUser,
     Document,
     EvidenceItem,
+    Filing,
     Outcome,
     RecordClassification,
     Reminder,
@@ -126,8 +128,10 @@ async def test_delete_user_erases_every_row_but_sends_its_reply(store: Storage) 
         SetCurrentCase(case.id),
         SetPending({"x": "1"}),
         AddTimeline(TimelineEntry(case.id, T0, "stage", "confirm")),
-        AddEvidence(EvidenceItem("e1", case.id, "photo", "F", "", T0)),
+        AddEvidence(EvidenceItem("e1", case.id, "photo", "F", "", T0, sha256="0" * 64)),
+        AddFiling(Filing("f1", case.id, "complaint_12315", T0.date(), T0, T0, number="3101150000123")),
         ScheduleReminder(Reminder("r1", case.id, T0 + timedelta(days=1))),
+        ScheduleReminder(Reminder("r2", case.id, T0 + timedelta(days=9), "filing:f1")),
         RecordClassification("zhuli_swallowed"),
         replies=texts("saved"),
     )
