@@ -164,9 +164,7 @@ def _update(turn: Turn, tracking: Tracking, filing: Filing, status: str) -> None
     clock = _schedule(turn, tracking, filing)
     if clock:
         lines.append(clock)
-    ops.set_pending(turn, {**turn.pending, PENDING_KEY: f"answer:{filing.id}"})
-    lines.append("对方的答复是怎么说的？可以直接发给我，我记在这条投诉里（不想记可以忽略）。")
-    turn.say("\n".join(lines))
+    turn.say("\n".join(lines), [[Button("📝 记下对方的答复", ladder.data("w", filing.id))]])
     if status in ("rejected", "closed"):
         reason = f"{label}没有解决问题。"
         text, rows = ladder.proposal(tracking, case, ladder.next_channels(tracking, filing), reason)
@@ -312,7 +310,7 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
     """Handle a filings button."""
     parts = data.split("|")
     action, target, arg = [*parts, "", "", ""][1:4]
-    filing = _filing(turn, target) if action in ("x", "u", "s", "r") else None
+    filing = _filing(turn, target) if action in ("x", "u", "s", "r", "w") else None
     case = turn.cases.get(filing.case_id if filing is not None else target)
     if case is None or len(parts) > 4:
         ops.show_current_or_types(turn, ops.msg(turn, "stale"))
@@ -346,6 +344,9 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
         turn.say(f"{tracking.channel(filing.channel).label}现在怎么样了？", rows)
     elif action == "s" and filing is not None and arg in STATUSES:
         _update(turn, tracking, filing, arg)
+    elif action == "w" and filing is not None:
+        ops.set_pending(turn, {**turn.pending, PENDING_KEY: f"answer:{filing.id}"})
+        turn.say("对方的答复是怎么说的？直接发给我，我记在这条投诉里。发送 /cancel 可跳过。")
     elif action == "r" and filing is not None:
         _no_reply(turn, tracking, case, filing)
     else:

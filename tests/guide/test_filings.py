@@ -112,6 +112,12 @@ def test_accepted_starts_the_60_day_mediation_clock_in_place_of_acceptance(convo
     assert reminder.purpose == f"filing:{filing.id}"
     assert reminder.due_at == datetime(2025, 1, 20, 9, 0)  # 60 days after 20 Nov is 19 Jan
     assert "60日" in convo.said
+    convo.text("助力被吞了")  # not taken as the answer unless the person asks to record one
+    assert convo.view.filings[0].answer == ""
+    convo.command("filings")
+    convo.press("更新 1.")
+    convo.press("调解中")
+    convo.press("记下对方的答复")
     convo.text("市场监管所说会组织调解")
     assert convo.view.filings[0].answer == "市场监管所说会组织调解"
 
@@ -123,7 +129,7 @@ def test_rejection_proposes_the_next_rungs_with_drafts(convo: Conversation) -> N
     convo.press("更新 1.")
     convo.press("不予受理")
     assert convo.view.reminders == ()
-    assert _labels(convo)[:2] == ["✍️ 12315 举报（草稿）", "✍️ 消协 / 消保委调解（草稿）"]
+    assert _labels(convo)[1:3] == ["✍️ 12315 举报（草稿）", "✍️ 消协 / 消保委调解（草稿）"]
     convo.press("消协 / 消保委调解（草稿）")
     intro, draft = convo.replies
     assert NOTICE in intro.text and NOTICE not in draft.text
