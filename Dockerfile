@@ -26,6 +26,10 @@ COPY requirements.lock /tmp/requirements.lock
 # Every dependency from the lock file, checked against its SHA-256 hashes (the OCR extra's
 # opencv comes as the headless build: the slim image has no libGL); then the wheel built above
 # without resolving anything again. The wheel has no version to pin.
+# A CJK font for the printable PDF export (guide/pdf.py finds it at run time).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei=0.2.0-beta-3.1 \
+    && rm -rf /var/lib/apt/lists/*
 # hadolint ignore=DL3013
 RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock \
     && whl="$(ls /wheels/*.whl)" && pip install --no-cache-dir --no-deps "${whl}" \

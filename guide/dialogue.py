@@ -46,6 +46,8 @@ def reads_timeline(incoming: Incoming) -> bool:
     """
     if incoming.kind == "command":
         return incoming.command == "export"
+    if incoming.kind == "button" and filings.owns(incoming.data):
+        return incoming.data.startswith("fl|p|")  # the printable export
     if incoming.kind == "button":
         cb = callbacks.parse(incoming.data)
         # Step buttons (s|case|pos|action) and navigation buttons (n|case|action) end with the action.
@@ -74,8 +76,8 @@ class Dialogue:
         turn = Turn(self.content, view, incoming, self.tracking)
         if incoming.kind == "text":
             self._text(turn, incoming.text)
-        elif incoming.kind == "command" and filings.owns_command(incoming.command):
-            filings.command(turn, self.tracking)
+        elif incoming.kind == "command" and filings.owns_command(incoming.command, incoming.args):
+            filings.command(turn, self.tracking, incoming.command)
         elif incoming.kind == "command":
             commands.run(turn, incoming.command, self.follow_up_delay)
             filings.after_command(turn, self.tracking, incoming.command)

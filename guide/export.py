@@ -8,6 +8,7 @@ from guide.clock import shown
 from guide.drafts import render_drafts
 from guide.labels import CATEGORY_LABELS, FACT_LABELS, NOTICE, OUTCOME_LABELS, STAGE_NAMES, issue_label
 from guide.model import CaseState, Document, EvidenceItem, TimelineEntry
+from guide.pdf import render_pdf
 
 #: Timeline event -> Chinese label.
 EVENT_LABELS: dict[str, str] = {
@@ -95,15 +96,15 @@ def evidence_index(case: CaseState, evidence: Sequence[EvidenceItem]) -> list[st
     return lines
 
 
-def render_export(
+def export_lines(
     case: CaseState,
     evidence: Sequence[EvidenceItem],
     timeline: Sequence[TimelineEntry],
     *,
     filings: Sequence[str] = (),
     guidance: str = "",
-) -> Document:
-    """A .txt summary of ``case`` that the person can keep or forward.
+) -> list[str]:
+    """The lines of the case summary (shared by the text and the PDF export).
 
     ``filings`` are the lines of the filings section (see ``guide.ladder.filing_lines``),
     ``guidance`` the advice on preserving evidence.
@@ -146,9 +147,40 @@ def render_export(
         drafts.complaint,
         "",
     ]
+    return lines
+
+
+def render_export(
+    case: CaseState,
+    evidence: Sequence[EvidenceItem],
+    timeline: Sequence[TimelineEntry],
+    *,
+    filings: Sequence[str] = (),
+    guidance: str = "",
+) -> Document:
+    """A .txt summary of ``case`` that the person can keep or forward."""
+    lines = export_lines(case, evidence, timeline, filings=filings, guidance=guidance)
     text = "\n".join(lines)
     return Document(
         filename=f"weiquan-case-{case.id}.txt",
         content=text.encode("utf-8"),
-        caption=f"案件摘要（{issue_label(case.issue_type)}）\n{NOTICE}",
+        caption=f"案件摘要（{issue_label(case.issue_type)}）\n可打印的 PDF 版：发送 /export pdf\n{NOTICE}",
+    )
+
+
+def render_export_pdf(
+    case: CaseState,
+    evidence: Sequence[EvidenceItem],
+    timeline: Sequence[TimelineEntry],
+    *,
+    filings: Sequence[str] = (),
+    guidance: str = "",
+) -> Document:
+    """The same summary as a printable PDF; raises :class:`guide.pdf.NoCjkFont` without a CJK font."""
+    lines = export_lines(case, evidence, timeline, filings=filings, guidance=guidance)
+    content = render_pdf(lines[0], lines[1:])
+    return Document(
+        filename=f"weiquan-case-{case.id}.pdf",
+        content=content,
+        caption=f"案件摘要 PDF（{issue_label(case.issue_type)}），可打印\n{NOTICE}",
     )

@@ -17,6 +17,7 @@ from typing import cast, get_args
 
 from guide import clocks, ladder, ops
 from guide.clock import local_date
+from guide.export import render_export_pdf
 from guide.facts import extract_facts, simplified
 from guide.model import (
     AddFiling,
@@ -33,6 +34,7 @@ from guide.model import (
     UpdateFiling,
     new_id,
 )
+from guide.pdf import NoCjkFont
 from guide.render import type_buttons
 from guide.tracking import CHANNELS, Tracking
 from guide.turn import Turn
@@ -270,7 +272,7 @@ def show(turn: Turn, tracking: Tracking, case: CaseState) -> None:
         text = "这个案件还没有投诉记录。在哪里投诉了，就点下面记下来，我帮你算期限、到期提醒。"
     rows.append([Button("➕ 记录一次投诉", ladder.data("a", case.id))])
     rows.append([Button("⏭ 下一步 / 跳到其他步骤", ladder.data("l", case.id))])
-    rows.append([Button("🔒 证据保全建议", ladder.data("g", case.id))])
+    rows.append([Button("🔒 证据保全建议", ladder.data("g", case.id)), _pdf_button(case)])
     turn.say(text, rows)
 
 
@@ -281,19 +283,44 @@ def _name(command: str) -> str:
     return command.strip().lower().split("@")[0]
 
 
-def owns_command(command: str) -> bool:
-    """True for /filings."""
-    return _name(command) == "filings"
+def owns_command(command: str, args: str = "") -> bool:
+    """True for /filings and /export pdf."""
+    name = _name(command)
+    return name == "filings" or (name == "export" and args.strip().lower() == "pdf")
 
 
-def command(turn: Turn, tracking: Tracking) -> None:
-    """/filings for the current case (or the most recent one)."""
+def command(turn: Turn, tracking: Tracking, command: str = "filings") -> None:
+    """/filings or /export pdf for the current case (or the most recent one)."""
     case = turn.current or max(turn.cases.values(), key=lambda c: c.updated_at, default=None)
     if case is None:
         turn.say(ops.msg(turn, "no_case"), type_buttons("new"))
         return
+    if _name(command) == "export":
+        send_pdf(turn, case)
+        return
     turn.set_current(case.id)
     show(turn, tracking, case)
+
+
+def send_pdf(turn: Turn, case: CaseState) -> None:
+    """The printable PDF of the case summary (evidence index, filings, timeline, drafts, notice)."""
+    if case.id != turn.view.current_case_id:
+        # The view holds the current case's timeline only: export once this case is current.
+        turn.set_current(case.id)
+        turn.say(ops.msg(turn, "closed_shown", case=ops.case_label(case)), [[_pdf_button(case)]])
+        return
+    try:
+        document = render_export_pdf(
+            case, turn.view.evidence, turn.view.timeline, **ops.filing_sections(turn, case)
+        )
+    except NoCjkFont:
+        turn.say("这台服务器上没有中文字体，暂时做不了 PDF；发送 /export 可以拿到文本版的案件摘要。")
+        return
+    turn.reply(Reply(document.caption, document=document))
+
+
+def _pdf_button(case: CaseState) -> Button:
+    return Button("🖨 导出 PDF", ladder.data("p", case.id))
 
 
 def after_command(turn: Turn, tracking: Tracking, command: str) -> None:
@@ -335,6 +362,8 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
         turn.say(*ladder.jump_menu(tracking, case))
     elif action == "g":
         turn.say(tracking.evidence_guidance)
+    elif action == "p":
+        send_pdf(turn, case)
     elif action == "x" and filing is not None:
         ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != PENDING_KEY})
         turn.say("好的，没有编号也没关系。发送 /filings 可以随时查看和补充。")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+
+import pytest
 
 from guide.labels import NOTICE
 from guide.model import UpdateEvidence
+from guide.pdf import find_font
 from tests.guide.memory import Conversation
 
 DIGEST = hashlib.sha256(b"screenshot bytes").hexdigest()
@@ -63,3 +67,34 @@ def test_export_has_the_evidence_index_filings_timeline_and_guidance(convo: Conv
     timeline = text.split("二、时间线")[1].split("三、")[0]
     assert "提交投诉  12315 投诉" in timeline
     assert "231118-492817365029174" in text and NOTICE in text
+
+
+def test_export_pdf_holds_the_order_number_the_hashes_and_the_notice(convo: Conversation) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    if find_font() is None:
+        pytest.skip("no CJK font on this machine (the Docker image installs fonts-wqy-microhei)")
+    convo.text("拼多多砍价差一点没成功，订单 231118-492817365029174")
+    convo.send("photo", file_id="F1", file_unique_id="U1", caption="规则")
+    convo.send("reading", data=_reading("U1", kind="rules", sha256=DIGEST))
+    convo.text("我在12315投诉了，编号是1234567890")
+    convo.command("export", "pdf")
+    [reply] = convo.replies
+    assert reply.document is not None and reply.document.filename.endswith(".pdf")
+    reader = pypdf.PdfReader(io.BytesIO(reply.document.content))
+    text = "".join((page.extract_text() or "") for page in reader.pages)
+    compact = "".join(text.split())
+    assert "231118-492817365029174" in compact
+    assert DIGEST in compact
+    assert "".join(NOTICE.split()) in compact
+    assert "1234567890" in compact and "证据清单与索引" in compact
+
+
+def test_pdf_button_and_a_machine_without_a_cjk_font(
+    convo: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    convo.text("砍价差一点没成功")
+    convo.command("filings")
+    monkeypatch.setattr("guide.pdf.find_font", lambda extra="": None)
+    convo.press("导出 PDF")
+    assert "没有中文字体" in convo.said and "/export" in convo.said
+    assert all(reply.document is None for reply in convo.replies)
