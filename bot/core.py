@@ -35,9 +35,18 @@ class BotCore:
         self.storage = storage
         self.content = content
         self.classifier = classifier
-        self.dialogue = Dialogue(content, self.classify, follow_up_delay=settings.follow_up_delay)
+        self.dialogue = self._dialogue(content)
         self.reload_listeners: list[Callable[[list[Problem]], None]] = []
         self.last_reload_problems: list[Problem] = []
+
+    def _dialogue(self, content: GuideContent) -> Dialogue:
+        """The dialogue on ``content`` with the settings' delays."""
+        return Dialogue(
+            content,
+            self.classify,
+            follow_up_delay=self.settings.follow_up_delay,
+            filing_clock_override=self.settings.filing_clock_override,
+        )
 
     @classmethod
     async def create(cls, settings: Settings, *, migrate: bool = True) -> BotCore:
@@ -111,7 +120,7 @@ class BotCore:
             log.warning("step files not reloaded, keeping the last good set: %s", "; ".join(problems))
             return problems
         self.content = content
-        self.dialogue = Dialogue(content, self.classify, follow_up_delay=self.settings.follow_up_delay)
+        self.dialogue = self._dialogue(content)
         log.info("step files reloaded")
         return []
 

@@ -27,6 +27,7 @@ _HINTS: dict[str, str] = {
     "LOG_FORMAT": "text or json",
     "MODE": "polling or webhook",
     "FOLLOW_UP_DELAY": "a duration such as 3d, 12h, 30m or 45s",
+    "FILING_CLOCK_OVERRIDE": "a duration such as 45s, for tests and demos only (empty: the rules' clocks)",
     "DATA_DIR": "a writable folder for the bot's cache files",
     "CACHE_DIR": "a writable folder for the tokenizer's dictionary and the trained model",
     "WEBHOOK_LISTEN": "host:port to listen on, e.g. 0.0.0.0:8080",
@@ -75,6 +76,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     mode: Literal["polling", "webhook"] = "polling"
     follow_up_delay: Annotated[timedelta, NoDecode] = timedelta(days=3)
+    # Every filing's clock runs out after this instead of the rule's days (tests and demos only).
+    filing_clock_override: Annotated[timedelta | None, NoDecode] = None
     webhook_listen: str = "0.0.0.0:8080"
     webhook_url: str = ""
     webhook_secret: str = ""
@@ -96,6 +99,13 @@ class Settings(BaseSettings):
     def _duration(cls, value: object) -> object:
         if isinstance(value, str):
             return parse_duration(value)
+        return value
+
+    @field_validator("filing_clock_override", mode="before")
+    @classmethod
+    def _optional_duration(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_duration(value) if value.strip() else None
         return value
 
     @field_validator("log_level", "log_format", "mode", mode="before")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 from guide import buttons, callbacks, commands, filings, ops, proposals, reading
@@ -65,11 +66,14 @@ class Dialogue:
         *,
         follow_up_delay: timedelta = timedelta(days=3),
         tracking: Tracking | None = None,
+        filing_clock_override: timedelta | None = None,
     ) -> None:
         self.content = content
         self.classify = classify
         self.follow_up_delay = follow_up_delay
         self.tracking = tracking if tracking is not None else load_tracking()
+        if filing_clock_override is not None:
+            self.tracking = replace(self.tracking, clock_override=filing_clock_override)
 
     def handle(self, view: UserView, incoming: Incoming) -> Outcome:
         """The replies and effects for ``incoming``, given what is known about the person."""

@@ -96,6 +96,8 @@ def _schedule(turn: Turn, tracking: Tracking, filing: Filing) -> str:
         turn.emit(CancelReminders(filing.case_id, clocks.purpose(filing.id)))
         return ""
     due = max(clocks.aligned(run.due_at, turn.at), turn.at + timedelta(minutes=1))
+    if tracking.clock_override is not None:
+        due = turn.at + tracking.clock_override
     turn.emit(ScheduleReminder(Reminder(new_id(), filing.case_id, due, clocks.purpose(filing.id))))
     return clocks.set_text(run)
 

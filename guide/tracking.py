@@ -10,6 +10,7 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
@@ -63,6 +64,8 @@ class Tracking:
     channels: dict[str, ChannelSpec]
     clocks: dict[str, ClockSpec]
     evidence_guidance: str
+    #: Every clock's reminder falls due this long after it starts (a setting for tests and demos).
+    clock_override: timedelta | None = None
 
     def channel(self, channel_id: str) -> ChannelSpec:
         """The channel ``channel_id`` (validated at load: every channel id exists)."""
