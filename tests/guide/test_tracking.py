@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,11 @@ def test_malformed_toml_and_missing_channel(tmp_path: Path) -> None:
         load_tracking(path)
     assert any("unknown channel 'unknown'" in p for p in caught.value.problems)
     assert any("channel 'heimao' is missing" in p for p in caught.value.problems)
+
+
+def test_the_ladder_diagram_draws_the_files_next_steps() -> None:
+    diagram = (Path(__file__).parents[2] / "guide" / "ladder.mmd").read_text(encoding="utf-8")
+    arrows = set(re.findall(r"(\w+)(?:\[[^\]]*\])? --> (\w+)", diagram))
+    tracking = load_tracking()
+    expected = {(channel.id, target) for channel in tracking.channels.values() for target in channel.next}
+    assert arrows == expected
