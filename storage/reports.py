@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select
 from storage.models import (
     CASES,
     CLASSIFICATION_STATS,
+    FILINGS,
     OUTBOX,
     REMINDERS,
     STAGE_STATS,
@@ -68,6 +69,9 @@ def collect_stats(connection: Connection) -> dict[str, object]:
             select(func.sum(CLASSIFICATION_STATS.c.count)).where(CLASSIFICATION_STATS.c.intent == "other"),
         ),
         "unknown_tokens_distinct": _scalar(connection, select(count).select_from(UNKNOWN_TOKENS)),
+        # Complaints filed by the people whose data is still stored (counts only, issue 15).
+        "filings_by_channel": _grouped(connection, FILINGS.c.channel, count),
+        "filings_by_status": _grouped(connection, FILINGS.c.status, count),
         "reminders_pending": _scalar(
             connection,
             select(count).select_from(REMINDERS).where(REMINDERS.c.status == "pending"),

@@ -77,3 +77,14 @@ async def test_delete_user_erases_filings(store: Storage) -> None:
     counts = await store.user_row_counts(USER)
     assert counts["filings"] == 0 and counts["cases"] == 0
     assert (await store.load_view(USER)).filings == ()
+
+
+async def test_stats_count_filings_by_channel_and_outcome_only(store: Storage) -> None:
+    await apply(
+        store, SaveCase(make_case(USER)), AddFiling(filing()), AddFiling(filing("fl2", status="rejected"))
+    )
+    await apply(store, AddFiling(filing("fl3", channel="platform", number="GD1", status="settled")))
+    stats = await store.stats()
+    assert stats["filings_by_channel"] == {"complaint_12315": 2, "platform": 1}
+    assert stats["filings_by_status"] == {"rejected": 1, "settled": 1, "submitted": 1}
+    assert "3101150000123" not in repr(stats) and "GD1" not in repr(stats)
