@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, filings, ops, proposals, reading
+from guide import buttons, callbacks, commands, filing_text, filings, ops, proposals, reading
 from guide.content import GuideContent
 from guide.facts import extract_facts, fact_hint, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
@@ -118,7 +118,7 @@ class Dialogue:
         if case is not None and case.awaiting in FACT_LABELS:
             self._answer(turn, text)
             return
-        if filings.take_text(turn, self.tracking, text[:MAX_CLASSIFY]):
+        if filing_text.take_text(turn, self.tracking, text[:MAX_CLASSIFY]):
             return
         match = self.classify(text[:MAX_CLASSIFY])
         facts = extract_facts(text, turn.at)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from guide import load_content
-from guide.filings import parse_text
+from guide.filing_text import parse_text
 from guide.labels import NOTICE
 from guide.model import AddFiling, Filing, ScheduleReminder, UpdateFiling
 from guide.tracking import load_tracking
