@@ -151,7 +151,13 @@ class Classifier:
         scores = self._scorer.score(normalized, tokens)
         match = self._second(normalized, tokens, scores, self._decide(scores, tokens))
         return Explanation(
-            text, normalized, tuple(tokens), tuple(scores), match, self._min_score, self.predict(normalized, tokens)
+            text,
+            normalized,
+            tuple(tokens),
+            tuple(scores),
+            match,
+            self._min_score,
+            self.predict(normalized, tokens),
         )
 
     def _rank_key(self, score: IntentScore) -> tuple[float, int]:
