@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from guide import callbacks
 from guide.clock import shown
 from guide.content import ButtonSpec, EvidenceSpec, GuideContent
-from guide.labels import FACT_LABELS, ISSUE_LABELS, issue_label
+from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT, issue_label
 from guide.model import Button, CaseState, EvidenceItem, Reminder, Reply
 from guide.turn import clip
 
@@ -50,7 +50,7 @@ def step_reply(content: GuideContent, case: CaseState, prefix: str = "") -> Repl
     if step is None:  # a stored position the content no longer has: show the stage menu instead
         return stage_menu(content, case, prefix)
     head = f"{prefix}\n\n" if prefix else ""
-    text = f"{head}【{position_label(content, case)}】\n{step.text_for(case.issue_type)}"
+    text = f"{head}【{position_label(content, case)}】\n{step.text_for(case.issue_type, case.facts.get(KIND_FACT))}"
     return Reply(clip(text), _as_tuple(_step_rows(content, case, step.buttons, step.nav)))
 
 
@@ -90,7 +90,7 @@ def missing_evidence(
 ) -> tuple[EvidenceSpec, ...]:
     """Checklist items of ``case`` that no evidence item covers yet."""
     have = {item.category for item in evidence if item.case_id == case.id}
-    return tuple(spec for spec in content.checklist(case.issue_type) if spec.category not in have)
+    return tuple(spec for spec in content.case_checklist(case) if spec.category not in have)
 
 
 def evidence_reply(content: GuideContent, case: CaseState, evidence: Sequence[EvidenceItem]) -> Reply:
@@ -122,7 +122,7 @@ def status_reply(
     state = "进行中" if case.status == "open" else "已结案"
     lines = [
         f"📊 案件 {case.id}（{state}）",
-        f"类型：{issue_label(case.issue_type)}",
+        f"类型：{issue_label(case.issue_type, case.facts.get(KIND_FACT))}",
         f"进度：{position_label(content, case)}",
         f"证据：{count} 份",
     ]
