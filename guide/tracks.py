@@ -42,7 +42,11 @@ class Track:
 
 
 def detect_kind(tracks: dict[str, Track], text: str) -> str | None:
-    """The 权益受损 kind ``text`` (simplified) points to, or ``None`` when none or several tie."""
+    """The 权益受损 kind ``text`` (simplified) points to, or ``None`` when none or several tie.
+
+    A promotion word (券, 返现, 奖品) names what was promised, so it settles a tie with a word
+    that names the failure: 「奖品没发货」 is a promise not honoured, not an undelivered order.
+    """
     scores: dict[str, int] = {}
     for kind in RIGHTS_KINDS:
         track = tracks.get(kind)
@@ -54,6 +58,8 @@ def detect_kind(tracks: dict[str, Track], text: str) -> str | None:
         return None
     best = max(scores.values())
     winners = [kind for kind, score in scores.items() if score == best]
+    if len(winners) > 1 and "promo" in winners:
+        return "promo"
     return winners[0] if len(winners) == 1 else None
 
 
