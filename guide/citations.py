@@ -18,7 +18,7 @@ from guide.content import GuideFileError
 from guide.locate import LineIndex
 
 CITATIONS_FILE = "citations.toml"
-_ARTICLE = re.compile(r"第\s*(\d{1,3})\s*(?:[–—\-~至到]\s*第?\s*(\d{1,3})\s*)?条")
+_ARTICLE = re.compile(r"第\s*(\d{1,4})\s*(?:条?\s*[–—\-~至到]\s*第?\s*(\d{1,4})\s*)?条")
 _CHINESE_ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条")
 
 
@@ -79,7 +79,7 @@ class Citations:
         events: list[tuple[int, str, str]] = []
         for match in self._pattern().finditer(text):
             events.append((match.start(), "law", self.law_of(match.group(0)).id))
-            digits = re.match(r"\d{1,3}", text[match.end() :])
+            digits = re.match(r"\d{1,4}", text[match.end() :])
             if digits:  # 消法44, 电商法15
                 events.append((match.end(), "number", digits.group(0)))
         for match in _ARTICLE.finditer(text):

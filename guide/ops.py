@@ -175,7 +175,8 @@ def settle_kind(turn: Turn, case: CaseState, prefix: str) -> CaseState:
     """Show the current step of a case just typed; a 权益受损 case first gets its kind.
 
     The kind comes from what the person wrote when it is clear; otherwise one question with a
-    button per kind is asked, and the step follows the answer (:func:`choose_kind`).
+    button per kind follows the general step, and the step for the kind follows the answer
+    (:func:`choose_kind`).
     """
     if case.issue_type != "rights_damaged" or case.facts.get(KIND_FACT) in RIGHTS_KINDS:
         show_step(turn, case, prefix)
@@ -184,10 +185,12 @@ def settle_kind(turn: Turn, case: CaseState, prefix: str) -> CaseState:
     text = simplified(f"{written} {case.facts.get('description', '')}")
     kind = detect_kind(turn.content.tracks, text)
     if kind is None:
+        # The general step first (the case is usable as it is), then the one question.
+        show_step(turn, case, prefix)
         rows = [
             [Button(label, callbacks.make("g", case.id, kind_id))] for kind_id, label in RIGHTS_KINDS.items()
         ]
-        turn.say(f"{prefix}\n\n{msg(turn, 'kind_ask')}".strip(), rows)
+        turn.say(msg(turn, "kind_ask"), rows)
         return case
     case, _ = record_facts(turn, case, {KIND_FACT: kind})
     show_step(turn, case, f"{prefix}\n（具体情况：{RIGHTS_KINDS[kind]}）")
