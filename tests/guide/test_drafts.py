@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -300,3 +301,38 @@ def test_render_export_only_uses_this_case(content: GuideContent) -> None:
     text = document.content.decode("utf-8")
     assert "创建案件" in text and "结案" not in text.split("三、证据清单")[0].split("二、时间线")[1]
     assert "问题类型：权益受损 · 退款被拒/退款不到账" in text
+
+
+#: The case whose 12315 draft README.md shows (a 不发货 order; the person wrote partly in Traditional).
+README_FACTS = {
+    KIND_FACT: "no_delivery",
+    "platform": "淘宝",
+    "merchant": "示例数码专营店",
+    "respondent": "杭州示例数码科技有限公司",
+    "respondent_address": "浙江省杭州市示例区示例路8号",
+    "product": "藍牙耳機一副",
+    "date": "2026-11-11",
+    "order_no": "4012345678901234567",
+    "amount": "129元",
+    "cs_contacted": "是",
+    "cs_reply": "倉庫缺貨，請耐心等待",
+    "complainant_name": "李四",
+    "complainant_phone": "13900000000",
+    "complainant_address": "北京市示例区示例街1号",
+    "description": "东西一直不发货怎么办啊",
+}
+
+
+def readme_case() -> CaseState:
+    """The README's example case."""
+    return _case("rights_damaged", None, README_FACTS)
+
+
+README_EVIDENCE = _evidence("order", "payment", "chat")
+
+
+def test_readme_shows_a_rendered_12315_draft(content: GuideContent) -> None:
+    drafts = render_drafts(content, readme_case(), README_EVIDENCE)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"```text\n{drafts.complaint}\n```" in readme
+    check_paste_ready(content, drafts, readme_case(), README_EVIDENCE)
