@@ -131,7 +131,12 @@ def pending_facts(turn: Turn) -> dict[str, str]:
 
 
 def record_facts(turn: Turn, case: CaseState, facts: dict[str, str]) -> tuple[CaseState, dict[str, str]]:
-    """Merge ``facts`` into the case; returns the case and the facts that changed."""
+    """Merge ``facts`` into the case; returns the case and the facts that changed.
+
+    A 权益受损 case whose kind is not known yet takes it from the message being answered when
+    the message makes it clear (a later message can settle what the first one left open).
+    """
+    facts = {**_kind_in_message(turn, case), **facts}
     changed = {name: value for name, value in facts.items() if case.facts.get(name) != value}
     if not changed:
         return case, {}
@@ -139,6 +144,16 @@ def record_facts(turn: Turn, case: CaseState, facts: dict[str, str]) -> tuple[Ca
     for name in changed:
         turn.log(case, "fact", name)
     return case, changed
+
+
+def _kind_in_message(turn: Turn, case: CaseState) -> dict[str, str]:
+    """``{rights_kind: kind}`` when ``case`` lacks the kind and the incoming text shows it."""
+    if case.issue_type != "rights_damaged" or case.facts.get(KIND_FACT) in RIGHTS_KINDS:
+        return {}
+    if turn.incoming.kind != "text":
+        return {}
+    kind = detect_kind(turn.content.tracks, simplified(turn.incoming.text[:2000]))
+    return {KIND_FACT: kind} if kind is not None else {}
 
 
 def facts_lines(facts: dict[str, str]) -> str:
@@ -178,13 +193,16 @@ def settle_kind(turn: Turn, case: CaseState, prefix: str) -> CaseState:
     button per kind follows the general step, and the step for the kind follows the answer
     (:func:`choose_kind`).
     """
-    if case.issue_type != "rights_damaged" or case.facts.get(KIND_FACT) in RIGHTS_KINDS:
+    if case.issue_type != "rights_damaged":
         show_step(turn, case, prefix)
         return case
-    written = turn.incoming.text if turn.incoming.kind == "text" else ""
-    text = simplified(f"{written} {case.facts.get('description', '')}")
-    kind = detect_kind(turn.content.tracks, text)
-    if kind is None:
+    kind = case.facts.get(KIND_FACT)
+    if kind not in RIGHTS_KINDS:
+        found = detect_kind(turn.content.tracks, simplified(case.facts.get("description", "")))
+        if found is not None:
+            case, _ = record_facts(turn, case, {KIND_FACT: found})
+            kind = found
+    if kind is None or kind not in RIGHTS_KINDS:
         # The general step first (the case is usable as it is), then the one question.
         show_step(turn, case, prefix)
         rows = [
@@ -192,7 +210,6 @@ def settle_kind(turn: Turn, case: CaseState, prefix: str) -> CaseState:
         ]
         turn.say(msg(turn, "kind_ask"), rows)
         return case
-    case, _ = record_facts(turn, case, {KIND_FACT: kind})
     show_step(turn, case, f"{prefix}\n（具体情况：{RIGHTS_KINDS[kind]}）")
     return case
 

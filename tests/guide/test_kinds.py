@@ -104,3 +104,12 @@ def test_an_ordinary_order_is_never_asked_for_an_activity(convo: Conversation) -
     asked = [button.label for reply in convo.replies for row in reply.buttons for button in row]
     assert "填写商品或服务" in asked and "填写活动名称" not in asked
     assert "活动" not in "\n".join(reply.text for reply in convo.replies[1:3])
+
+
+def test_a_later_message_settles_the_kind(convo: Conversation) -> None:
+    convo.command("new")
+    convo.press("权益受损")
+    assert KIND_FACT not in convo.case.facts
+    convo.text("商家申请退款一直不给退")  # the fake classifier: 退款 -> rights_damaged
+    assert convo.case.facts[KIND_FACT] == "refund"
+    assert "售后页面" in convo.said  # the step written for refunds
