@@ -69,7 +69,6 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "flow_done",
     "first_step",
     "drafts_intro",
-    "drafts_missing",
     "drafts_missing_ask",
     "drafts_report",
     "kind_ask",

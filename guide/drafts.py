@@ -191,7 +191,8 @@ def _complaint(content: GuideContent, track: Track, fill: _Fill, case: CaseState
     lines += _subject_lines(track, fill, case)
     lines.append(f"{'参与时间' if track.activity else '购买时间'}：{fill('date')}")
     lines.append(f"订单号：{fill('order_no')}")
-    paid = "无，本次为免费参与的活动，我没有付款" if nothing_paid(case) else fill("amount")
+    free = "无，本次为免费参与的活动，我没有付款" if track.activity else "无，我没有付款"
+    paid = free if nothing_paid(case) else fill("amount")
     lines.append(f"支付金额：{paid}")
     lines.append(f"事实经过：{_story(track, fill, case, to_customer_service=False)}")
     lines.append(f"投诉诉求：{_demand(track, case)}。")

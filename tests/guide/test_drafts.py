@@ -171,7 +171,8 @@ def test_every_draft_is_paste_ready(
         assert {"complainant_name", "respondent", "date"} <= set(drafts.missing)
         assert ("activity" in drafts.missing) == track.activity  # never asked on an ordinary order
     if facts == "free":
-        assert "无，本次为免费参与的活动，我没有付款" in drafts.complaint
+        paid = "无，本次为免费参与的活动，我没有付款" if track.activity else "无，我没有付款"
+        assert f"支付金额：{paid}" in drafts.complaint
         assert (drafts.get("report") is not None) == bool(track.report)
     else:
         assert drafts.get("report") is None
