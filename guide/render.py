@@ -36,7 +36,7 @@ def _step_rows(content: GuideContent, case: CaseState, buttons: Sequence[ButtonS
 
 
 def position_label(content: GuideContent, case: CaseState) -> str:
-    """``一、确认问题 · 第1/3步 检查活动规则``."""
+    """``一、确认问题 · 第1/3步 看清规则和承诺``."""
     stage = content.stage(case.stage)
     step = content.step(case.stage, case.step)
     if stage is None or step is None:
