@@ -73,7 +73,7 @@ def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> No
     elif name == "status":
         turn.reply(status_reply(content, case, turn.view.evidence, turn.view.reminders))
     elif name == "facts":
-        turn.reply(facts_menu(case))
+        turn.reply(facts_menu(content, case))
     elif name == "evidence":
         turn.reply(evidence_reply(content, case, turn.view.evidence))
     elif name == "draft":

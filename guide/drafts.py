@@ -78,6 +78,16 @@ def track_of(content: GuideContent, case: CaseState) -> Track:
     return content.tracks.get(case.issue_type or "", content.tracks[FALLBACK])
 
 
+def case_facts(content: GuideContent, case: CaseState) -> tuple[str, ...]:
+    """The fact names that matter for ``case``, in the menu's order (never 活动名称 for an ordinary
+    order, 还差金额 only for a bargain); a fact the person gave is always included."""
+    track = track_of(content, case)
+    skip = {name for name in ("shortfall", "promised", "problem") if name not in track.story_facts}
+    if not track.activity:
+        skip.add("activity")
+    return tuple(name for name in FACT_LABELS if name not in skip or case.facts.get(name))
+
+
 def value(case: CaseState, name: str) -> str:
     """Fact ``name`` as a draft prints it: Simplified, one line, no closing full stop ("" if unset)."""
     raw = case.facts.get(name, "")

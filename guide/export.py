@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from guide.clock import shown
 from guide.content import GuideContent
-from guide.drafts import render_drafts
+from guide.drafts import case_facts, render_drafts
 from guide.labels import (
     CATEGORY_LABELS,
     FACT_LABELS,
@@ -86,7 +86,7 @@ def render_export(
         f"创建时间：{shown(case.created_at)}",
         "",
         "一、案件信息",
-        *[f"{label}：{case.facts.get(name) or '待补充'}" for name, label in FACT_LABELS.items()],
+        *[f"{FACT_LABELS[name]}：{case.facts.get(name) or '待补充'}" for name in case_facts(content, case)],
         "",
         "二、时间线",
     ]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from guide import callbacks
 from guide.clock import shown
 from guide.content import ButtonSpec, EvidenceSpec, GuideContent
+from guide.drafts import case_facts
 from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT, issue_label
 from guide.model import Button, CaseState, EvidenceItem, Reminder, Reply
 from guide.turn import clip
@@ -72,11 +73,12 @@ def facts_summary(case: CaseState) -> str:
     return "\n".join(lines) if lines else "（还没有记录信息）"
 
 
-def facts_menu(case: CaseState) -> Reply:
-    """All facts with their values and a button per fact to set or correct it."""
+def facts_menu(content: GuideContent, case: CaseState) -> Reply:
+    """The facts that matter for the case, with their values and a button each to set or correct it."""
     lines = ["案件信息（点按钮填写或修改）："]
     buttons: list[Button] = []
-    for name, label in FACT_LABELS.items():
+    for name in case_facts(content, case):
+        label = FACT_LABELS[name]
         lines.append(f"• {label}：{case.facts.get(name) or '待补充'}")
         buttons.append(
             Button(("修改" if case.facts.get(name) else "填写") + label, callbacks.make("f", case.id, name))

@@ -113,3 +113,18 @@ def test_a_later_message_settles_the_kind(convo: Conversation) -> None:
     convo.text("商家申请退款一直不给退")  # the fake classifier: 退款 -> rights_damaged
     assert convo.case.facts[KIND_FACT] == "refund"
     assert "售后页面" in convo.said  # the step written for refunds
+
+
+def test_the_facts_menu_of_an_ordinary_order_has_no_activity(convo: Conversation) -> None:
+    convo.text("买的耳机没发货")
+    convo.command("status")
+    convo.press("修改信息")
+    labels = [button.label for row in convo.replies[0].buttons for button in row]
+    assert "填写商品或服务" in labels and "填写订单号" in labels
+    assert not any("活动名称" in label or "还差金额" in label for label in labels)
+    convo.command("new")
+    convo.press("砍价失败")
+    convo.command("status")
+    convo.press("修改信息")
+    labels = [button.label for row in convo.replies[0].buttons for button in row]
+    assert "填写活动名称" in labels and "填写还差金额" in labels
