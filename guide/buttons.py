@@ -8,7 +8,7 @@ from typing import cast
 from guide import callbacks, ops
 from guide.callbacks import Callback
 from guide.content import SIMPLE_ACTIONS
-from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS
+from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, RIGHTS_KINDS
 from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
 from guide.turn import Turn
@@ -73,7 +73,7 @@ def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> No
     elif name == "status":
         turn.reply(status_reply(content, case, turn.view.evidence, turn.view.reminders))
     elif name == "facts":
-        turn.reply(facts_menu(case))
+        turn.reply(facts_menu(content, case))
     elif name == "evidence":
         turn.reply(evidence_reply(content, case, turn.view.evidence))
     elif name == "draft":
@@ -272,6 +272,12 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
         _clarified(turn, first, cb.args[1])
     elif cb.op == "y":
         _retype(turn, first, cb.args[1])
+    elif cb.op == "g":
+        case = _current_case(turn, first)
+        if case is not None and case.issue_type == "rights_damaged" and cb.args[1] in RIGHTS_KINDS:
+            ops.choose_kind(turn, case, cb.args[1])
+        elif case is not None:
+            stale(turn)
     elif cb.op == "f":
         case = _current_case(turn, first)
         if case is not None and cb.args[1] in FACT_LABELS:

@@ -24,6 +24,7 @@ _ARITY: dict[str, int] = {
     "t": 2,  # choose issue type: case or "new", type
     "c": 2,  # clarification answer: case or "new", type
     "y": 2,  # switch the current case's type: case, type
+    "g": 2,  # the kind of a 权益受损 case: case, kind
     "f": 2,  # ask/correct a fact: case, fact
     "x": 2,  # close with outcome: case, outcome
     "r": 2,  # reminder delay in days (0 = cancel): case, days

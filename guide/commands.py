@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from guide import callbacks, ops
+from guide import callbacks, ops, script
 from guide.labels import NOTICE
 from guide.model import Button, CaseState, new_id
 from guide.render import evidence_reply, nav_button, status_reply, type_buttons
@@ -94,7 +94,9 @@ def _cancel(turn: Turn) -> None:
         case = turn.save(case.evolve(awaiting=""))
         ops.show_step(turn, case, ops.msg(turn, "cancelled"))
         return
-    questions = [key for key in turn.pending if not key.startswith(ops.PENDING_FACT)]
+    questions = [
+        key for key in turn.pending if not key.startswith(ops.PENDING_FACT) and key != script.SCRIPT_KEY
+    ]
     if questions:
         ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in questions})
         turn.say(ops.msg(turn, "cancelled"))

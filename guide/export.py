@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from guide.clock import shown
-from guide.drafts import render_drafts
-from guide.labels import CATEGORY_LABELS, FACT_LABELS, NOTICE, OUTCOME_LABELS, STAGE_NAMES, issue_label
+from guide.content import GuideContent
+from guide.drafts import case_facts, render_drafts
+from guide.labels import (
+    CATEGORY_LABELS,
+    FACT_LABELS,
+    KIND_FACT,
+    NOTICE,
+    OUTCOME_LABELS,
+    STAGE_NAMES,
+    issue_label,
+)
 from guide.model import CaseState, Document, EvidenceItem, TimelineEntry
 
 #: Timeline event -> Chinese label.
@@ -41,7 +50,7 @@ def _detail(entry: TimelineEntry) -> str:
     if entry.event == "stage":
         return STAGE_NAMES.get(entry.detail, entry.detail)
     if entry.event == "fact":
-        return FACT_LABELS.get(entry.detail, entry.detail)
+        return "具体情况" if entry.detail == KIND_FACT else FACT_LABELS.get(entry.detail, entry.detail)
     if entry.event in ("opened", "type"):
         return issue_label(entry.detail or None)
     if entry.event in ("follow_up", "closed"):
@@ -51,8 +60,16 @@ def _detail(entry: TimelineEntry) -> str:
     return entry.detail
 
 
+#: The lines around each draft in the export: what lies between them is the text to copy.
+CUT = "—————— 复制以下内容 ——————"
+CUT_END = "—————— 复制到此为止 ——————"
+
+
 def render_export(
-    case: CaseState, evidence: Sequence[EvidenceItem], timeline: Sequence[TimelineEntry]
+    content: GuideContent,
+    case: CaseState,
+    evidence: Sequence[EvidenceItem],
+    timeline: Sequence[TimelineEntry],
 ) -> Document:
     """A .txt summary of ``case`` that the person can keep or forward."""
     status = "进行中" if case.status == "open" else "已结案"
@@ -63,13 +80,13 @@ def render_export(
         NOTICE,
         "",
         f"案件编号：{case.id}",
-        f"问题类型：{issue_label(case.issue_type)}",
+        f"问题类型：{issue_label(case.issue_type, case.facts.get(KIND_FACT))}",
         f"状态：{status}",
         f"当前阶段：{STAGE_NAMES.get(case.stage, case.stage)}",
         f"创建时间：{shown(case.created_at)}",
         "",
         "一、案件信息",
-        *[f"{label}：{case.facts.get(name) or '待补充'}" for name, label in FACT_LABELS.items()],
+        *[f"{FACT_LABELS[name]}：{case.facts.get(name) or '待补充'}" for name in case_facts(content, case)],
         "",
         "二、时间线",
     ]
@@ -85,16 +102,13 @@ def render_export(
         lines.append(f"{number}. {category}｜{shown(item.received_at)}｜{name}")
     if not items:
         lines.append("（无）")
-    drafts = render_drafts(case, evidence)
-    lines += [
-        "",
-        "四、客服沟通草稿",
-        drafts.customer_service,
-        "",
-        "五、12315 投诉草稿",
-        drafts.complaint,
-        "",
-    ]
+    drafts = render_drafts(content, case, evidence)
+    lines += ["", "四、草稿", f"每份草稿只复制两条分隔线之间的内容。{NOTICE}"]
+    for number, draft in enumerate(drafts.drafts, start=1):
+        lines += ["", f"{number}. {draft.title}", CUT, draft.text, CUT_END]
+    if drafts.missing:
+        lines += ["", "草稿里标【待补充：…】的信息还缺：" + "、".join(FACT_LABELS[n] for n in drafts.missing)]
+    lines.append("")
     text = "\n".join(lines)
     return Document(
         filename=f"weiquan-case-{case.id}.txt",

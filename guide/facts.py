@@ -69,6 +69,9 @@ _CS_NOT_CONTACTED = re.compile(r"(没|未|还没|不)有?去?(联系|找|问|咨
 _NAME = re.compile(r"(?:我叫|我的名字是|姓名[：:]?)\s{0,3}([\u4e00-\u9fa5·]{2,8}|[A-Za-z ]{2,30})")
 _CONTACT_PHONE = re.compile(r"(?:电话|手机|联系方式)")
 _ADDRESS = re.compile(r"(?:地址|住址)(?:是|：|:)+\s{0,3}([^\n]{4,120})")
+#: Answers meaning "there is no order" / "I paid nothing".
+_NO_ORDER = ("无", "没有", "没有订单", "无订单", "没下单", "没有下单")
+_NOT_PAID = ("没付钱", "没有付钱", "没付款", "没有付款", "未付款", "未支付", "没花钱", "免费", "无", "没有")
 _YES = ("是", "是的", "对", "有", "联系过", "联系了", "已联系", "找过", "嗯", "yes", "y")
 _NO = ("否", "不是", "没有", "没", "还没", "未联系", "no", "n")
 
@@ -210,10 +213,13 @@ def parse_fact(name: str, text: str, now: datetime) -> str | None:
     if not answer or name not in FACT_LABELS:
         return None
     found = extract_facts(answer, now)
+    bare_answer = simplified(answer).strip("。.!！ ")
     if name == "order_no":
-        return found.get("order_no")
+        return "无" if bare_answer in _NO_ORDER else found.get("order_no")
     if name == "date":
         return found.get("date")
+    if name == "amount" and bare_answer in _NOT_PAID:
+        return "0元"
     if name in ("amount", "shortfall"):
         bare = re.fullmatch(r"[¥￥]?\s{0,3}" + _AMOUNT_NUMBER + r"\s{0,3}(元|块)?", answer)
         if bare:
@@ -242,9 +248,9 @@ def parse_fact(name: str, text: str, now: datetime) -> str | None:
 
 #: What to tell the person when an answer does not parse.
 FACT_HINTS: dict[str, str] = {
-    "order_no": "订单号一般是一串数字，如 231118-492817365029174（不是手机号）。",
+    "order_no": "订单号一般是一串数字，如 231118-492817365029174（不是手机号）；没有订单就回复「无」。",
     "date": "日期可以写 2024-11-18、11月18日、昨天。",
-    "amount": "金额请写数字，如 9.9 或 9.9元。",
+    "amount": "金额请写数字，如 9.9 或 9.9元；没有付钱就回复 0。",
     "shortfall": "请写数字，如 0.01 或 0.01元。",
     "complainant_phone": "请写 11 位手机号或带区号的电话。",
     "cs_contacted": "请回答「是」或「否」。",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from guide import callbacks
+from guide.citations import CITATIONS_FILE, Citations, load_citations
 from guide.content import (
     ARG_ACTIONS,
     REQUIRED_MESSAGES,
@@ -20,8 +21,9 @@ from guide.content import (
     StageSpec,
     StepSpec,
 )
-from guide.labels import CATEGORY_LABELS, FACT_LABELS, STAGE_IDS
+from guide.labels import CATEGORY_LABELS, FACT_LABELS, RIGHTS_KINDS, STAGE_IDS
 from guide.locate import LineIndex
+from guide.tracks import TRACKS_FILE, load_tracks
 from intents.match import ISSUE_TYPES
 
 COMMON_FILE = "common.toml"
@@ -30,7 +32,11 @@ MAX_LABEL = 40
 #: Longest case id the callback data must leave room for (``model.new_id`` makes 12).
 _CASE_ID = "x" * 12
 _TOML_LINE = re.compile(r"at line (\d+)")
-_STEP_KEYS = {"title", "text", "buttons", "nav"} | {f"text_{t}" for t in ISSUE_TYPES}
+#: Step text variants: per issue type, and per 权益受损 kind (``text_refund``...).
+VARIANTS: tuple[str, ...] = (*ISSUE_TYPES, *RIGHTS_KINDS)
+_STEP_KEYS = {"title", "text", "buttons", "nav"} | {f"text_{t}" for t in VARIANTS}
+#: Data files beside the stage files that are not stages.
+DATA_FILES = (CITATIONS_FILE, TRACKS_FILE)
 
 
 @dataclass
@@ -137,9 +143,7 @@ def _parse_stage(
             continue
         section = f"step#{index}"
         _unknown(report, raw, section, _STEP_KEYS)
-        variants = {
-            issue: _text(report, raw, section, f"text_{issue}", required=False) for issue in ISSUE_TYPES
-        }
+        variants = {issue: _text(report, raw, section, f"text_{issue}", required=False) for issue in VARIANTS}
         buttons = _buttons(report, raw.get("buttons"), section, "buttons")
         nav = raw.get("nav", True)
         if not isinstance(nav, bool):
@@ -196,8 +200,8 @@ def _parse_common(data: dict[str, Any], report: _Report) -> dict[str, Any]:
             report.add(section, "category", f"category must be one of {', '.join(CATEGORY_LABELS)}")
             continue
         types = raw.get("types", list(ISSUE_TYPES))
-        if not isinstance(types, list) or any(t not in ISSUE_TYPES for t in types):
-            report.add(section, "types", f"types must be a list of {', '.join(ISSUE_TYPES)}")
+        if not isinstance(types, list) or any(t not in VARIANTS for t in types):
+            report.add(section, "types", f"types must be a list of {', '.join(VARIANTS)}")
             types = []
         words = raw.get("keywords", [])
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -226,6 +230,12 @@ def _parse_common(data: dict[str, Any], report: _Report) -> dict[str, Any]:
     }
 
 
+def _check_citations(report: _Report, citations: Citations, section: str, key: str, text: str) -> None:
+    """Report every article ``text`` cites that ``citations.toml`` does not list."""
+    for unknown in citations.unknown(text):
+        report.add(section, key, f"cites {unknown}, which {CITATIONS_FILE} does not list")
+
+
 def _check_action(action: str, messages: dict[str, str], stage_steps: dict[str, int]) -> str | None:
     """Why ``action`` is invalid, or ``None`` when it is fine."""
     if action in SIMPLE_ACTIONS:
@@ -246,12 +256,37 @@ def _check_action(action: str, messages: dict[str, str], stage_steps: dict[str, 
     return None
 
 
+def _cite_check_file(report: _Report, citations: Citations, data: dict[str, Any]) -> None:
+    """Check the citations of every text of a step file or ``common.toml``."""
+    for table in ("messages", "prompts"):
+        raw = data.get(table)
+        if isinstance(raw, dict):
+            for key, value in raw.items():
+                if isinstance(value, str):
+                    _check_citations(report, citations, table, key, value)
+    steps = data.get("step")
+    if isinstance(steps, list):
+        for index, raw in enumerate(steps):
+            if isinstance(raw, dict):
+                for key, value in raw.items():
+                    if key.startswith("text") and isinstance(value, str):
+                        _check_citations(report, citations, f"step#{index}", key, value)
+
+
 def load_directory(directory: Path) -> GuideContent:
     """Load ``common.toml`` and the five stage files of ``directory``; raise GuideFileError."""
     problems: list[str] = []
     files = sorted(directory.glob("*.toml")) if directory.is_dir() else []
+    files = [path for path in files if path.name not in DATA_FILES]
     if not (directory / COMMON_FILE).is_file():
         problems.append(f"{COMMON_FILE}:1: missing file in {directory}")
+    citations: Citations | None = None
+    tracks = {}
+    try:
+        citations = load_citations(directory)
+        tracks = load_tracks(directory, citations)
+    except GuideFileError as error:
+        problems.extend(error.problems)
     common: dict[str, Any] | None = None
     stages: dict[str, tuple[StageSpec, str]] = {}
     button_lines: dict[tuple[str, int, int], int] = {}
@@ -260,6 +295,8 @@ def load_directory(directory: Path) -> GuideContent:
         if read is None:
             continue
         data, report = read
+        if citations is not None:
+            _cite_check_file(report, citations, data)
         if path.name == COMMON_FILE:
             common = _parse_common(data, report)
         else:
@@ -305,4 +342,6 @@ def load_directory(directory: Path) -> GuideContent:
         nav_buttons=tuple(button for button, _ in common["nav"]),
         scam_keywords=common["scam"],
         shortcuts=common["shortcuts"],
+        tracks=tracks,
+        citations=citations,
     )

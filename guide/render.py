@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from guide import callbacks
 from guide.clock import shown
 from guide.content import ButtonSpec, EvidenceSpec, GuideContent
-from guide.labels import FACT_LABELS, ISSUE_LABELS, issue_label
+from guide.drafts import case_facts
+from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT, issue_label
 from guide.model import Button, CaseState, EvidenceItem, Reminder, Reply
 from guide.turn import clip
 
@@ -36,7 +37,7 @@ def _step_rows(content: GuideContent, case: CaseState, buttons: Sequence[ButtonS
 
 
 def position_label(content: GuideContent, case: CaseState) -> str:
-    """``一、确认问题 · 第1/3步 检查活动规则``."""
+    """``一、确认问题 · 第1/3步 看清规则和承诺``."""
     stage = content.stage(case.stage)
     step = content.step(case.stage, case.step)
     if stage is None or step is None:
@@ -50,7 +51,7 @@ def step_reply(content: GuideContent, case: CaseState, prefix: str = "") -> Repl
     if step is None:  # a stored position the content no longer has: show the stage menu instead
         return stage_menu(content, case, prefix)
     head = f"{prefix}\n\n" if prefix else ""
-    text = f"{head}【{position_label(content, case)}】\n{step.text_for(case.issue_type)}"
+    text = f"{head}【{position_label(content, case)}】\n{step.text_for(case.issue_type, case.facts.get(KIND_FACT))}"
     return Reply(clip(text), _as_tuple(_step_rows(content, case, step.buttons, step.nav)))
 
 
@@ -72,11 +73,12 @@ def facts_summary(case: CaseState) -> str:
     return "\n".join(lines) if lines else "（还没有记录信息）"
 
 
-def facts_menu(case: CaseState) -> Reply:
-    """All facts with their values and a button per fact to set or correct it."""
+def facts_menu(content: GuideContent, case: CaseState) -> Reply:
+    """The facts that matter for the case, with their values and a button each to set or correct it."""
     lines = ["案件信息（点按钮填写或修改）："]
     buttons: list[Button] = []
-    for name, label in FACT_LABELS.items():
+    for name in case_facts(content, case):
+        label = FACT_LABELS[name]
         lines.append(f"• {label}：{case.facts.get(name) or '待补充'}")
         buttons.append(
             Button(("修改" if case.facts.get(name) else "填写") + label, callbacks.make("f", case.id, name))
@@ -90,7 +92,7 @@ def missing_evidence(
 ) -> tuple[EvidenceSpec, ...]:
     """Checklist items of ``case`` that no evidence item covers yet."""
     have = {item.category for item in evidence if item.case_id == case.id}
-    return tuple(spec for spec in content.checklist(case.issue_type) if spec.category not in have)
+    return tuple(spec for spec in content.case_checklist(case) if spec.category not in have)
 
 
 def evidence_reply(content: GuideContent, case: CaseState, evidence: Sequence[EvidenceItem]) -> Reply:
@@ -122,7 +124,7 @@ def status_reply(
     state = "进行中" if case.status == "open" else "已结案"
     lines = [
         f"📊 案件 {case.id}（{state}）",
-        f"类型：{issue_label(case.issue_type)}",
+        f"类型：{issue_label(case.issue_type, case.facts.get(KIND_FACT))}",
         f"进度：{position_label(content, case)}",
         f"证据：{count} 份",
     ]
