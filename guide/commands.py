@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from guide import callbacks, ops
+from guide import callbacks, fresh, ops
 from guide.labels import NOTICE
 from guide.model import Button, CaseState, new_id
 from guide.render import evidence_reply, nav_button, status_reply, type_buttons
@@ -120,7 +120,7 @@ def run(turn: Turn, command: str, follow_up_delay: timedelta) -> None:
     elif name == "help":
         turn.say(help_text())
     elif name == "new":
-        turn.say(ops.msg(turn, "choose_type"), type_buttons(callbacks.FRESH))
+        fresh.start(turn)
     elif name == "cases":
         _cases(turn)
     elif name == "cancel":

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, ops, proposals, reading
+from guide import buttons, callbacks, commands, fresh, ops, proposals, reading
 from guide.content import GuideContent
 from guide.facts import extract_facts, fact_hint, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
@@ -69,6 +69,7 @@ class Dialogue:
     def handle(self, view: UserView, incoming: Incoming) -> Outcome:
         """The replies and effects for ``incoming``, given what is known about the person."""
         turn = Turn(self.content, view, incoming)
+        fresh.tidy_before(turn, incoming)
         if incoming.kind == "text":
             self._text(turn, incoming.text)
         elif incoming.kind == "command":
@@ -98,6 +99,9 @@ class Dialogue:
         if not _MEANINGFUL.search(text):
             ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
             return
+        if fresh.wanted(turn):
+            self._new_problem(turn, text)
+            return
         case = turn.open_current
         if case is not None and case.awaiting in FACT_LABELS:
             self._answer(turn, text)
@@ -113,6 +117,26 @@ class Dialogue:
             unknown = match.tokens if match.intent == "other" else ()
             turn.emit(RecordClassification(intent=match.intent, unknown_tokens=tuple(unknown)))
             self._not_issue(turn, match.intent, facts)
+
+    def _new_problem(self, turn: Turn, text: str) -> None:
+        """The first message after ``/new``: a new case with its facts, never the old case."""
+        match = self.classify(text[:MAX_CLASSIFY])
+        facts = extract_facts(text, turn.at)
+        if match.needs_clarification and match.candidates:
+            fresh.drop_flag(turn)
+            self._clarify(turn, match, facts, text, callbacks.FRESH)
+        elif match.is_issue:
+            turn.emit(RecordClassification(intent=match.intent))
+            fresh.drop_flag(turn)
+            ops.begin_case(turn, match.intent, self._new_facts({}, facts, " ".join(text.split())[:300]))
+            self._maybe_contacted(turn, facts)
+        else:  # no type yet: the facts wait for the type button, the flag for a description
+            unknown = match.tokens if match.intent == "other" else ()
+            turn.emit(RecordClassification(intent=match.intent, unknown_tokens=tuple(unknown)))
+            if facts:
+                fresh.stash(turn, facts)
+            key = "greeting" if match.intent == "greeting" else "other"
+            turn.say(ops.msg(turn, key), type_buttons(callbacks.FRESH))
 
     def _scam(self, turn: Turn) -> None:
         """Warn about a likely scam, then go back to where the person was.
@@ -151,8 +175,10 @@ class Dialogue:
         )
         turn.say(text_out, rows)
 
-    def _clarify(self, turn: Turn, match: IntentMatch, facts: dict[str, str], text: str) -> None:
-        """Ask which issue type the person means."""
+    def _clarify(
+        self, turn: Turn, match: IntentMatch, facts: dict[str, str], text: str, target: str = ""
+    ) -> None:
+        """Ask which issue type the person means (``target``: the case, NEW or FRESH)."""
         stash = {**facts}
         stash.setdefault("description", " ".join(text.split())[:300])
         pending = {k: v for k, v in turn.pending.items() if not k.startswith(ops.PENDING_FACT)}
@@ -161,7 +187,7 @@ class Dialogue:
         pending["clarify_intent"] = match.intent
         ops.set_pending(turn, pending)
         case = turn.open_current
-        target = case.id if case is not None else callbacks.NEW
+        target = target or (case.id if case is not None else callbacks.NEW)
         turn.say(ops.msg(turn, "clarify"), type_buttons(target, "c", match.candidates))
 
     def _issue(self, turn: Turn, issue_type: str, facts: dict[str, str], text: str) -> None:
@@ -176,13 +202,19 @@ class Dialogue:
             ops.set_type(turn, case, issue_type, self._new_facts(case.facts, facts, description))
             self._maybe_contacted(turn, facts)
             return
-        case, changed = ops.record_facts(turn, case, self._new_facts(case.facts, facts, description))
-        if issue_type == case.issue_type:
-            prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
-            ops.show_step(turn, case, prefix)
-            self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
+        if issue_type != case.issue_type:
+            # Another problem: its facts wait for the person's choice instead of going into this case.
+            self._maybe_contacted(turn, facts)
+            fresh.stash(turn, self._new_facts({}, facts, description))
+            self._switch_offer(turn, case, issue_type)
             return
-        self._maybe_contacted(turn, facts)
+        case, changed = ops.record_facts(turn, case, self._new_facts(case.facts, facts, description))
+        prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
+        ops.show_step(turn, case, prefix)
+        self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
+
+    def _switch_offer(self, turn: Turn, case: CaseState, issue_type: str) -> None:
+        """Ask whether a message of another type retypes ``case`` or opens a new case."""
         text_out = ops.msg(turn, "switch_offer", new=ISSUE_LABELS[issue_type], old=ops.case_label(case))
         rows = [
             [buttons.button(f"把当前案件改为「{ISSUE_LABELS[issue_type]}」", "y", case.id, issue_type)],

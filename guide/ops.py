@@ -24,6 +24,8 @@ from guide.render import nav_button, stage_menu, step_reply, type_buttons
 from guide.turn import Turn
 
 PENDING_FACT = "fact:"
+#: Scratch key set by ``/new``: the next problem described opens a new case (see guide.fresh).
+NEW_FLAG = "new"
 REMINDER_DAYS = (1, 3, 7)
 
 
@@ -139,7 +141,9 @@ def facts_lines(facts: dict[str, str]) -> str:
 def begin_case(turn: Turn, issue_type: str, extra_facts: dict[str, str] | None = None) -> CaseState:
     """Open a case of ``issue_type`` with the stashed facts, and show its first step."""
     facts = {**pending_facts(turn), **(extra_facts or {})}
-    set_pending(turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT)})
+    set_pending(
+        turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT) and k != NEW_FLAG}
+    )
     case = turn.open_case(issue_type)
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "case_opened", type=ISSUE_LABELS.get(issue_type, issue_type))
@@ -154,6 +158,7 @@ def set_type(turn: Turn, case: CaseState, issue_type: str, extra_facts: dict[str
     case = turn.save(case.evolve(issue_type=issue_type))
     turn.log(case, "type", issue_type)
     facts = {**pending_facts(turn), **(extra_facts or {})}
+    set_pending(turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT)})
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "type_set", type=ISSUE_LABELS.get(issue_type, issue_type))
     if changed:
