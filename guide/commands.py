@@ -94,7 +94,9 @@ def _cancel(turn: Turn) -> None:
         case = turn.save(case.evolve(awaiting=""))
         ops.show_step(turn, case, ops.msg(turn, "cancelled"))
         return
-    questions = [key for key in turn.pending if not key.startswith(ops.PENDING_FACT)]
+    questions = [
+        key for key in turn.pending if not key.startswith(ops.PENDING_FACT) and key not in ops.SCRATCH_KEYS
+    ]
     if questions:
         ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in questions})
         turn.say(ops.msg(turn, "cancelled"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guide.labels import STAGE_IDS
+from guide.talk import TalkContent
 
 #: Actions a step button may carry (``goto:``, ``say:`` and ``ask:`` take an argument).
 SIMPLE_ACTIONS: tuple[str, ...] = (
@@ -159,6 +160,8 @@ class GuideContent:
     #: While a case is open: words that mean "next step" (``next``), a plain acknowledgement
     #: (``ack``), or point to a stage (key = stage id).
     shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Off-script words and messages (``talk.toml``).
+    talk: TalkContent = field(default_factory=TalkContent)
 
     def stage(self, stage_id: str) -> StageSpec | None:
         """The stage with ``stage_id``, or ``None``."""

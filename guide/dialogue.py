@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, fresh, ops, proposals, reading
+from guide import buttons, callbacks, commands, fresh, keyboard, ops, proposals, reading
 from guide.content import GuideContent
 from guide.facts import extract_facts, fact_hint, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
 from guide.model import (
     AddEvidence,
+    Button,
     CaseState,
     EvidenceItem,
     Incoming,
@@ -74,10 +75,8 @@ class Dialogue:
             self._text(turn, incoming.text)
         elif incoming.kind == "command":
             commands.run(turn, incoming.command, self.follow_up_delay)
-        elif incoming.kind == "button" and proposals.owns(incoming.data):
-            proposals.press(turn, incoming.data)
         elif incoming.kind == "button":
-            buttons.press(turn, incoming.data, self.follow_up_delay)
+            self._press(turn, incoming.data)
         elif incoming.kind in ("photo", "document"):
             self._evidence(turn)
         elif incoming.kind == "reminder":
@@ -87,7 +86,22 @@ class Dialogue:
         else:
             ops.show_current_or_types(turn, ops.msg(turn, "unsupported"))
         proposals.tidy(turn)  # a closed case's proposals leave the scratch values
+        keyboard.remember(turn)
         return turn.outcome()
+
+    def _press(self, turn: Turn, data: str) -> None:
+        """A button press (or its typed label) with callback ``data``."""
+        if proposals.owns(data):
+            proposals.press(turn, data)
+        else:
+            buttons.press(turn, data, self.follow_up_delay)
+
+    def _typed(self, turn: Turn, data: str) -> None:
+        """A typed button label: the press, except the export, which needs the timeline loaded."""
+        if reads_timeline(Incoming(kind="button", at=turn.at, data=data)):
+            turn.say(turn.content.talk.message("typed_export"), [[Button("📄 导出案件摘要", data)]])
+            return
+        self._press(turn, data)
 
     # --- free text -----------------------------------------------------------------------
 
@@ -99,10 +113,16 @@ class Dialogue:
         if not _MEANINGFUL.search(text):
             ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
             return
+        case = turn.open_current
+        awaiting = case.awaiting if case is not None and case.awaiting in FACT_LABELS else ""
+        if not awaiting or parse_fact(awaiting, text, turn.at) is None:
+            data = keyboard.typed_press(turn, text, numbers=not awaiting)
+            if data is not None:
+                self._typed(turn, data)
+                return
         if fresh.wanted(turn):
             self._new_problem(turn, text)
             return
-        case = turn.open_current
         if case is not None and case.awaiting in FACT_LABELS:
             self._answer(turn, text)
             return

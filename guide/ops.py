@@ -26,6 +26,8 @@ from guide.turn import Turn
 PENDING_FACT = "fact:"
 #: Scratch key set by ``/new``: the next problem described opens a new case (see guide.fresh).
 NEW_FLAG = "new"
+#: Scratch keys that are no question waiting for an answer (the last keyboard, see guide.keyboard).
+SCRATCH_KEYS = ("kb",)
 REMINDER_DAYS = (1, 3, 7)
 
 

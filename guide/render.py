@@ -16,8 +16,11 @@ Rows = list[list[Button]]
 
 def type_buttons(target: str, op: str = "t", types: Sequence[str] | None = None) -> Rows:
     """One row of issue-type buttons; ``target`` is a case id or ``callbacks.NEW``."""
-    chosen = types if types else tuple(ISSUE_LABELS)
-    return [[Button(ISSUE_LABELS[t], callbacks.make(op, target, t)) for t in chosen if t in ISSUE_LABELS]]
+    chosen = set(types) if types else set(ISSUE_LABELS)
+    # Always in the labels' order, so "the second one" means the same type everywhere.
+    return [
+        [Button(label, callbacks.make(op, target, t)) for t, label in ISSUE_LABELS.items() if t in chosen]
+    ]
 
 
 def nav_button(case: CaseState, label: str, action: str) -> Button:

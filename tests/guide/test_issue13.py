@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guide.model import DeleteUser
 from tests.guide.memory import Conversation
 
 # --- item 1: a problem described after /new always opens a new case holding its facts ------
@@ -112,3 +113,119 @@ def test_switch_offer_declined_drops_the_message_facts(convo: Conversation) -> N
     convo.command("new")
     convo.press("权益受损")
     assert "amount" not in convo.case.facts
+
+
+# --- item 6: a typed button label (or a close variant) acts like the press -----------------
+
+
+def _position(convo: Conversation) -> str:
+    return f"{convo.case.stage}.{convo.case.step}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected_text", "position"),
+    [
+        ("规则没写清楚啊", "规则没写清楚也是重要线索", "confirm.0"),
+        ("規則沒寫清楚啊", "规则没写清楚也是重要线索", "confirm.0"),  # Traditional
+        ("规则没写清楚", "规则没写清楚也是重要线索", "confirm.0"),
+        ("❓ 规则没写清楚", "规则没写清楚也是重要线索", "confirm.0"),
+        ("看完了", "", "confirm.1"),
+        ("1", "", "confirm.1"),  # numbers count the buttons in the order shown
+        ("2", "规则没写清楚也是重要线索", "confirm.0"),
+        ("查看进度", "📊 案件", "confirm.0"),
+    ],
+)
+def test_typed_step_button_label(convo: Conversation, typed: str, expected_text: str, position: str) -> None:
+    convo.text("拼多多助力被吞了")
+    assert [b.label for b in convo.buttons()][:2] == ["✅ 看完了", "❓ 规则没写清楚"]
+    convo.text(typed)
+    assert "没太明白" not in convo.said
+    assert expected_text in convo.said
+    assert _position(convo) == position
+
+
+@pytest.mark.parametrize("typed", ["返回", "返回上一步", "上一步", "⬅️返回", "返回。"])
+def test_typed_back(convo: Conversation, typed: str) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.press("看完了")
+    assert _position(convo) == "confirm.1"
+    convo.text(typed)
+    assert _position(convo) == "confirm.0" and "没太明白" not in convo.said
+
+
+def test_typed_label_of_the_current_step_after_another_keyboard(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.press("看完了")
+    convo.press("看不出问题在哪")  # its reply has only 继续
+    convo.text("返回")
+    assert _position(convo) == "confirm.0"
+
+
+@pytest.mark.parametrize("typed", ["确认", "确认删除", "確認"])
+def test_typed_confirm_after_delete_deletes(convo: Conversation, typed: str) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.command("delete")
+    convo.text(typed)
+    assert convo.effects(DeleteUser) and "已删除" in convo.said
+    assert convo.view.cases == () and convo.view.pending == {}
+
+
+def test_typed_cancel_after_delete_keeps_the_data(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.command("delete")
+    convo.text("取消")
+    assert not convo.effects(DeleteUser) and "没有删除" in convo.said and convo.view.cases
+
+
+def test_typed_label_of_an_old_keyboard_is_not_pressed(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.command("delete")
+    convo.command("status")  # a newer keyboard without the delete buttons
+    convo.text("确认")
+    assert not convo.effects(DeleteUser) and convo.view.cases
+
+
+def test_typed_number_picks_the_issue_type_in_order_shown(convo: Conversation) -> None:
+    convo.command("start")
+    assert [b.label for b in convo.buttons()] == ["助力被吞", "砍价失败", "权益受损"]
+    convo.text("2")
+    assert convo.case.issue_type == "bargain_failed"
+
+
+def test_typed_number_out_of_range_is_not_a_press(convo: Conversation) -> None:
+    convo.command("start")
+    convo.text("7")
+    assert convo.view.cases == ()
+
+
+def test_number_at_a_fact_prompt_is_an_answer(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"f|{convo.case.id}|amount")
+    convo.text("2")
+    assert convo.case.facts["amount"] == "2元"
+
+
+def test_typed_export_label_offers_the_button(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"n|{convo.case.id}|menu")
+    convo.press("四、法律途径")
+    convo.press("下一步")
+    convo.press("下一步")
+    assert any("导出案件摘要" in b.label for b in convo.buttons())
+    convo.text("导出案件摘要")
+    assert not [r for r in convo.replies if r.document is not None]  # the timeline was not loaded
+    convo.press("导出")
+    assert [r for r in convo.replies if r.document is not None]
+
+
+def test_issue_types_always_listed_in_the_same_order(convo: Conversation) -> None:
+    from intents.match import IntentMatch
+
+    def reversed_candidates(text: str) -> IntentMatch:
+        return IntentMatch(
+            "rights_damaged", 0.4, needs_clarification=True, candidates=("rights_damaged", "zhuli_swallowed")
+        )
+
+    other = Conversation(convo.dialogue.content, classify=reversed_candidates)
+    other.text("有问题")
+    assert [b.label for b in other.buttons()] == ["助力被吞", "权益受损"]

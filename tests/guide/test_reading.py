@@ -189,7 +189,10 @@ def test_error_reading_keeps_the_evidence(convo: Conversation) -> None:
     message = "这个文件不是图片或已损坏，请发送手机截图（JPG 或 PNG 格式）。"
     convo.send("reading", data=_reading("U1", "other", {}, error=message))
     assert message in convo.said and "已经作为证据保存" in convo.said
-    assert not convo.effects(UpdateEvidence) and not convo.effects(SetPending)
+    assert not convo.effects(UpdateEvidence)
+    # Nothing proposed; the scratch only forgets the keyboard of the message before (none now).
+    assert all(set(e.values) <= {"kb"} for e in convo.effects(SetPending))
+    assert not any(key.startswith("ocr:") for key in convo.view.pending)
     assert len(convo.view.evidence) == 1 and len(convo.replies) == 1
 
 
