@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from guide import callbacks, ops
+from guide import callbacks, ops, prompt
 from guide.callbacks import Callback
 from guide.content import SIMPLE_ACTIONS
 from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS
@@ -13,7 +13,7 @@ from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassi
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
 from guide.turn import Turn
 
-NAV_ACTIONS = (*SIMPLE_ACTIONS, "resume")
+NAV_ACTIONS = (*SIMPLE_ACTIONS, "resume", "skip", "unask")
 
 
 def button(label: str, op: str, *args: str) -> Button:
@@ -68,6 +68,10 @@ def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> No
         ops.step_back(turn, case)
     elif name == "resume":
         ops.show_step(turn, case)
+    elif name == "skip":
+        prompt.skip(turn, case)
+    elif name == "unask":
+        prompt.stop(turn, case)
     elif name == "menu":
         ops.show_menu(turn, case)
     elif name == "status":

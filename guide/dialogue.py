@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, fresh, keyboard, ops, proposals, reading
+from guide import buttons, callbacks, commands, fresh, keyboard, ops, prompt, proposals, reading
 from guide.content import GuideContent
-from guide.facts import extract_facts, fact_hint, parse_fact, simplified
+from guide.facts import extract_facts, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
 from guide.model import (
     AddEvidence,
@@ -29,6 +29,8 @@ from intents.match import IntentMatch
 
 Classify = Callable[[str], IntentMatch]
 MAX_CLASSIFY = 2000
+#: At a fact question, a text this long (in characters) that names an issue type is a new problem.
+NEW_PROBLEM = 6
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -114,17 +116,15 @@ class Dialogue:
             ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
             return
         case = turn.open_current
-        awaiting = case.awaiting if case is not None and case.awaiting in FACT_LABELS else ""
-        if not awaiting or parse_fact(awaiting, text, turn.at) is None:
-            data = keyboard.typed_press(turn, text, numbers=not awaiting)
-            if data is not None:
-                self._typed(turn, data)
-                return
+        if case is not None and case.awaiting in FACT_LABELS:
+            self._at_question(turn, case, text)
+            return
+        data = keyboard.typed_press(turn, text, numbers=True)
+        if data is not None:
+            self._typed(turn, data)
+            return
         if fresh.wanted(turn):
             self._new_problem(turn, text)
-            return
-        if case is not None and case.awaiting in FACT_LABELS:
-            self._answer(turn, text)
             return
         match = self.classify(text[:MAX_CLASSIFY])
         facts = extract_facts(text, turn.at)
@@ -171,18 +171,30 @@ class Dialogue:
             return
         ops.show_current_or_types(turn, "")
 
-    def _answer(self, turn: Turn, text: str) -> None:
-        """Take the answer to the fact the bot asked for (or re-ask)."""
-        case = turn.open_current
-        assert case is not None
-        name = case.awaiting
-        value = parse_fact(name, text, turn.at)
-        if value is None:
-            hint = fact_hint(name)
-            turn.say(ops.msg(turn, "fact_invalid", hint=hint) + "\n" + self.content.prompts[name])
+    def _at_question(self, turn: Turn, case: CaseState, text: str) -> None:
+        """Text while a fact question waits: the answer, a new problem, a skip, a button, or a miss."""
+        skip = prompt.is_skip(turn, text)  # before parsing: free-text facts would take "不知道"
+        value = None if skip else parse_fact(case.awaiting, text, turn.at)
+        if value is not None:
+            self._answer(turn, case, value)
             return
+        match = self.classify(text[:MAX_CLASSIFY])
+        if match.is_issue and not match.needs_clarification and len(keyboard.normalized(text)) >= NEW_PROBLEM:
+            turn.emit(RecordClassification(intent=match.intent))
+            prompt.leave(turn, case)
+            self._issue(turn, match.intent, extract_facts(text, turn.at), text)
+        elif skip:
+            prompt.skip(turn, case)
+        elif (data := keyboard.typed_press(turn, text, numbers=False)) is not None:
+            self._typed(turn, data)
+        else:
+            prompt.miss(turn, case)
+
+    def _answer(self, turn: Turn, case: CaseState, value: str) -> None:
+        """Take the answer to the fact the bot asked for."""
+        name = case.awaiting
         case, changed = ops.record_facts(turn, case, {name: value})
-        case = turn.save(case.evolve(awaiting=""))
+        case = prompt.leave(turn, case)
         if name == "cs_contacted":
             self._maybe_contacted(turn, {name: value})
         shown = changed or {name: value}

@@ -27,7 +27,7 @@ PENDING_FACT = "fact:"
 #: Scratch key set by ``/new``: the next problem described opens a new case (see guide.fresh).
 NEW_FLAG = "new"
 #: Scratch keys that are no question waiting for an answer (the last keyboard, see guide.keyboard).
-SCRATCH_KEYS = ("kb",)
+SCRATCH_KEYS = ("kb", "miss")
 REMINDER_DAYS = (1, 3, 7)
 
 
@@ -171,6 +171,8 @@ def set_type(turn: Turn, case: CaseState, issue_type: str, extra_facts: dict[str
 def ask_fact(turn: Turn, case: CaseState, name: str) -> None:
     """Ask for fact ``name`` and wait for the answer."""
     turn.save(case.evolve(awaiting=name))
+    if "miss" in turn.pending:  # a new question starts counting misses again (guide.prompt)
+        set_pending(turn, {k: v for k, v in turn.pending.items() if k != "miss"})
     current = case.facts.get(name)
     note = f"\n（当前：{current}）" if current else ""
     turn.say(turn.content.prompts[name] + note + "\n发送 /cancel 可跳过。")

@@ -229,3 +229,82 @@ def test_issue_types_always_listed_in_the_same_order(convo: Conversation) -> Non
     other = Conversation(convo.dialogue.content, classify=reversed_candidates)
     other.text("有问题")
     assert [b.label for b in other.buttons()] == ["助力被吞", "权益受损"]
+
+
+# --- item 5: free text at a fact question never loops -------------------------------------
+
+
+def _asking(convo: Conversation, fact: str = "order_no") -> str:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"f|{convo.case.id}|{fact}")
+    assert convo.case.awaiting == fact
+    return convo.case.id
+
+
+@pytest.mark.parametrize("typed", ["不知道", "跳过", "不填了", "算了不填了", "我也不知道", "跳過"])
+def test_skip_words_skip_the_question(convo: Conversation, typed: str) -> None:
+    _asking(convo)
+    convo.text(typed)
+    assert convo.case.awaiting == "" and "order_no" not in convo.case.facts
+    assert "先跳过" in convo.said and "没认出来" not in convo.said
+    assert "【一、确认问题" in convo.said  # back at the step
+    assert not any(key == "miss" for key in convo.view.pending)
+
+
+def test_skip_word_at_the_complain_step_is_not_the_merchant_button(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"n|{convo.case.id}|menu")
+    convo.press("三、投诉")
+    convo.press("下一步")
+    assert any("不知道商家信息" in b.label for b in convo.buttons())
+    convo.press("补充信息")
+    convo.press("商家")
+    convo.text("不知道")
+    assert convo.case.awaiting == "" and "先跳过" in convo.said
+
+
+def test_new_problem_at_a_fact_question_asks_then_switches(convo: Conversation) -> None:
+    old_id = _asking(convo)
+    convo.text("算了不填了，我其实是砍价砍不动的问题")
+    assert convo.case.id == old_id and convo.case.awaiting == ""
+    assert "order_no" not in convo.case.facts and "没认出来" not in convo.said
+    assert any("新建「砍价失败」" in b.label for b in convo.buttons())  # asks first: a case is open
+    convo.press("新建")
+    assert len(convo.view.cases) == 2 and convo.case.issue_type == "bargain_failed"
+    assert convo.case.facts["description"] == "算了不填了，我其实是砍价砍不动的问题"
+
+
+def test_two_unrecognised_answers_offer_skip_and_cancel(convo: Conversation) -> None:
+    _asking(convo)
+    convo.text("13812345678")
+    assert "没认出来" in convo.said and not convo.buttons()
+    convo.text("嗯我看看")
+    assert convo.case.awaiting == "order_no"
+    assert [b.label for b in convo.buttons()] == ["⏭ 跳过这个问题", "✖️ 不填了"]
+    convo.press("跳过这个问题")
+    assert convo.case.awaiting == "" and "【一、确认问题" in convo.said
+
+
+def test_stuck_question_cancel_button(convo: Conversation) -> None:
+    _asking(convo, "date")
+    convo.text("啊啊啊")
+    convo.text("哦哦哦")
+    convo.press("不填了")
+    assert convo.case.awaiting == "" and "date" not in convo.case.facts and "已跳过" in convo.said
+
+
+def test_a_new_question_starts_counting_again(convo: Conversation) -> None:
+    case_id = _asking(convo)
+    convo.text("啊啊啊")
+    convo.command("cancel")
+    convo.data(f"f|{case_id}|order_no")
+    convo.text("啊啊啊")
+    assert not convo.buttons() and "没认出来" in convo.said
+
+
+def test_a_good_answer_after_a_miss_is_taken(convo: Conversation) -> None:
+    _asking(convo)
+    convo.text("啊啊啊")
+    convo.text("231118-492817365029174")
+    assert convo.case.facts["order_no"] == "231118-492817365029174" and convo.case.awaiting == ""
+    assert not any(key == "miss" for key in convo.view.pending)
