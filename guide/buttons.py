@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from guide import callbacks, ops, prompt
+from guide import callbacks, ops, prompt, solved
 from guide.callbacks import Callback
 from guide.content import SIMPLE_ACTIONS
 from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS
-from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification
+from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification, Reply
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
 from guide.turn import Turn
 
@@ -232,7 +232,8 @@ def _switch(turn: Turn, case_id: str) -> None:
         return
     turn.set_current(case.id)
     if case.status != "open":
-        turn.reply(status_reply(turn.content, case, turn.view.evidence, turn.view.reminders))
+        status = status_reply(turn.content, case, turn.view.evidence, turn.view.reminders)
+        turn.reply(Reply(status.text, ((solved.reopen_button(case),), *status.buttons)))
     elif case.issue_type is None:
         ops.show_current_or_types(turn, f"已切换到案件：{ops.case_label(case)}")
     else:
@@ -296,5 +297,7 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
         _switch(turn, first)
     elif cb.op == "d":
         _delete(turn, first)
+    elif cb.op == solved.REOPEN:
+        solved.reopen(turn, first)
     else:  # pragma: no cover - parse() only returns known ops
         stale(turn)

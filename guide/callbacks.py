@@ -30,6 +30,7 @@ _ARITY: dict[str, int] = {
     "o": 2,  # follow-up answer: case, yes/no/wait
     "k": 1,  # switch to case
     "d": 1,  # delete: token or "no"
+    "z": 1,  # reopen a closed case
 }
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, fresh, keyboard, ops, prompt, proposals, reading
+from guide import buttons, callbacks, commands, fresh, keyboard, ops, prompt, proposals, reading, solved
 from guide.content import GuideContent
 from guide.facts import extract_facts, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
@@ -125,6 +125,12 @@ class Dialogue:
             return
         if fresh.wanted(turn):
             self._new_problem(turn, text)
+            return
+        if solved.is_solved(turn, text):
+            solved.offer_close(turn)
+            return
+        if (closed := solved.about_closed_case(turn, text)) is not None:
+            solved.offer_reopen(turn, closed)
             return
         match = self.classify(text[:MAX_CLASSIFY])
         facts = extract_facts(text, turn.at)

@@ -308,3 +308,82 @@ def test_a_good_answer_after_a_miss_is_taken(convo: Conversation) -> None:
     convo.text("231118-492817365029174")
     assert convo.case.facts["order_no"] == "231118-492817365029174" and convo.case.awaiting == ""
     assert not any(key == "miss" for key in convo.view.pending)
+
+
+# --- item 3: "it's solved" closes with one button; a closed case can be reopened ----------
+
+
+@pytest.mark.parametrize(
+    "typed", ["商家已经给我退款了，谢谢你", "已经解决了，谢谢", "钱退回来了", "商家補發了", "问题搞定了！"]
+)
+def test_solved_message_offers_to_close_as_resolved(convo: Conversation, typed: str) -> None:
+    convo.text("拼多多助力被吞了")
+    case_id = convo.case.id
+    convo.text(typed)
+    assert "太好了" in convo.said and "【" not in convo.said  # no step pushed
+    assert (convo.case.stage, convo.case.step, convo.case.status) == ("confirm", 0, "open")
+    assert next(b.label for b in convo.buttons()) == "🏁 结案（已解决）"
+    convo.press("结案（已解决）")  # one press closes
+    case = next(c for c in convo.view.cases if c.id == case_id)
+    assert (case.status, case.outcome) == ("closed", "resolved")
+    assert convo.view.current_case_id is None
+
+
+@pytest.mark.parametrize("typed", ["还没退款", "商家拒绝退款了", "退款了吗？", "我申请退款了但是没人理"])
+def test_not_solved_messages_are_not_taken_as_solved(convo: Conversation, typed: str) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.text(typed)
+    assert "太好了" not in convo.said
+    assert not any("结案（已解决）" in b.label for b in convo.buttons())
+
+
+def test_solved_without_a_case_opens_nothing(convo: Conversation) -> None:
+    convo.text("退款到账了，谢谢")
+    assert "太好了" in convo.said and convo.view.cases == ()
+
+
+def _closed(convo: Conversation) -> str:
+    convo.text("拼多多助力被吞了")
+    case_id = convo.case.id
+    convo.text("商家已经给我退款了，谢谢你")
+    convo.press("结案（已解决）")
+    return case_id
+
+
+def test_message_about_a_closed_case_offers_to_reopen(convo: Conversation) -> None:
+    case_id = _closed(convo)
+    convo.text("刚才那个案子平台又回我了")
+    assert "重新打开" in convo.said and len(convo.view.cases) == 1
+    assert next(c for c in convo.view.cases if c.id == case_id).status == "closed"
+    convo.press("重新打开")
+    case = convo.case
+    assert case.id == case_id and (case.status, case.outcome, case.closed_at) == ("open", None, None)
+    assert "已重新打开" in convo.said and "【" in convo.said
+    assert convo.view.timeline[-1].event == "reopened"
+
+
+def test_reopen_offer_can_start_a_new_case_instead(convo: Conversation) -> None:
+    _closed(convo)
+    convo.text("之前那个案子商家又不认了")
+    convo.press("新建案件")
+    convo.press("权益受损")
+    assert len(convo.view.cases) == 2 and convo.case.status == "open"
+
+
+def test_cases_can_reopen_a_closed_case(convo: Conversation) -> None:
+    case_id = _closed(convo)
+    convo.command("cases")
+    convo.press("已结案")
+    assert "重新打开" in next(b.label for b in convo.buttons())
+    convo.press("重新打开")
+    assert convo.case.id == case_id and convo.case.status == "open"
+
+
+def test_old_reopen_button_of_an_open_case_is_stale(convo: Conversation) -> None:
+    _closed(convo)
+    convo.text("刚才那个案子平台又回我了")
+    data = convo.find("重新打开").data
+    convo.data(data)
+    cases = convo.view.cases
+    convo.data(data)
+    assert convo.view.cases == cases and "已重新打开" not in convo.said
