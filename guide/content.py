@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guide.labels import STAGE_IDS
+from guide.questionbook import QuestionBook, QuestionSpec
 from guide.talk import TalkContent
 
 #: Actions a step button may carry (``goto:``, ``say:`` and ``ask:`` take an argument).
@@ -162,6 +163,13 @@ class GuideContent:
     shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Off-script words and messages (``talk.toml``).
     talk: TalkContent = field(default_factory=TalkContent)
+    #: Common questions and their answers (``questions.toml``).
+    question_book: QuestionBook = field(default_factory=QuestionBook)
+
+    @property
+    def questions(self) -> tuple[QuestionSpec, ...]:
+        """The common questions, in file order."""
+        return self.question_book.questions
 
     def stage(self, stage_id: str) -> StageSpec | None:
         """The stage with ``stage_id``, or ``None``."""

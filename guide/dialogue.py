@@ -6,7 +6,19 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, fresh, keyboard, ops, prompt, proposals, reading, solved
+from guide import (
+    buttons,
+    callbacks,
+    commands,
+    fresh,
+    keyboard,
+    ops,
+    prompt,
+    proposals,
+    questions,
+    reading,
+    solved,
+)
 from guide.content import GuideContent
 from guide.facts import extract_facts, parse_fact, simplified
 from guide.labels import FACT_LABELS, ISSUE_LABELS
@@ -116,12 +128,16 @@ class Dialogue:
             ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
             return
         case = turn.open_current
-        if case is not None and case.awaiting in FACT_LABELS:
+        asked = self.content.question_book.asked(text)
+        if case is not None and case.awaiting in FACT_LABELS and not asked:
             self._at_question(turn, case, text)
             return
-        data = keyboard.typed_press(turn, text, numbers=True)
+        data = None if asked else keyboard.typed_press(turn, text, numbers=True)
         if data is not None:
             self._typed(turn, data)
+            return
+        if asked:
+            questions.answer(turn, asked)
             return
         if fresh.wanted(turn):
             self._new_problem(turn, text)

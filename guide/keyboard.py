@@ -18,7 +18,7 @@ from guide.render import step_reply
 from guide.talk import TalkContent
 from guide.turn import Turn
 
-#: Scratch key of the last keyboard: a JSON list of ``[label, data]`` pairs in the order shown.
+#: Scratch key of the last keyboard: JSON rows of ``[label, data]`` pairs, as shown.
 KEYBOARD_KEY = "kb"
 #: How much longer than a label a typed text may be and still name it (``返回上一步`` → ``返回``).
 SLACK = 4
@@ -37,26 +37,39 @@ def remember(turn: Turn) -> None:
     """Store the buttons of this turn's replies as the last keyboard (none: forget it)."""
     if not turn.replies or any(isinstance(e, DeleteUser) for e in turn.effects):
         return
-    shown = [[button.label, button.data] for reply in turn.replies for row in reply.buttons for button in row]
+    shown = [
+        [[button.label, button.data] for button in row] for reply in turn.replies for row in reply.buttons
+    ]
     pending = {k: v for k, v in turn.pending.items() if k != KEYBOARD_KEY}
     if shown:
         pending[KEYBOARD_KEY] = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
     ops.set_pending(turn, pending)
 
 
-def last_keyboard(turn: Turn) -> list[Button]:
-    """The buttons of the last keyboard, in the order shown (malformed scratch: none)."""
+def last_rows(turn: Turn) -> list[list[Button]]:
+    """The rows of the last keyboard, as shown (malformed scratch: none)."""
     try:
         raw = json.loads(turn.pending.get(KEYBOARD_KEY, "[]"))
     except ValueError:
         return []
     if not isinstance(raw, list):
         return []
-    return [
-        Button(item[0], item[1])
-        for item in raw
-        if isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)
-    ]
+    rows: list[list[Button]] = []
+    for row in raw:
+        if not isinstance(row, list):
+            return []
+        buttons = [
+            Button(item[0], item[1])
+            for item in row
+            if isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)
+        ]
+        rows.append(buttons)
+    return [row for row in rows if row]
+
+
+def last_keyboard(turn: Turn) -> list[Button]:
+    """The buttons of the last keyboard, in the order shown."""
+    return [button for row in last_rows(turn) for button in row]
 
 
 def _step_keyboard(turn: Turn) -> list[Button]:

@@ -18,6 +18,7 @@ from guide.content import (
     StepSpec,
 )
 from guide.labels import CATEGORY_LABELS, FACT_LABELS, STAGE_IDS
+from guide.questionbook import QUESTIONS_FILE, QuestionBook, parse_questions
 from guide.talk import TALK_FILE, TalkContent, parse_talk
 from guide.tomlfile import Report as _Report
 from guide.tomlfile import read as _read
@@ -222,6 +223,7 @@ def load_directory(directory: Path) -> GuideContent:
         problems.append(f"{COMMON_FILE}:1: missing file in {directory}")
     common: dict[str, Any] | None = None
     talk: TalkContent | None = None
+    book: QuestionBook | None = None
     stages: dict[str, tuple[StageSpec, str]] = {}
     button_lines: dict[tuple[str, int, int], int] = {}
     for path in files:
@@ -233,6 +235,8 @@ def load_directory(directory: Path) -> GuideContent:
             common = _parse_common(data, report)
         elif path.name == TALK_FILE:
             talk = parse_talk(data, report)
+        elif path.name == QUESTIONS_FILE:
+            book = parse_questions(data, report)
         else:
             parsed = _parse_stage(data, report)
             if parsed is not None:
@@ -247,7 +251,9 @@ def load_directory(directory: Path) -> GuideContent:
             problems.append(f"{stage_id}.toml:1: no step file defines stage '{stage_id}'")
     if talk is None and not (directory / TALK_FILE).is_file():
         problems.append(f"{TALK_FILE}:1: missing file in {directory}")
-    if common is None or talk is None or problems:
+    if book is None and not (directory / QUESTIONS_FILE).is_file():
+        problems.append(f"{QUESTIONS_FILE}:1: missing file in {directory}")
+    if common is None or talk is None or book is None or problems:
         raise GuideFileError(problems or [f"{COMMON_FILE}:1: unreadable"])
     stage_steps = {stage_id: len(spec.steps) for stage_id, (spec, _) in stages.items()}
     messages: dict[str, str] = common["messages"]
@@ -279,4 +285,5 @@ def load_directory(directory: Path) -> GuideContent:
         scam_keywords=common["scam"],
         shortcuts=common["shortcuts"],
         talk=talk,
+        question_book=book,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from guide import GuideContent
 from guide.model import DeleteUser
 from tests.guide.memory import Conversation
 
@@ -387,3 +388,72 @@ def test_old_reopen_button_of_an_open_case_is_stale(convo: Conversation) -> None
     cases = convo.view.cases
     convo.data(data)
     assert convo.view.cases == cases and "已重新打开" not in convo.said
+
+
+# --- item 4: common questions get a short sourced answer, then the way back ---------------
+
+QUESTIONS = [
+    ("这种算不算欺诈？能要三倍赔偿吗？", "fraud", "第55条"),
+    ("我应该投诉还是举报？", "complaint_or_report", "举报"),
+    ("12315打不通怎么办", "hotline_busy", "全国12315平台"),
+    ("会不会泄露我的个人信息？", "privacy", "/delete"),
+    ("投诉要多久才有结果？", "how_long", "7个工作日"),
+    ("维权要花钱吗？", "cost", "免费"),
+    ("需要找律师吗？", "lawyer", "12348"),
+    ("這種算不算欺詐？", "fraud", "第55条"),  # Traditional
+]
+
+
+@pytest.mark.parametrize(("typed", "question", "expected"), QUESTIONS)
+def test_question_without_a_case_is_answered(
+    convo: Conversation, typed: str, question: str, expected: str
+) -> None:
+    convo.text(typed)
+    assert expected in convo.said and "没太明白" not in convo.said
+    spec = next(q for q in convo.dialogue.content.questions if q.id == question)
+    assert spec.answer in convo.said
+    assert convo.view.cases == ()
+    assert [b.label for b in convo.buttons()] == ["助力被吞", "砍价失败", "权益受损"]  # the way on
+
+
+@pytest.mark.parametrize(("typed", "question", "expected"), QUESTIONS)
+def test_question_mid_flow_keeps_the_place(
+    convo: Conversation, typed: str, question: str, expected: str
+) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.press("看完了")
+    before = convo.case
+    keyboard = [b.data for b in convo.buttons()]
+    convo.text(typed)
+    assert expected in convo.said
+    assert convo.case == before  # nothing moved, nothing recorded
+    assert [b.data for b in convo.buttons()] == keyboard  # the way back: the buttons they had
+    convo.text("返回")  # and they still work typed
+    assert (convo.case.stage, convo.case.step) == ("confirm", 0)
+
+
+def test_question_at_a_fact_prompt_is_answered_and_the_question_asked_again(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"f|{convo.case.id}|complainant_phone")
+    convo.text("填手机号会不会泄露个人信息？")
+    assert "/delete" in convo.said and convo.case.awaiting == "complainant_phone"
+    assert "complainant_phone" not in convo.case.facts
+    assert convo.dialogue.content.prompts["complainant_phone"] in convo.said
+    convo.text("13812345678")
+    assert convo.case.facts["complainant_phone"] == "13812345678"
+
+
+def test_question_after_new_keeps_the_new_case_coming(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.command("new")
+    convo.text("要花钱吗")
+    assert "免费" in convo.said and len(convo.view.cases) == 1
+    convo.text("京东买的耳机没发货，付了199元")
+    assert len(convo.view.cases) == 2 and convo.case.facts["amount"] == "199元"
+
+
+def test_every_answer_is_short_and_names_its_source(content: GuideContent) -> None:
+    assert {q.id for q in content.questions} >= {q for _, q, _ in QUESTIONS}
+    for spec in content.questions:
+        assert len(spec.answer.splitlines()) <= 6 and len(spec.answer) <= 400, spec.id
+        assert spec.source, spec.id

@@ -65,3 +65,42 @@ def test_bad_alias(steps: Path) -> None:
 
 def test_copy_loads(steps: Path) -> None:
     assert load_content(steps).talk.message("skipped")
+
+
+def test_missing_questions_file(steps: Path) -> None:
+    (steps / "questions.toml").unlink()
+    assert any(p.startswith("questions.toml:1: missing file") for p in _problems(steps))
+
+
+def test_keyword_of_two_questions_is_reported(steps: Path) -> None:
+    questions = steps / "questions.toml"
+    _edit(questions, 'keywords = ["律师"]', 'keywords = ["律师", "欺诈"]')
+    line = _line_of(questions, 'keywords = ["律师", "欺诈"]')
+    assert f"questions.toml:{line}: keyword '欺诈' also belongs to question 'fraud'" in _problems(steps)
+
+
+def test_keyword_hidden_in_another_is_reported(steps: Path) -> None:
+    questions = steps / "questions.toml"
+    _edit(questions, 'keywords = ["律师"]', 'keywords = ["律师", "打不"]')
+    line = _line_of(questions, 'keywords = ["律师", "打不"]')
+    assert f"questions.toml:{line}: keyword '打不' overlaps '打不通' of question 'hotline_busy'" in _problems(
+        steps
+    )
+
+
+def test_question_without_source_or_too_long(steps: Path) -> None:
+    questions = steps / "questions.toml"
+    _edit(questions, 'source = "《消费者权益保护法实施条例》第26条"\n', "")
+    _edit(questions, "想拿回钱或权益，选投诉", "想拿回钱或权益，选投诉" + "。" * 400)
+    problems = _problems(steps)
+    section = _line_of(questions, 'id = "complaint_or_report"') - 1
+    assert f"questions.toml:{section}: 'source' must be a non-empty text" in problems
+    assert any(p.startswith("questions.toml:") and "over 400" in p for p in problems)
+
+
+def test_edited_answer_is_what_a_reload_gives(steps: Path) -> None:
+    questions = steps / "questions.toml"
+    _edit(questions, "都是免费的。", "都是免费的（已核实）。")
+    book = load_content(steps).question_book
+    [cost] = book.asked("要花钱吗")
+    assert "已核实" in cost.answer
