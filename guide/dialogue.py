@@ -10,6 +10,7 @@ from guide import (
     buttons,
     callbacks,
     commands,
+    evidence,
     fresh,
     keyboard,
     ops,
@@ -20,22 +21,19 @@ from guide import (
     solved,
 )
 from guide.content import GuideContent
-from guide.facts import extract_facts, parse_fact, simplified
+from guide.facts import extract_facts, parse_fact
 from guide.labels import FACT_LABELS, ISSUE_LABELS
 from guide.model import (
-    AddEvidence,
     Button,
     CaseState,
-    EvidenceItem,
     Incoming,
-    MarkReminderDone,
     Outcome,
     RecordClassification,
     ScheduleReminder,
     UserView,
-    new_id,
 )
-from guide.render import missing_evidence, nav_button, type_buttons
+from guide.render import nav_button, type_buttons
+from guide.scam import is_scam_text
 from guide.turn import Turn
 from intents.match import IntentMatch
 
@@ -44,12 +42,6 @@ MAX_CLASSIFY = 2000
 #: At a fact question, a text this long (in characters) that names an issue type is a new problem.
 NEW_PROBLEM = 6
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
-
-
-def is_scam_text(text: str, keywords: tuple[str, ...]) -> bool:
-    """True when ``text`` mentions one of the scam keywords."""
-    compact = "".join(text.split())
-    return any(keyword in compact for keyword in keywords)
 
 
 def reads_timeline(incoming: Incoming) -> bool:
@@ -92,9 +84,9 @@ class Dialogue:
         elif incoming.kind == "button":
             self._press(turn, incoming.data)
         elif incoming.kind in ("photo", "document"):
-            self._evidence(turn)
+            evidence.receive(turn)
         elif incoming.kind == "reminder":
-            self._reminder(turn)
+            evidence.follow_up_due(turn)
         elif incoming.kind == "reading":
             reading.receive(turn)
         else:
@@ -338,79 +330,3 @@ class Dialogue:
         ops.schedule(turn, case, self.follow_up_delay)
         delay = ops.delay_text(self.follow_up_delay)
         turn.say(ops.msg(turn, "reminder_set", delay=delay), ops.reminder_buttons(case))
-
-    # --- evidence ------------------------------------------------------------------------
-
-    def _evidence(self, turn: Turn) -> None:
-        """Attach a photo or document to the current case (opening one if needed)."""
-        incoming = turn.incoming
-        caption = incoming.caption[:1000]
-        scam = is_scam_text(caption, self.content.scam_keywords)
-        if scam:
-            turn.say(ops.msg(turn, "scam_warning"))
-        case = turn.open_current
-        if case is None:
-            case = turn.open_case(None)
-        if incoming.file_unique_id and any(
-            item.case_id == case.id and item.file_unique_id == incoming.file_unique_id
-            for item in turn.view.evidence
-        ):
-            ops.show_current_or_types(turn, ops.msg(turn, "duplicate_evidence"))
-            return
-        category = self._category(caption, case.issue_type)
-        item = EvidenceItem(
-            id=new_id(),
-            case_id=case.id,
-            kind="photo" if incoming.kind == "photo" else "document",
-            file_id=incoming.file_id,
-            caption=" ".join(caption.split())[:300],
-            received_at=turn.at,
-            category=category,
-            file_unique_id=incoming.file_unique_id,
-            file_name=incoming.file_name[:200],
-        )
-        turn.emit(AddEvidence(item))
-        turn.log(case, "evidence", category or "other")
-        if caption and not scam:  # what a fraudster asked for is no fact of the case
-            case, _ = ops.record_facts(turn, case, {k: v for k, v in extract_facts(caption, turn.at).items()})
-        evidence = (*turn.view.evidence, item)
-        count = sum(1 for e in evidence if e.case_id == case.id)
-        labels = {spec.category: spec.label for spec in self.content.evidence}
-        text = ops.msg(turn, "evidence_saved", category=labels.get(category, "未分类"), count=str(count))
-        if case.issue_type is None:
-            turn.say(text + "\n" + ops.msg(turn, "evidence_need_type"), type_buttons(case.id))
-            return
-        missing = missing_evidence(self.content, case, evidence)
-        if missing:
-            text += "\n还缺：" + "、".join(spec.label for spec in missing)
-        rows = [[nav_button(case, "🗂 证据清单", "evidence"), nav_button(case, "▶️ 继续", "resume")]]
-        turn.say(text, rows)
-
-    def _category(self, caption: str, issue_type: str | None) -> str:
-        """The evidence category named in ``caption`` ("" when none)."""
-        caption = simplified(caption)
-        for spec in self.content.checklist(issue_type) + self.content.evidence:
-            if any(word in caption for word in spec.keywords):
-                return spec.category
-        return ""
-
-    # --- reminders -----------------------------------------------------------------------
-
-    def _reminder(self, turn: Turn) -> None:
-        """A follow-up fell due: ask about the outcome (or drop an obsolete reminder)."""
-        reminder_id = turn.incoming.data
-        reminder = next((r for r in turn.view.reminders if r.id == reminder_id), None)
-        case = turn.cases.get(reminder.case_id) if reminder is not None else None
-        if reminder_id:
-            turn.emit(MarkReminderDone(reminder_id))
-        if case is None or case.status != "open":
-            return
-        turn.log(case, "follow_up", "asked")
-        rows = [
-            [
-                buttons.button("✅ 已解决", "o", case.id, "yes"),
-                buttons.button("❌ 没解决", "o", case.id, "no"),
-            ],
-            [buttons.button("⏳ 还在处理", "o", case.id, "wait")],
-        ]
-        turn.say(ops.msg(turn, "follow_up", case=ops.case_label(case)), rows)
