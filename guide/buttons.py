@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from guide import callbacks, ops, prompt, solved
+from guide import callbacks, ops, overwrite, prompt, solved
 from guide.callbacks import Callback
 from guide.content import SIMPLE_ACTIONS
 from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS
@@ -299,5 +299,7 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
         _delete(turn, first)
     elif cb.op == solved.REOPEN:
         solved.reopen(turn, first)
+    elif cb.op == overwrite.OP:
+        overwrite.press(turn, first, cb.args[1], cb.args[2])
     else:  # pragma: no cover - parse() only returns known ops
         stale(turn)

@@ -14,6 +14,7 @@ from guide import (
     fresh,
     keyboard,
     ops,
+    overwrite,
     prompt,
     proposals,
     questions,
@@ -216,9 +217,7 @@ class Dialogue:
             [nav_button(case, "▶️ 继续当前步骤", "resume"), nav_button(case, "📝 其他信息", "facts")],
             [nav_button(case, "✍️ 生成草稿", "draft")],
         ]
-        text_out = (
-            ops.msg(turn, "facts_saved", facts=ops.facts_lines(shown)) + "\n" + ops.msg(turn, "facts_next")
-        )
+        text_out = ops.saved_line(turn, shown) + "\n" + ops.msg(turn, "facts_next")
         turn.say(text_out, rows)
 
     def _clarify(
@@ -254,9 +253,12 @@ class Dialogue:
             fresh.stash(turn, self._new_facts({}, facts, description))
             self._switch_offer(turn, case, issue_type)
             return
-        case, changed = ops.record_facts(turn, case, self._new_facts(case.facts, facts, description))
-        prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
+        case, changed, conflicts = overwrite.record(
+            turn, case, self._new_facts(case.facts, facts, description)
+        )
+        prefix = ops.saved_line(turn, changed) if changed else "收到 👌"
         ops.show_step(turn, case, prefix)
+        overwrite.ask(turn, case, conflicts)
         self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
 
     def _switch_offer(self, turn: Turn, case: CaseState, issue_type: str) -> None:
@@ -280,9 +282,10 @@ class Dialogue:
         """A greeting or an unmatched message."""
         case = turn.open_current
         if case is not None and facts:
-            case, changed = ops.record_facts(turn, case, facts)
-            prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
+            case, changed, conflicts = overwrite.record(turn, case, facts)
+            prefix = ops.saved_line(turn, changed) if changed else "收到 👌"
             ops.show_current_or_types(turn, prefix)
+            overwrite.ask(turn, case, conflicts)
             self._maybe_contacted(turn, facts)
             return
         if case is None and facts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guide import buttons, ops
+from guide import buttons, ops, overwrite
 from guide.facts import extract_facts, simplified
 from guide.model import AddEvidence, EvidenceItem, MarkReminderDone, new_id
 from guide.render import missing_evidence, nav_button, type_buttons
@@ -41,7 +41,8 @@ def receive(turn: Turn) -> None:
     turn.emit(AddEvidence(item))
     turn.log(case, "evidence", category or "other")
     if caption and not scam:  # what a fraudster asked for is no fact of the case
-        case, _ = ops.record_facts(turn, case, {k: v for k, v in extract_facts(caption, turn.at).items()})
+        case, _, conflicts = overwrite.record(turn, case, extract_facts(caption, turn.at))
+        overwrite.ask(turn, case, conflicts)
     evidence = (*turn.view.evidence, item)
     count = sum(1 for e in evidence if e.case_id == case.id)
     labels = {spec.category: spec.label for spec in turn.content.evidence}

@@ -140,6 +140,12 @@ def facts_lines(facts: dict[str, str]) -> str:
     return "\n".join(f"• {FACT_LABELS[name]}：{facts[name]}" for name in FACT_LABELS if name in facts)
 
 
+def saved_line(turn: Turn, facts: dict[str, str]) -> str:
+    """Every recorded fact in one short line: ``已记录：金额 9.9元 · 日期 2024-11-18``."""
+    shown = " · ".join(f"{FACT_LABELS[name]} {facts[name]}" for name in FACT_LABELS if name in facts)
+    return turn.content.talk.message("facts_line").replace("{facts}", shown)
+
+
 def begin_case(turn: Turn, issue_type: str, extra_facts: dict[str, str] | None = None) -> CaseState:
     """Open a case of ``issue_type`` with the stashed facts, and show its first step."""
     facts = {**pending_facts(turn), **(extra_facts or {})}
@@ -150,7 +156,7 @@ def begin_case(turn: Turn, issue_type: str, extra_facts: dict[str, str] | None =
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "case_opened", type=ISSUE_LABELS.get(issue_type, issue_type))
     if changed:
-        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
+        prefix += "\n" + saved_line(turn, changed)
     show_step(turn, case, prefix)
     return case
 
@@ -164,7 +170,7 @@ def set_type(turn: Turn, case: CaseState, issue_type: str, extra_facts: dict[str
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "type_set", type=ISSUE_LABELS.get(issue_type, issue_type))
     if changed:
-        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
+        prefix += "\n" + saved_line(turn, changed)
     show_step(turn, case, prefix)
 
 

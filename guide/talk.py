@@ -27,6 +27,7 @@ TALK_MESSAGES: tuple[str, ...] = (
     "reopened",
     "other_language",
     "question_back",
+    "facts_line",
 )
 #: Word lists ``talk.toml`` must define (``[words]``).
 WORD_LISTS: tuple[str, ...] = ("skip", "solved", "not_solved", "reopen")

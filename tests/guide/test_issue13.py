@@ -457,3 +457,93 @@ def test_every_answer_is_short_and_names_its_source(content: GuideContent) -> No
     for spec in content.questions:
         assert len(spec.answer.splitlines()) <= 6 and len(spec.answer) <= 400, spec.id
         assert spec.source, spec.id
+
+
+# --- item 7: facts are read as people write them, echoed in one line, never silently overwritten
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "absent"),
+    [
+        ("助力被吞了，花了59元9角", {"amount": "59.9元"}, ()),
+        ("助力被吞了，五十九块九", {"amount": "59.9元"}, ()),
+        ("助力被吞了，花了59块9毛8分", {"amount": "59.98元"}, ()),
+        ("砍价还差0.5%", {}, ("shortfall", "amount")),  # progress, not money
+        ("助力还差1个金币", {}, ("shortfall", "amount")),  # points, not money
+        ("砍价还差0.01元", {"shortfall": "0.01元"}, ("amount",)),
+        ("助力被吞，上个月25号的事", {"date": "2024-10-25"}, ()),
+        ("助力被吞，3天前发现的", {"date": "2024-11-17"}, ()),
+        ("助力被吞，我住北京市朝阳区建国路88号", {"complainant_address": "北京市朝阳区建国路88号"}, ()),
+    ],
+)
+def test_facts_as_people_write_them(
+    convo: Conversation, typed: str, expected: dict[str, str], absent: tuple[str, ...]
+) -> None:
+    convo.text(typed)
+    facts = convo.case.facts
+    for name, value in expected.items():
+        assert facts[name] == value
+    for name in absent:
+        assert name not in facts
+    if expected:  # every recorded fact echoed in one short line
+        [line] = [line for line in convo.said.splitlines() if line.startswith("已记录：")]
+        for value in expected.values():
+            assert value in line
+
+
+def test_amount_answer_in_chinese_numerals(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"f|{convo.case.id}|amount")
+    convo.text("五十九块九")
+    assert convo.case.facts["amount"] == "59.9元"
+
+
+def test_a_different_value_is_not_overwritten_without_asking(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了，花了9.9元")
+    convo.text("助力的事，花了19.9元")
+    assert convo.case.facts["amount"] == "9.9元"
+    assert "9.9元" in convo.said and "19.9元" in convo.said
+    convo.press("改成")
+    assert convo.case.facts["amount"] == "19.9元"
+    assert not any(key.startswith("ow:") for key in convo.view.pending)
+
+
+def test_keeping_the_earlier_value(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了，花了9.9元")
+    convo.text("助力的事，是淘宝，花了19.9元")
+    assert convo.case.facts["platform"] == "拼多多"
+    keep_platform = convo.find("保留「拼多多」").data
+    convo.press("保留「9.9元」")
+    assert convo.case.facts["amount"] == "9.9元" and "保留原来的「9.9元」" in convo.said
+    convo.data(keep_platform)
+    assert convo.case.facts["platform"] == "拼多多"
+    assert not any(key.startswith("ow:") for key in convo.view.pending)
+
+
+def test_an_explicit_answer_corrects_without_asking(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了，花了9.9元")
+    convo.data(f"f|{convo.case.id}|amount")
+    convo.text("19.9")
+    assert convo.case.facts["amount"] == "19.9元"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我们一块去买的", {}),  # 一块 = together
+        ("两块五", {"amount": "2.5元"}),
+        ("五毛钱", {"amount": "0.5元"}),
+        ("一百二十元", {"amount": "120元"}),
+        ("59元9月1日买的", {"amount": "59元", "date": "2024-09-01"}),
+        ("我在5号楼", {}),
+        ("建国路25号", {}),
+        ("上周三", {"date": "2024-11-13"}),
+        ("25号下的单", {"date": "2024-10-25"}),  # said on the 20th: last month's 25th
+    ],
+)
+def test_fact_extraction_table(text: str, expected: dict[str, str]) -> None:
+    from datetime import datetime
+
+    from guide.facts import extract_facts
+
+    assert extract_facts(text, datetime(2024, 11, 20, 10)) == expected
