@@ -13,6 +13,7 @@ from guide import (
     evidence,
     fresh,
     keyboard,
+    language,
     ops,
     overwrite,
     prompt,
@@ -118,7 +119,10 @@ class Dialogue:
             self._scam(turn)
             return
         if not _MEANINGFUL.search(text):
-            ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
+            if language.is_foreign(text):  # Cyrillic, Thai...: letters, just not ours
+                language.note(turn)
+            else:
+                ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
             return
         case = turn.open_current
         asked = self.content.question_book.asked(text)
@@ -151,7 +155,15 @@ class Dialogue:
         else:
             unknown = match.tokens if match.intent == "other" else ()
             turn.emit(RecordClassification(intent=match.intent, unknown_tokens=tuple(unknown)))
-            self._not_issue(turn, match.intent, facts)
+            if (
+                match.intent == "other"
+                and not facts
+                and language.is_foreign(text)
+                and not self._shortcut(turn, text)
+            ):
+                language.note(turn)
+            else:
+                self._not_issue(turn, match.intent, facts)
 
     def _new_problem(self, turn: Turn, text: str) -> None:
         """The first message after ``/new``: a new case with its facts, never the old case."""
@@ -304,6 +316,10 @@ class Dialogue:
             return
         target = case.id if case is not None else callbacks.NEW
         turn.say(ops.msg(turn, "other"), type_buttons(target))
+
+    def _shortcut(self, turn: Turn, text: str) -> bool:
+        """True when ``text`` is a shortcut word while a case is open (``ok``, ``next``)."""
+        return turn.open_current is not None and self.content.shortcut(text[:200]) is not None
 
     def _in_case(self, turn: Turn, case: CaseState, text: str) -> None:
         """An unmatched message during a case: a shortcut, or the current step again."""

@@ -547,3 +547,38 @@ def test_fact_extraction_table(text: str, expected: dict[str, str]) -> None:
     from guide.facts import extract_facts
 
     assert extract_facts(text, datetime(2024, 11, 20, 10)) == expected
+
+
+# --- item 10: other languages get a short note in Chinese and English, not silence --------
+
+
+@pytest.mark.parametrize(
+    "typed", ["my order never arrived", "Hola, necesito ayuda", "Привет, помогите", "help please"]
+)
+def test_other_language_without_a_case(convo: Conversation, typed: str) -> None:
+    convo.text(typed)
+    assert "only help in Chinese" in convo.said and "中文" in convo.said
+    assert [b.label for b in convo.buttons()] == ["助力被吞", "砍价失败", "权益受损"]
+    assert convo.view.cases == ()
+
+
+def test_other_language_mid_case_keeps_the_place(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    before = convo.case
+    convo.text("where is my refund")
+    assert "only help in Chinese" in convo.said and convo.case == before
+    assert any("继续" in b.label for b in convo.buttons())
+
+
+@pytest.mark.parametrize(("typed", "position"), [("ok", "confirm.0"), ("next", "confirm.1")])
+def test_short_latin_shortcuts_still_work(convo: Conversation, typed: str, position: str) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.text(typed)
+    assert "only help in Chinese" not in convo.said
+    assert f"{convo.case.stage}.{convo.case.step}" == position
+
+
+def test_latin_text_with_facts_is_not_a_language_note(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.text("order 231118-492817365029174")
+    assert convo.case.facts["order_no"] == "231118-492817365029174"
