@@ -7,7 +7,7 @@ from typing import cast
 
 from guide import callbacks, ops, overwrite, prompt, solved
 from guide.callbacks import Callback
-from guide.content import SIMPLE_ACTIONS
+from guide.content import SIMPLE_ACTIONS, ButtonSpec
 from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS
 from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification, Reply
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
@@ -117,7 +117,17 @@ def _step_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
     if action not in {spec.action for spec in step.buttons}:
         stale(turn)
         return
+    if action == "next" and _no_evidence_yet(turn, case, step.buttons, action):
+        rows = [[nav_button(case, "先不传，下一步", "next"), nav_button(case, "🗂 证据清单", "evidence")]]
+        turn.say(turn.content.talk.message("evidence_none"), rows)
+        return
     run_action(turn, case, action, delay)
+
+
+def _no_evidence_yet(turn: Turn, case: CaseState, specs: tuple[ButtonSpec, ...], action: str) -> bool:
+    """True when the pressed button says the evidence is saved (证据存好了) but the case has none."""
+    claims = any(spec.action == action and "证据" in spec.label for spec in specs)
+    return claims and not any(item.case_id == case.id for item in turn.view.evidence)
 
 
 def _nav_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
@@ -299,6 +309,8 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
         _delete(turn, first)
     elif cb.op == solved.REOPEN:
         solved.reopen(turn, first)
+    elif cb.op == solved.REOPEN_TO_COMPLAIN:
+        solved.reopen(turn, first, "complain")
     elif cb.op == overwrite.OP:
         overwrite.press(turn, first, cb.args[1], cb.args[2])
     else:  # pragma: no cover - parse() only returns known ops

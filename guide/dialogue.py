@@ -268,8 +268,10 @@ class Dialogue:
         case, changed, conflicts = overwrite.record(
             turn, case, self._new_facts(case.facts, facts, description)
         )
-        prefix = ops.saved_line(turn, changed) if changed else "收到 👌"
-        ops.show_step(turn, case, prefix)
+        if changed:
+            ops.show_brief(turn, case, ops.saved_line(turn, changed))
+        else:
+            ops.show_step(turn, case, "收到 👌")
         overwrite.ask(turn, case, conflicts)
         self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
 
@@ -295,8 +297,10 @@ class Dialogue:
         case = turn.open_current
         if case is not None and facts:
             case, changed, conflicts = overwrite.record(turn, case, facts)
-            prefix = ops.saved_line(turn, changed) if changed else "收到 👌"
-            ops.show_current_or_types(turn, prefix)
+            if changed and case.issue_type is not None:
+                ops.show_brief(turn, case, ops.saved_line(turn, changed))
+            else:
+                ops.show_current_or_types(turn, ops.saved_line(turn, changed) if changed else "收到 👌")
             overwrite.ask(turn, case, conflicts)
             self._maybe_contacted(turn, facts)
             return

@@ -20,7 +20,7 @@ from guide.model import (
     SetPending,
     new_id,
 )
-from guide.render import nav_button, stage_menu, step_reply, type_buttons
+from guide.render import brief_step_reply, nav_button, stage_menu, step_reply, type_buttons
 from guide.turn import Turn
 
 PENDING_FACT = "fact:"
@@ -58,6 +58,11 @@ def set_pending(turn: Turn, values: dict[str, str]) -> None:
 def show_step(turn: Turn, case: CaseState, prefix: str = "") -> None:
     """Send the current step of ``case``."""
     turn.reply(step_reply(turn.content, case, prefix))
+
+
+def show_brief(turn: Turn, case: CaseState, prefix: str) -> None:
+    """``prefix`` with where the person is in one line and the step's buttons (not the whole step)."""
+    turn.reply(brief_step_reply(turn.content, case, prefix))
 
 
 def show_current_or_types(turn: Turn, prefix: str) -> None:
@@ -141,8 +146,8 @@ def facts_lines(facts: dict[str, str]) -> str:
 
 
 def saved_line(turn: Turn, facts: dict[str, str]) -> str:
-    """Every recorded fact in one short line: ``已记录：金额 9.9元 · 日期 2024-11-18``."""
-    shown = " · ".join(f"{FACT_LABELS[name]} {facts[name]}" for name in FACT_LABELS if name in facts)
+    """Every recorded fact in one short line: ``已记录 ✅ 金额：9.9元 · 日期：2024-11-18``."""
+    shown = " · ".join(f"{FACT_LABELS[name]}：{facts[name]}" for name in FACT_LABELS if name in facts)
     return turn.content.talk.message("facts_line").replace("{facts}", shown)
 
 
@@ -254,6 +259,15 @@ def close_case(turn: Turn, case: CaseState, outcome: CaseOutcome) -> None:
     turn.log(case, "closed", outcome)
     cancel_reminders(turn, case)
     turn.set_current(None)
+    if outcome == "unresolved":  # say where to go next, with the way back into the case
+        rows = [[Button("🔄 重新打开，去投诉", callbacks.make("v", case.id))]]
+        text = (
+            msg(turn, "closed", outcome=OUTCOME_LABELS[outcome])
+            + "\n"
+            + turn.content.talk.message("closed_unresolved")
+        )
+        turn.say(text, rows)
+        return
     turn.say(msg(turn, "closed", outcome=OUTCOME_LABELS[outcome]))
 
 

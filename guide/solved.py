@@ -16,6 +16,8 @@ from guide.turn import Turn
 
 #: Callback op of the reopen button (``z|<case id>``).
 REOPEN = "z"
+#: Reopen a case closed as unresolved and go to the complaint stage (``v|<case id>``).
+REOPEN_TO_COMPLAIN = "v"
 #: Longer messages tell more than "it's solved"; they take the usual way.
 MAX_SOLVED_TEXT = 60
 
@@ -74,13 +76,16 @@ def offer_reopen(turn: Turn, case: CaseState) -> None:
     turn.say(text, [[reopen_button(case)], [Button("➕ 新建案件", callbacks.make("n", "new", "new"))]])
 
 
-def reopen(turn: Turn, case_id: str) -> None:
-    """Reopen the closed case ``case_id`` and show where it stood."""
+def reopen(turn: Turn, case_id: str, stage: str = "") -> None:
+    """Reopen the closed case ``case_id`` and show where it stood (or ``stage``'s first step)."""
     case = turn.cases.get(case_id)
     if case is None or case.status != "closed":
         ops.show_current_or_types(turn, ops.msg(turn, "stale"))
         return
     case = turn.save(case.evolve(status="open", outcome=None, closed_at=None))
+    if stage and turn.content.stage(stage) is not None and stage != case.stage:
+        case = turn.save(case.evolve(stage=stage, step=0))
+        turn.log(case, "stage", stage)
     turn.log(case, "reopened")
     turn.set_current(case.id)
     prefix = turn.content.talk.message("reopened").replace("{case}", ops.case_label(case))

@@ -28,6 +28,9 @@ TALK_MESSAGES: tuple[str, ...] = (
     "other_language",
     "question_back",
     "facts_line",
+    "evidence_none",
+    "cancelled_other",
+    "closed_unresolved",
 )
 #: Word lists ``talk.toml`` must define (``[words]``).
 WORD_LISTS: tuple[str, ...] = ("skip", "solved", "not_solved", "reopen")

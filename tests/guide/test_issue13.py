@@ -486,7 +486,7 @@ def test_facts_as_people_write_them(
     for name in absent:
         assert name not in facts
     if expected:  # every recorded fact echoed in one short line
-        [line] = [line for line in convo.said.splitlines() if line.startswith("已记录：")]
+        [line] = [line for line in convo.said.splitlines() if line.startswith("已记录")]
         for value in expected.values():
             assert value in line
 
@@ -582,3 +582,104 @@ def test_latin_text_with_facts_is_not_a_language_note(convo: Conversation) -> No
     convo.text("拼多多助力被吞了")
     convo.text("order 231118-492817365029174")
     assert convo.case.facts["order_no"] == "231118-492817365029174"
+
+
+# --- item 9: phone-sized replies ------------------------------------------------------------
+
+MAX_LINES = 6
+
+
+def _lines(text: str) -> int:
+    return len([line for line in text.splitlines() if line.strip()])
+
+
+def test_recording_a_fact_does_not_resend_the_whole_step(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    step_buttons = [b.data for b in convo.buttons()]
+    convo.text("11月18日 花了9.9元")
+    [reply] = convo.replies
+    assert _lines(reply.text) <= 3 and "已记录" in reply.text and "9.9元" in reply.text
+    assert "检查活动规则" in reply.text  # where they are, in one line
+    assert [b.data for row in reply.buttons for b in row] == step_buttons  # the step's buttons stay
+
+
+@pytest.mark.parametrize(
+    ("first", "absent", "present"),
+    [
+        ("拼多多助力被吞了", "还差金额", "活动名称"),
+        ("京东买的耳机没发货", "还差金额", "金额"),
+        ("砍价还差一点", "", "还差金额"),
+    ],
+)
+def test_facts_menu_shows_only_what_fits_the_case(
+    convo: Conversation, first: str, absent: str, present: str
+) -> None:
+    convo.text(first)
+    convo.data(f"n|{convo.case.id}|facts")
+    labels = [b.label for b in convo.buttons()]
+    assert len(labels) <= 14
+    assert any(present in label for label in labels)
+    if absent:
+        assert not any(absent in label for label in labels) and absent not in convo.said
+
+
+def test_stage_menu_names_each_stage_once(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"n|{convo.case.id}|menu")
+    [reply] = convo.replies
+    for title in ("一、确认问题", "二、联系平台客服", "三、投诉", "四、法律途径", "五、注意事项"):
+        shown = reply.text.count(title) + sum(title in b.label for row in reply.buttons for b in row)
+        assert shown == 1, title
+    assert any(b.label.startswith("👉") for row in reply.buttons for b in row)
+
+
+def test_evidence_done_with_no_evidence_is_questioned(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.press("看完了")
+    convo.press("核实好了")
+    assert any("证据存好了" in b.label for b in convo.buttons())
+    convo.press("证据存好了")
+    assert (convo.case.stage, convo.case.step) == ("confirm", 2)
+    assert "还没收到" in convo.said
+    convo.press("先不传，下一步")
+    assert convo.case.stage == "contact"
+
+
+def test_evidence_done_with_evidence_moves_on(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.press("看完了")
+    convo.press("核实好了")
+    keyboard = convo.last
+    convo.send("photo", file_id="F1", file_unique_id="U1", caption="订单截图")
+    convo.last = keyboard
+    convo.press("证据存好了")
+    assert convo.case.stage == "contact"
+
+
+def test_cancel_with_nothing_open(convo: Conversation) -> None:
+    convo.command("cancel")
+    assert "没有需要取消" in convo.said and "跳过" not in convo.said
+    convo.command("delete")
+    convo.command("cancel")
+    assert "已跳过这个问题" not in convo.said and "取消" in convo.said
+    assert "delete" not in convo.view.pending
+
+
+def test_close_unresolved_suggests_the_next_way(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    case_id = convo.case.id
+    convo.command("close")
+    convo.press("未解决")
+    assert "12315" in convo.said
+    convo.press("重新打开")
+    assert convo.case.id == case_id and convo.case.stage == "complain"
+
+
+def test_cases_never_shows_two_identical_labels(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.command("new")
+    convo.text("拼多多又一个助力被吞了")
+    convo.command("cases")
+    labels = [b.label for b in convo.buttons()]
+    assert len(labels) == len(set(labels))
+    assert _lines(convo.said) <= MAX_LINES + 1
