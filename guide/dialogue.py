@@ -14,6 +14,7 @@ from guide import (
     fresh,
     keyboard,
     language,
+    longtext,
     ops,
     overwrite,
     prompt,
@@ -114,6 +115,12 @@ class Dialogue:
     # --- free text -----------------------------------------------------------------------
 
     def _text(self, turn: Turn, text: str) -> None:
+        """Answer a free-text message (a long one also gets an ack and its questions answered)."""
+        self._text_body(turn, text)
+        if longtext.is_long(text) and not is_scam_text(text[:4096], self.content.scam_keywords):
+            longtext.acknowledge(turn, longtext.questions_in(turn, text))
+
+    def _text_body(self, turn: Turn, text: str) -> None:
         """Answer a free-text message."""
         if is_scam_text(text[:4096], self.content.scam_keywords):
             self._scam(turn)
@@ -349,6 +356,9 @@ class Dialogue:
         if any(r.case_id == case.id for r in turn.view.reminders):
             return
         if any(isinstance(e, ScheduleReminder) for e in turn.effects):
+            return
+        if longtext.is_long(turn.incoming.text):  # a story mentioning customer service: ask first
+            longtext.offer_reminder(turn, case, self.follow_up_delay)
             return
         ops.schedule(turn, case, self.follow_up_delay)
         delay = ops.delay_text(self.follow_up_delay)

@@ -31,6 +31,8 @@ TALK_MESSAGES: tuple[str, ...] = (
     "evidence_none",
     "cancelled_other",
     "closed_unresolved",
+    "long_ack",
+    "reminder_offer",
 )
 #: Word lists ``talk.toml`` must define (``[words]``).
 WORD_LISTS: tuple[str, ...] = ("skip", "solved", "not_solved", "reopen")

@@ -683,3 +683,43 @@ def test_cases_never_shows_two_identical_labels(convo: Conversation) -> None:
     labels = [b.label for b in convo.buttons()]
     assert len(labels) == len(set(labels))
     assert _lines(convo.said) <= MAX_LINES + 1
+
+
+# --- item 8: a long message: brief ack, its facts, its questions answered, no reminder unasked
+
+RANT = (
+    "我真的气死了！！上周在拼多多参加砍价免费拿，一开始说很快就能免费拿到，结果砍到还差0.01元就怎么也砍不动了，"
+    "拉了二十多个好友帮我砍，每个人都只砍掉一点点，后来干脆显示砍不动了。我已经联系过客服了，"
+    "客服说是正常现象，让我继续邀请好友，可是我把能找的人都找遍了，家里人、同事、同学全都帮我砍过了，"
+    "这根本就是骗人的吧，活动规则里也没写清楚到底要多少人才能砍成功，页面上只写着“邀请好友帮砍即可免费拿”。"
+    "这种算不算欺诈？能要三倍赔偿吗？投诉要多久才有结果？我现在每天都在想这件事，真的很烦，"
+    "时间也花了，人情也欠了，东西还没拿到。我希望平台按规则兑现砍价结果，要不然就给我一个合理的解释。"
+    "说实话我对这个平台已经很失望了，以前还经常在上面买东西，现在觉得它就是靠这种活动骗人拉新用户。"
+)
+
+
+def test_long_message_brief_ack_facts_answers_and_no_reminder_unasked(convo: Conversation) -> None:
+    assert len(RANT) > 250
+    convo.text(RANT)
+    case = convo.case
+    assert case.issue_type == "bargain_failed"
+    assert case.facts["shortfall"] == "0.01元" and case.facts["platform"] == "拼多多"
+    assert case.facts["cs_contacted"] == "是"
+    first = convo.replies[0].text
+    assert "收到" in first and _lines(first) <= 2  # a brief acknowledgement first
+    assert "第55条" in convo.said and "7个工作日" in convo.said  # both questions answered
+    assert not convo.view.reminders  # nothing scheduled unasked...
+    assert "提醒" in convo.said
+    convo.press("好，提醒我")  # ...until the person says yes
+    assert len(convo.view.reminders) == 1
+
+
+def test_long_message_reminder_can_be_declined(convo: Conversation) -> None:
+    convo.text(RANT)
+    convo.press("不用提醒")
+    assert not convo.view.reminders
+
+
+def test_short_contacted_message_still_schedules(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了，我已经联系过客服了")
+    assert len(convo.view.reminders) == 1
