@@ -31,6 +31,9 @@ _ARITY: dict[str, int] = {
     "o": 2,  # follow-up answer: case, yes/no/wait
     "k": 1,  # switch to case
     "d": 1,  # delete: token or "no"
+    "z": 1,  # reopen a closed case
+    "v": 1,  # reopen a case closed unresolved, at the complaint stage
+    "w": 3,  # overwrite a fact with the value a message gave: case, fact, y/n
 }
 
 

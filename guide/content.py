@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guide.labels import KIND_FACT, STAGE_IDS
+from guide.questionbook import QuestionBook, QuestionSpec
+from guide.talk import TalkContent
 
 if TYPE_CHECKING:
     from guide.citations import Citations
@@ -175,6 +177,15 @@ class GuideContent:
     tracks: dict[str, Track] = field(default_factory=dict)
     #: Every article the bot may cite (``citations.toml``).
     citations: Citations | None = None
+    #: Off-script words and messages (``talk.toml``).
+    talk: TalkContent = field(default_factory=TalkContent)
+    #: Common questions and their answers (``questions.toml``).
+    question_book: QuestionBook = field(default_factory=QuestionBook)
+
+    @property
+    def questions(self) -> tuple[QuestionSpec, ...]:
+        """The common questions, in file order."""
+        return self.question_book.questions
 
     def stage(self, stage_id: str) -> StageSpec | None:
         """The stage with ``stage_id``, or ``None``."""

@@ -30,6 +30,8 @@ EVENT_LABELS: dict[str, str] = {
     "draft": "生成草稿",
     "follow_up": "跟进结果",
     "closed": "结案",
+    "solved_said": "告知问题已解决",
+    "reopened": "重新打开案件",
 }
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +19,10 @@ from guide.content import (
     StepSpec,
 )
 from guide.labels import CATEGORY_LABELS, FACT_LABELS, RIGHTS_KINDS, STAGE_IDS
-from guide.locate import LineIndex
+from guide.questionbook import QUESTIONS_FILE, QuestionBook, parse_questions
+from guide.talk import TALK_FILE, TalkContent, parse_talk
+from guide.tomlfile import Report as _Report
+from guide.tomlfile import read as _read
 from guide.tracks import TRACKS_FILE, load_tracks
 from intents.match import ISSUE_TYPES
 
@@ -31,42 +31,11 @@ MAX_TEXT = 700
 MAX_LABEL = 40
 #: Longest case id the callback data must leave room for (``model.new_id`` makes 12).
 _CASE_ID = "x" * 12
-_TOML_LINE = re.compile(r"at line (\d+)")
 #: Step text variants: per issue type, and per 权益受损 kind (``text_refund``...).
 VARIANTS: tuple[str, ...] = (*ISSUE_TYPES, *RIGHTS_KINDS)
 _STEP_KEYS = {"title", "text", "buttons", "nav"} | {f"text_{t}" for t in VARIANTS}
 #: Data files beside the stage files that are not stages.
 DATA_FILES = (CITATIONS_FILE, TRACKS_FILE)
-
-
-@dataclass
-class _Report:
-    """Collects problems of one file."""
-
-    name: str
-    index: LineIndex
-    problems: list[str] = field(default_factory=list)
-
-    def add(self, section: str, key: str, message: str) -> None:
-        """Record ``message`` at the line of ``key`` in ``section``."""
-        self.problems.append(f"{self.name}:{self.index.line(section, key)}: {message}")
-
-
-def _read(path: Path, problems: list[str]) -> tuple[dict[str, Any], _Report] | None:
-    """Parse one TOML file; syntax errors go to ``problems``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path.name}:1: cannot read: {error}")
-        return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = _TOML_LINE.search(str(error))
-        line = found.group(1) if found else str(max(1, text.count("\n") + 1))
-        problems.append(f"{path.name}:{line}: malformed TOML: {error}")
-        return None
-    return data, _Report(path.name, LineIndex(text))
 
 
 def _text(report: _Report, table: dict[str, Any], section: str, key: str, *, required: bool) -> str:
@@ -288,6 +257,8 @@ def load_directory(directory: Path) -> GuideContent:
     except GuideFileError as error:
         problems.extend(error.problems)
     common: dict[str, Any] | None = None
+    talk: TalkContent | None = None
+    book: QuestionBook | None = None
     stages: dict[str, tuple[StageSpec, str]] = {}
     button_lines: dict[tuple[str, int, int], int] = {}
     for path in files:
@@ -299,6 +270,10 @@ def load_directory(directory: Path) -> GuideContent:
             _cite_check_file(report, citations, data)
         if path.name == COMMON_FILE:
             common = _parse_common(data, report)
+        elif path.name == TALK_FILE:
+            talk = parse_talk(data, report)
+        elif path.name == QUESTIONS_FILE:
+            book = parse_questions(data, report)
         else:
             parsed = _parse_stage(data, report)
             if parsed is not None:
@@ -311,7 +286,11 @@ def load_directory(directory: Path) -> GuideContent:
     for stage_id in STAGE_IDS:
         if stage_id not in stages:
             problems.append(f"{stage_id}.toml:1: no step file defines stage '{stage_id}'")
-    if common is None or problems:
+    if talk is None and not (directory / TALK_FILE).is_file():
+        problems.append(f"{TALK_FILE}:1: missing file in {directory}")
+    if book is None and not (directory / QUESTIONS_FILE).is_file():
+        problems.append(f"{QUESTIONS_FILE}:1: missing file in {directory}")
+    if common is None or talk is None or book is None or problems:
         raise GuideFileError(problems or [f"{COMMON_FILE}:1: unreadable"])
     stage_steps = {stage_id: len(spec.steps) for stage_id, (spec, _) in stages.items()}
     messages: dict[str, str] = common["messages"]
@@ -344,4 +323,6 @@ def load_directory(directory: Path) -> GuideContent:
         shortcuts=common["shortcuts"],
         tracks=tracks,
         citations=citations,
+        talk=talk,
+        question_book=book,
     )

@@ -29,11 +29,15 @@ from guide.model import (
     SetPending,
     new_id,
 )
-from guide.render import nav_button, stage_menu, step_reply, type_buttons
+from guide.render import brief_step_reply, nav_button, stage_menu, step_reply, type_buttons
 from guide.tracks import detect_kind
 from guide.turn import Turn
 
 PENDING_FACT = "fact:"
+#: Scratch key set by ``/new``: the next problem described opens a new case (see guide.fresh).
+NEW_FLAG = "new"
+#: Scratch keys that are no question waiting for an answer (the last keyboard, see guide.keyboard).
+SCRATCH_KEYS = ("kb", "miss")
 REMINDER_DAYS = (1, 3, 7)
 
 
@@ -64,6 +68,11 @@ def set_pending(turn: Turn, values: dict[str, str]) -> None:
 def show_step(turn: Turn, case: CaseState, prefix: str = "") -> None:
     """Send the current step of ``case``."""
     turn.reply(step_reply(turn.content, case, prefix))
+
+
+def show_brief(turn: Turn, case: CaseState, prefix: str) -> None:
+    """``prefix`` with where the person is in one line and the step's buttons (not the whole step)."""
+    turn.reply(brief_step_reply(turn.content, case, prefix))
 
 
 def show_current_or_types(turn: Turn, prefix: str) -> None:
@@ -161,15 +170,23 @@ def facts_lines(facts: dict[str, str]) -> str:
     return "\n".join(f"• {FACT_LABELS[name]}：{facts[name]}" for name in FACT_LABELS if name in facts)
 
 
+def saved_line(turn: Turn, facts: dict[str, str]) -> str:
+    """Every recorded fact in one short line: ``已记录 ✅ 金额：9.9元 · 日期：2024-11-18``."""
+    shown = " · ".join(f"{FACT_LABELS[name]}：{facts[name]}" for name in FACT_LABELS if name in facts)
+    return turn.content.talk.message("facts_line").replace("{facts}", shown)
+
+
 def begin_case(turn: Turn, issue_type: str, extra_facts: dict[str, str] | None = None) -> CaseState:
     """Open a case of ``issue_type`` with the stashed facts, and show its first step."""
     facts = {**pending_facts(turn), **(extra_facts or {})}
-    set_pending(turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT)})
+    set_pending(
+        turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT) and k != NEW_FLAG}
+    )
     case = turn.open_case(issue_type)
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "case_opened", type=ISSUE_LABELS.get(issue_type, issue_type))
     if changed:
-        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
+        prefix += "\n" + saved_line(turn, changed)
     case = settle_kind(turn, case, prefix)
     return case
 
@@ -179,10 +196,11 @@ def set_type(turn: Turn, case: CaseState, issue_type: str, extra_facts: dict[str
     case = turn.save(case.evolve(issue_type=issue_type))
     turn.log(case, "type", issue_type)
     facts = {**pending_facts(turn), **(extra_facts or {})}
+    set_pending(turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT)})
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "type_set", type=ISSUE_LABELS.get(issue_type, issue_type))
     if changed:
-        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
+        prefix += "\n" + saved_line(turn, changed)
     settle_kind(turn, case, prefix)
 
 
@@ -223,6 +241,8 @@ def choose_kind(turn: Turn, case: CaseState, kind: str) -> None:
 def ask_fact(turn: Turn, case: CaseState, name: str) -> None:
     """Ask for fact ``name`` and wait for the answer."""
     turn.save(case.evolve(awaiting=name))
+    if "miss" in turn.pending:  # a new question starts counting misses again (guide.prompt)
+        set_pending(turn, {k: v for k, v in turn.pending.items() if k != "miss"})
     current = case.facts.get(name)
     note = f"\n（当前：{current}）" if current else ""
     turn.say(turn.content.prompts[name] + note + "\n发送 /cancel 可跳过。")
@@ -303,6 +323,15 @@ def close_case(turn: Turn, case: CaseState, outcome: CaseOutcome) -> None:
     turn.log(case, "closed", outcome)
     cancel_reminders(turn, case)
     turn.set_current(None)
+    if outcome == "unresolved":  # say where to go next, with the way back into the case
+        rows = [[Button("🔄 重新打开，去投诉", callbacks.make("v", case.id))]]
+        text = (
+            msg(turn, "closed", outcome=OUTCOME_LABELS[outcome])
+            + "\n"
+            + turn.content.talk.message("closed_unresolved")
+        )
+        turn.say(text, rows)
+        return
     turn.say(msg(turn, "closed", outcome=OUTCOME_LABELS[outcome]))
 
 

@@ -17,8 +17,11 @@ Rows = list[list[Button]]
 
 def type_buttons(target: str, op: str = "t", types: Sequence[str] | None = None) -> Rows:
     """One row of issue-type buttons; ``target`` is a case id or ``callbacks.NEW``."""
-    chosen = types if types else tuple(ISSUE_LABELS)
-    return [[Button(ISSUE_LABELS[t], callbacks.make(op, target, t)) for t in chosen if t in ISSUE_LABELS]]
+    chosen = set(types) if types else set(ISSUE_LABELS)
+    # Always in the labels' order, so "the second one" means the same type everywhere.
+    return [
+        [Button(label, callbacks.make(op, target, t)) for t, label in ISSUE_LABELS.items() if t in chosen]
+    ]
 
 
 def nav_button(case: CaseState, label: str, action: str) -> Button:
@@ -56,15 +59,23 @@ def step_reply(content: GuideContent, case: CaseState, prefix: str = "") -> Repl
 
 
 def stage_menu(content: GuideContent, case: CaseState, prefix: str = "") -> Reply:
-    """The list of stages to jump to."""
+    """The stages to jump to: each named once, on its button (👉 marks the current one)."""
     lines = [prefix, ""] if prefix else []
     lines.append("选择要进入的阶段：")
     rows: Rows = []
     for stage in content.stages:
         mark = "👉 " if stage.id == case.stage else ""
-        lines.append(f"{mark}{stage.title}：{stage.summary}" if stage.summary else f"{mark}{stage.title}")
-        rows.append([Button(stage.title, callbacks.make("m", case.id, stage.id))])
+        rows.append([Button(f"{mark}{stage.title}", callbacks.make("m", case.id, stage.id))])
     return Reply(clip("\n".join(lines)), _as_tuple(rows))
+
+
+def brief_step_reply(content: GuideContent, case: CaseState, prefix: str) -> Reply:
+    """``prefix`` and where the person is in one line, with the step's buttons (not its text)."""
+    step = content.step(case.stage, case.step)
+    if step is None:
+        return stage_menu(content, case, prefix)
+    text = f"{prefix}\n📍 {position_label(content, case)}"
+    return Reply(clip(text), _as_tuple(_step_rows(content, case, step.buttons, step.nav)))
 
 
 def facts_summary(case: CaseState) -> str:
@@ -73,16 +84,33 @@ def facts_summary(case: CaseState) -> str:
     return "\n".join(lines) if lines else "（还没有记录信息）"
 
 
+#: Facts that fit only some issue types (the others fit every case).
+FACT_TYPES: dict[str, tuple[str, ...]] = {"shortfall": ("bargain_failed",)}
+
+
+def fits(name: str, issue_type: str | None) -> bool:
+    """True when fact ``name`` makes sense for a case of ``issue_type``."""
+    types = FACT_TYPES.get(name)
+    return types is None or issue_type is None or issue_type in types
+
+
 def facts_menu(content: GuideContent, case: CaseState) -> Reply:
-    """The facts that matter for the case, with their values and a button each to set or correct it."""
+    """The facts that matter for the case (its track's, and any given), what is missing in one
+    line, and a button per fact."""
+    wanted = list(case_facts(content, case))
+    names = wanted + [name for name in FACT_LABELS if name not in wanted and case.facts.get(name)]
     lines = ["案件信息（点按钮填写或修改）："]
-    buttons: list[Button] = []
-    for name in case_facts(content, case):
-        label = FACT_LABELS[name]
-        lines.append(f"• {label}：{case.facts.get(name) or '待补充'}")
-        buttons.append(
-            Button(("修改" if case.facts.get(name) else "填写") + label, callbacks.make("f", case.id, name))
+    lines += [f"• {FACT_LABELS[name]}：{case.facts[name]}" for name in names if case.facts.get(name)]
+    missing = [FACT_LABELS[name] for name in names if not case.facts.get(name)]
+    if missing:
+        lines.append("待补充：" + "、".join(missing))
+    buttons = [
+        Button(
+            ("修改" if case.facts.get(name) else "填写") + FACT_LABELS[name],
+            callbacks.make("f", case.id, name),
         )
+        for name in names
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return Reply(clip("\n".join(lines)), _as_tuple(rows))
 

@@ -39,7 +39,8 @@ async def walk_to_contact_follow_up(chat: Chat, first_message: str) -> list[Sent
     for label, expected in (
         ("看完了", "第2/3步"),
         ("核实好了", "第3/3步"),
-        ("证据存好了", "二、联系平台客服 · 第1/3步"),
+        ("证据存好了", "还没收到证据截图"),  # no screenshot sent yet: asked first (issue 13)
+        ("先不传，下一步", "二、联系平台客服 · 第1/3步"),
         ("找到了", "第2/3步"),
         ("下一步", "第3/3步"),
     ):
@@ -146,7 +147,8 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
 WALK: tuple[tuple[str, str], ...] = (
     ("看完了", "一、确认问题 · 第2/3步"),
     ("核实好了", "一、确认问题 · 第3/3步"),
-    ("证据存好了", "二、联系平台客服 · 第1/3步"),
+    ("证据存好了", "还没收到证据截图"),  # no screenshot sent yet: asked first (issue 13)
+    ("先不传，下一步", "二、联系平台客服 · 第1/3步"),
     ("找到了", "二、联系平台客服 · 第2/3步"),
     ("下一步", "二、联系平台客服 · 第3/3步"),
     ("去投诉", "三、投诉 · 第1/3步"),
