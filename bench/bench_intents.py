@@ -3,10 +3,9 @@
 Run: ``.venv/bin/python bench/bench_intents.py [--messages 5000]``. It prints the figures and
 the goals (issue 14, with the learned stage: p99 ≤ 2 ms, cold start ≤ 1.5 s, RSS ≤ 200 MB). Not a test.
 
-The classifier remembers the tokens of dictionary words once segmented, and these messages are
-built from a few dozen examples, so the main figures are those of a bot that has seen its
-everyday words; "first sight" repeats the measure with nothing remembered before each message
-(the worst case). The machine is shared: run it a few times and take the median.
+The messages are built from the keyword files' own examples. Wall time grows when the machine
+is shared; each message's thread CPU time does not, and is printed beside it. Run it a few
+times and take the median.
 """
 
 from __future__ import annotations
@@ -81,69 +80,25 @@ def percentiles(classifier: Classifier, texts: list[str], rounds: int = 5) -> tu
     return timings[len(timings) // 2], timings[int(len(timings) * 0.99)]
 
 
-def first_sight(classifier: Classifier, texts: list[str]) -> tuple[float, float]:
-    """p50 and p99 in µs when no word but the keywords has been seen before (the worst case).
-
-    ``classify`` remembers the tokens of dictionary words it has segmented; the benchmark's
-    messages reuse the same words, so this measures each message as if its words were new.
-    """
-    segmenter = classifier._segmenter
-    timings: list[float] = []
-    for text in texts:
-        segmenter.forget_words()
-        t0 = time.perf_counter_ns()
-        classifier.classify(text)
-        timings.append((time.perf_counter_ns() - t0) / 1000)
-    timings.sort()
-    return timings[len(timings) // 2], timings[int(len(timings) * 0.99)]
-
-
-def stage_costs(classifier: Classifier, texts: list[str]) -> tuple[dict[str, float], float]:
-    """Mean µs per message of each step of ``classify``, and the share of characters segmented.
-
-    For comparison, the last two figures segment the whole message: with jieba's own ``cut``
-    (what ``classify`` did before) and with :mod:`intents.route` (what it does for ``other``).
-    """
+def stage_costs(classifier: Classifier, texts: list[str]) -> dict[str, float]:
+    """Mean µs per message of each step of ``classify`` (the model only runs when no keyword decides)."""
     scorer = classifier._scorer
-    segmenter = classifier._segmenter
     normalized = [classifier.normalize(t) for t in texts]
-    found = [scorer.find(n) for n in normalized]
-    # as ``classify`` does: no lookback without a negator in the text
-    window = classifier.intent_set.settings.negation_window
-    lookbacks = [0 if scorer.negators.isdisjoint(present) else window for _, present in found]
-    windows = [
-        segmenter.windows(n, spans, lookback)
-        for n, (spans, _), lookback in zip(normalized, found, lookbacks, strict=True)
-    ]
-    pieces = [segmenter.cut_windows(n, w) or [] for n, w in zip(normalized, windows, strict=True)]
-    tokens = [[t for piece in p for t in piece] for p in pieces]
+    tokens = [classifier.tokenize(n) for n in normalized]
     costs: dict[str, float] = {}
     for name, work in (
         ("normalize", lambda: [classifier.normalize(t) for t in texts]),
-        ("find terms", lambda: [scorer.find(n) for n in normalized]),
+        ("jieba cut", lambda: [classifier.tokenize(n) for n in normalized]),
+        ("keyword scores", lambda: [scorer.score(n, t) for n, t in zip(normalized, tokens, strict=True)]),
         (
-            "windows",
-            lambda: [
-                segmenter.windows(n, spans, lookback)
-                for n, (spans, _), lookback in zip(normalized, found, lookbacks, strict=True)
-            ],
+            "model (every message)",
+            lambda: [classifier.predict(n, t) for n, t in zip(normalized, tokens, strict=True)],
         ),
-        (
-            "segment windows",
-            lambda: [segmenter.cut_windows(n, w) for n, w in zip(normalized, windows, strict=True)],
-        ),
-        (
-            "score",
-            lambda: [scorer.score(n, t, f[1]) for n, t, f in zip(normalized, tokens, found, strict=True)],
-        ),
-        ("(whole text, jieba cut)", lambda: [classifier.tokenize(n) for n in normalized]),
-        ("(whole text, route)", lambda: [segmenter.cut(n) for n in normalized]),
     ):
         started = time.perf_counter()
         work()
         costs[name] = (time.perf_counter() - started) / len(texts) * 1e6
-    segmented = sum(r - left for w in windows for left, r in w) / sum(len(n) for n in normalized)
-    return costs, segmented
+    return costs
 
 
 def main() -> None:
@@ -175,8 +130,7 @@ def main() -> None:
             timings.append((time.perf_counter_ns() - t0) / 1000)
         elapsed = time.perf_counter() - started
         cpu.sort()
-        cold_words = first_sight(classifier, texts)
-        stages, segmented = stage_costs(classifier, texts)
+        stages = stage_costs(classifier, texts)
         other = sum(classifier.classify(t).intent == "other" for t in texts) / len(texts)
         real = (
             percentiles(classifier, [t for _, t in read_labelled(args.tsv)]) if args.tsv.is_file() else None
@@ -197,10 +151,9 @@ def main() -> None:
     print(
         f"CPU per message: p50 {cpu[len(cpu) // 2]:.1f} µs, p99 {cpu[int(len(cpu) * 0.99)]:.1f} µs (thread CPU time)"
     )
-    print(f"first sight:     p50 {cold_words[0]:.1f} µs, p99 {cold_words[1]:.1f} µs (no word remembered)")
     print("p50 by length:   " + ", ".join(f"{k} chars {v:.0f} µs" for k, v in buckets.items()))
     print("mean per stage:  " + ", ".join(f"{k} {v:.0f} µs" for k, v in stages.items()))
-    print(f"segmented:       {segmented:.0%} of the characters in windows; {other:.0%} `other` (whole text)")
+    print(f"model consulted: {other:.0%} of the messages end as `other`")
     print(f"throughput:      {len(texts) / elapsed:8.0f} messages/s on one core")
     if real is not None:
         print(

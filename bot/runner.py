@@ -114,7 +114,10 @@ async def _fetch_leniently(bot: ExtBot[None], offset: int | None) -> list[Update
     kwargs: dict[str, object] = {"timeout": 0, "allowed_updates": list(Update.ALL_TYPES)}
     if offset is not None:
         kwargs["offset"] = offset
-    raw = await bot._post("getUpdates", api_kwargs=kwargs)
+    # ``do_api_request`` without a return type gives the JSON as Telegram sent it (public API).
+    # Bot API method names are case-insensitive; the lower-case name keeps PTB from warning
+    # that ``Bot.getUpdates`` exists (it parses strictly, which is what this fetch avoids).
+    raw = await bot.do_api_request("getupdates", api_kwargs=kwargs)
     updates: list[Update] = []
     for item in raw if isinstance(raw, list) else []:
         try:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from guide import callbacks, ops
+from guide import callbacks, ops, overwrite, prompt, solved
 from guide.callbacks import Callback
-from guide.content import SIMPLE_ACTIONS
-from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS
-from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification
+from guide.content import SIMPLE_ACTIONS, ButtonSpec
+from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, RIGHTS_KINDS
+from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification, Reply
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
 from guide.turn import Turn
 
-NAV_ACTIONS = (*SIMPLE_ACTIONS, "resume")
+NAV_ACTIONS = (*SIMPLE_ACTIONS, "resume", "skip", "unask")
 
 
 def button(label: str, op: str, *args: str) -> Button:
@@ -68,12 +68,16 @@ def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> No
         ops.step_back(turn, case)
     elif name == "resume":
         ops.show_step(turn, case)
+    elif name == "skip":
+        prompt.skip(turn, case)
+    elif name == "unask":
+        prompt.stop(turn, case)
     elif name == "menu":
         ops.show_menu(turn, case)
     elif name == "status":
         turn.reply(status_reply(content, case, turn.view.evidence, turn.view.reminders))
     elif name == "facts":
-        turn.reply(facts_menu(case))
+        turn.reply(facts_menu(content, case))
     elif name == "evidence":
         turn.reply(evidence_reply(content, case, turn.view.evidence))
     elif name == "draft":
@@ -113,7 +117,17 @@ def _step_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
     if action not in {spec.action for spec in step.buttons}:
         stale(turn)
         return
+    if action == "next" and _no_evidence_yet(turn, case, step.buttons, action):
+        rows = [[nav_button(case, "先不传，下一步", "next"), nav_button(case, "🗂 证据清单", "evidence")]]
+        turn.say(turn.content.talk.message("evidence_none"), rows)
+        return
     run_action(turn, case, action, delay)
+
+
+def _no_evidence_yet(turn: Turn, case: CaseState, specs: tuple[ButtonSpec, ...], action: str) -> bool:
+    """True when the pressed button says the evidence is saved (证据存好了) but the case has none."""
+    claims = any(spec.action == action and "证据" in spec.label for spec in specs)
+    return claims and not any(item.case_id == case.id for item in turn.view.evidence)
 
 
 def _nav_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
@@ -228,7 +242,8 @@ def _switch(turn: Turn, case_id: str) -> None:
         return
     turn.set_current(case.id)
     if case.status != "open":
-        turn.reply(status_reply(turn.content, case, turn.view.evidence, turn.view.reminders))
+        status = status_reply(turn.content, case, turn.view.evidence, turn.view.reminders)
+        turn.reply(Reply(status.text, ((solved.reopen_button(case),), *status.buttons)))
     elif case.issue_type is None:
         ops.show_current_or_types(turn, f"已切换到案件：{ops.case_label(case)}")
     else:
@@ -272,6 +287,12 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
         _clarified(turn, first, cb.args[1])
     elif cb.op == "y":
         _retype(turn, first, cb.args[1])
+    elif cb.op == "g":
+        case = _current_case(turn, first)
+        if case is not None and case.issue_type == "rights_damaged" and cb.args[1] in RIGHTS_KINDS:
+            ops.choose_kind(turn, case, cb.args[1])
+        elif case is not None:
+            stale(turn)
     elif cb.op == "f":
         case = _current_case(turn, first)
         if case is not None and cb.args[1] in FACT_LABELS:
@@ -292,5 +313,11 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
         _switch(turn, first)
     elif cb.op == "d":
         _delete(turn, first)
+    elif cb.op == solved.REOPEN:
+        solved.reopen(turn, first)
+    elif cb.op == solved.REOPEN_TO_COMPLAIN:
+        solved.reopen(turn, first, "complain")
+    elif cb.op == overwrite.OP:
+        overwrite.press(turn, first, cb.args[1], cb.args[2])
     else:  # pragma: no cover - parse() only returns known ops
         stale(turn)

@@ -24,12 +24,16 @@ _ARITY: dict[str, int] = {
     "t": 2,  # choose issue type: case or "new", type
     "c": 2,  # clarification answer: case or "new", type
     "y": 2,  # switch the current case's type: case, type
+    "g": 2,  # the kind of a 权益受损 case: case, kind
     "f": 2,  # ask/correct a fact: case, fact
     "x": 2,  # close with outcome: case, outcome
     "r": 2,  # reminder delay in days (0 = cancel): case, days
     "o": 2,  # follow-up answer: case, yes/no/wait
     "k": 1,  # switch to case
     "d": 1,  # delete: token or "no"
+    "z": 1,  # reopen a closed case
+    "v": 1,  # reopen a case closed unresolved, at the complaint stage
+    "w": 3,  # overwrite a fact with the value a message gave: case, fact, y/n
 }
 
 

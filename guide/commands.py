@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from guide import callbacks, ops
+from guide import callbacks, clock, fresh, ops, script
 from guide.labels import NOTICE
 from guide.model import Button, CaseState, new_id
 from guide.render import evidence_reply, nav_button, status_reply, type_buttons
@@ -78,11 +78,15 @@ def _cases(turn: Turn) -> None:
         return
     lines = ["你的案件："]
     rows: list[list[Button]] = []
-    for case in cases[:MAX_CASES_LISTED]:
+    shown = cases[:MAX_CASES_LISTED]
+    labels = [ops.case_label(case) for case in shown]
+    for case, label in zip(shown, labels, strict=True):
+        if labels.count(label) > 1:  # two cases of one type, platform and day: tell them apart
+            label += f" · {clock.shown(case.created_at, '%H:%M')} #{case.id[:4]}"
         mark = "👉 " if case.id == turn.current_id else ""
         state = "进行中" if case.status == "open" else "已结案"
-        lines.append(f"{mark}{ops.case_label(case)}（{state}）")
-        rows.append([Button(f"{ops.case_label(case)}（{state}）", callbacks.make("k", case.id))])
+        lines.append(f"{mark}{label}（{state}）")
+        rows.append([Button(f"{label}（{state}）", callbacks.make("k", case.id))])
     if len(cases) > MAX_CASES_LISTED:
         lines.append(f"……共 {len(cases)} 个，只显示前 {MAX_CASES_LISTED} 个")
     rows.append([Button("➕ 新建案件", callbacks.make("n", "new", "new"))])
@@ -95,10 +99,14 @@ def _cancel(turn: Turn) -> None:
         case = turn.save(case.evolve(awaiting=""))
         ops.show_step(turn, case, ops.msg(turn, "cancelled"))
         return
-    questions = [key for key in turn.pending if not key.startswith(ops.PENDING_FACT)]
-    if questions:
+    questions = [
+        key
+        for key in turn.pending
+        if not key.startswith(ops.PENDING_FACT) and key not in ops.SCRATCH_KEYS and key != script.SCRIPT_KEY
+    ]
+    if questions:  # a confirmation or a choice was waiting, not a question of the case
         ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in questions})
-        turn.say(ops.msg(turn, "cancelled"))
+        turn.say(turn.content.talk.message("cancelled_other"))
         return
     turn.say(ops.msg(turn, "nothing_to_cancel"))
 
@@ -121,7 +129,7 @@ def run(turn: Turn, command: str, follow_up_delay: timedelta) -> None:
     elif name == "help":
         turn.say(help_text())
     elif name == "new":
-        turn.say(ops.msg(turn, "choose_type"), type_buttons(callbacks.FRESH))
+        fresh.start(turn)
     elif name == "cases":
         _cases(turn)
     elif name == "cancel":

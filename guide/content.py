@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from guide.labels import STAGE_IDS
+from guide.labels import KIND_FACT, STAGE_IDS
+from guide.questionbook import QuestionBook, QuestionSpec
+from guide.talk import TalkContent
+
+if TYPE_CHECKING:
+    from guide.citations import Citations
+    from guide.model import CaseState
+    from guide.tracks import Track
 
 #: Actions a step button may carry (``goto:``, ``say:`` and ``ask:`` take an argument).
 SIMPLE_ACTIONS: tuple[str, ...] = (
@@ -63,7 +71,10 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "flow_done",
     "first_step",
     "drafts_intro",
-    "drafts_missing",
+    "drafts_missing_ask",
+    "drafts_report",
+    "kind_ask",
+    "kind_set",
     "facts_next",
     "duplicate_evidence",
     "scam_warning",
@@ -120,8 +131,10 @@ class StepSpec:
     variants: dict[str, str] = field(default_factory=dict)
     nav: bool = True
 
-    def text_for(self, issue_type: str | None) -> str:
-        """The text for ``issue_type`` (the variant when there is one)."""
+    def text_for(self, issue_type: str | None, kind: str | None = None) -> str:
+        """The text for ``issue_type`` and 权益受损 ``kind`` (the most specific variant there is)."""
+        if issue_type == "rights_damaged" and kind is not None and kind in self.variants:
+            return self.variants[kind]
         if issue_type is not None and issue_type in self.variants:
             return self.variants[issue_type]
         return self.text
@@ -160,6 +173,19 @@ class GuideContent:
     #: While a case is open: words that mean "next step" (``next``), a plain acknowledgement
     #: (``ack``), or point to a stage (key = stage id).
     shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: What the drafts say per issue type and 权益受损 kind (``tracks.toml``).
+    tracks: dict[str, Track] = field(default_factory=dict)
+    #: Every article the bot may cite (``citations.toml``).
+    citations: Citations | None = None
+    #: Off-script words and messages (``talk.toml``).
+    talk: TalkContent = field(default_factory=TalkContent)
+    #: Common questions and their answers (``questions.toml``).
+    question_book: QuestionBook = field(default_factory=QuestionBook)
+
+    @property
+    def questions(self) -> tuple[QuestionSpec, ...]:
+        """The common questions, in file order."""
+        return self.question_book.questions
 
     def stage(self, stage_id: str) -> StageSpec | None:
         """The stage with ``stage_id``, or ``None``."""
@@ -197,11 +223,19 @@ class GuideContent:
         """The common message ``key`` (validated at load)."""
         return self.messages[key]
 
-    def checklist(self, issue_type: str | None) -> tuple[EvidenceSpec, ...]:
-        """The evidence checklist for ``issue_type`` (all items when the type is unknown)."""
+    def checklist(self, issue_type: str | None, kind: str | None = None) -> tuple[EvidenceSpec, ...]:
+        """The evidence checklist for ``issue_type`` and 权益受损 ``kind`` (all items when unknown)."""
         if issue_type is None:
             return self.evidence
+        if issue_type == "rights_damaged" and kind is not None:
+            for_kind = tuple(item for item in self.evidence if kind in item.types)
+            if for_kind:
+                return for_kind
         return tuple(item for item in self.evidence if issue_type in item.types)
+
+    def case_checklist(self, case: CaseState) -> tuple[EvidenceSpec, ...]:
+        """The evidence checklist of ``case`` (its type and, for 权益受损, its kind)."""
+        return self.checklist(case.issue_type, case.facts.get(KIND_FACT))
 
 
 def load_content(directory: Path | None = None) -> GuideContent:

@@ -7,36 +7,48 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from guide import buttons, callbacks, commands, filing_text, filings, ops, proposals, reading
+from guide import (
+    buttons,
+    callbacks,
+    commands,
+    evidence,
+    filing_text,
+    filings,
+    fresh,
+    keyboard,
+    language,
+    longtext,
+    ops,
+    overwrite,
+    prompt,
+    proposals,
+    questions,
+    reading,
+    solved,
+)
 from guide.content import GuideContent
-from guide.facts import extract_facts, fact_hint, parse_fact, simplified
-from guide.labels import FACT_LABELS, ISSUE_LABELS
+from guide.facts import extract_facts, parse_fact
+from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT
 from guide.model import (
-    AddEvidence,
+    Button,
     CaseState,
-    EvidenceItem,
     Incoming,
-    MarkReminderDone,
     Outcome,
     RecordClassification,
     ScheduleReminder,
     UserView,
-    new_id,
 )
-from guide.render import missing_evidence, nav_button, type_buttons
+from guide.render import nav_button, type_buttons
+from guide.scam import is_scam_text
 from guide.tracking import Tracking, load_tracking
 from guide.turn import Turn
 from intents.match import IntentMatch
 
 Classify = Callable[[str], IntentMatch]
 MAX_CLASSIFY = 2000
+#: At a fact question, a text this long (in characters) that names an issue type is a new problem.
+NEW_PROBLEM = 6
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
-
-
-def is_scam_text(text: str, keywords: tuple[str, ...]) -> bool:
-    """True when ``text`` mentions one of the scam keywords."""
-    compact = "".join(text.split())
-    return any(keyword in compact for keyword in keywords)
 
 
 def reads_timeline(incoming: Incoming) -> bool:
@@ -78,6 +90,7 @@ class Dialogue:
     def handle(self, view: UserView, incoming: Incoming) -> Outcome:
         """The replies and effects for ``incoming``, given what is known about the person."""
         turn = Turn(self.content, view, incoming, self.tracking)
+        fresh.tidy_before(turn, incoming)
         if incoming.kind == "text":
             self._text(turn, incoming.text)
         elif incoming.kind == "command" and filings.owns_command(incoming.command, incoming.args):
@@ -85,38 +98,77 @@ class Dialogue:
         elif incoming.kind == "command":
             commands.run(turn, incoming.command, self.follow_up_delay)
             filings.after_command(turn, self.tracking, incoming.command)
-        elif incoming.kind == "button" and filings.owns(incoming.data):
-            filings.press(turn, self.tracking, incoming.data)
-        elif incoming.kind == "button" and proposals.owns(incoming.data):
-            proposals.press(turn, incoming.data)
         elif incoming.kind == "button":
-            buttons.press(turn, incoming.data, self.follow_up_delay)
+            self._press(turn, incoming.data)
         elif incoming.kind in ("photo", "document"):
-            self._evidence(turn)
+            evidence.receive(turn)
         elif incoming.kind == "reminder" and filings.owns_reminder(turn):
             filings.remind(turn, self.tracking)
         elif incoming.kind == "reminder":
-            self._reminder(turn)
+            evidence.follow_up_due(turn)
         elif incoming.kind == "reading":
             reading.receive(turn)
         else:
             ops.show_current_or_types(turn, ops.msg(turn, "unsupported"))
         proposals.tidy(turn)  # a closed case's proposals leave the scratch values
+        keyboard.remember(turn)
         return turn.outcome()
+
+    def _press(self, turn: Turn, data: str) -> None:
+        """A button press (or its typed label) with callback ``data``."""
+        if filings.owns(data):
+            filings.press(turn, self.tracking, data)
+        elif proposals.owns(data):
+            proposals.press(turn, data)
+        else:
+            buttons.press(turn, data, self.follow_up_delay)
+
+    def _typed(self, turn: Turn, data: str) -> None:
+        """A typed button label: the press, except the export, which needs the timeline loaded."""
+        if reads_timeline(Incoming(kind="button", at=turn.at, data=data)):
+            turn.say(turn.content.talk.message("typed_export"), [[Button("📄 导出案件摘要", data)]])
+            return
+        self._press(turn, data)
 
     # --- free text -----------------------------------------------------------------------
 
     def _text(self, turn: Turn, text: str) -> None:
+        """Answer a free-text message (a long one also gets an ack and its questions answered)."""
+        self._text_body(turn, text)
+        if longtext.is_long(text) and not is_scam_text(text[:4096], self.content.scam_keywords):
+            longtext.acknowledge(turn, longtext.questions_in(turn, text))
+
+    def _text_body(self, turn: Turn, text: str) -> None:
         """Answer a free-text message."""
         if is_scam_text(text[:4096], self.content.scam_keywords):
             self._scam(turn)
             return
         if not _MEANINGFUL.search(text):
-            ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
+            if language.is_foreign(text):  # Cyrillic, Thai...: letters, just not ours
+                language.note(turn)
+            else:
+                ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
             return
         case = turn.open_current
-        if case is not None and case.awaiting in FACT_LABELS:
-            self._answer(turn, text)
+        asked = self.content.question_book.asked(text)
+        if case is not None and case.awaiting in FACT_LABELS and not asked:
+            self._at_question(turn, case, text)
+            return
+        data = None if asked else keyboard.typed_press(turn, text, numbers=True)
+        if data is not None:
+            self._typed(turn, data)
+            return
+        if asked:
+            questions.answer(turn, asked)
+            return
+        if fresh.wanted(turn):
+            self._new_problem(turn, text)
+            return
+        if solved.is_solved(turn, text):
+            solved.offer_close(turn)
+            return
+        if (closed := solved.about_closed_case(turn, text)) is not None:
+            solved.offer_reopen(turn, closed)
             return
         if filing_text.take_text(turn, self.tracking, text[:MAX_CLASSIFY]):
             return
@@ -130,7 +182,35 @@ class Dialogue:
         else:
             unknown = match.tokens if match.intent == "other" else ()
             turn.emit(RecordClassification(intent=match.intent, unknown_tokens=tuple(unknown)))
-            self._not_issue(turn, match.intent, facts)
+            if (
+                match.intent == "other"
+                and not facts
+                and language.is_foreign(text)
+                and not self._shortcut(turn, text)
+            ):
+                language.note(turn)
+            else:
+                self._not_issue(turn, match.intent, facts)
+
+    def _new_problem(self, turn: Turn, text: str) -> None:
+        """The first message after ``/new``: a new case with its facts, never the old case."""
+        match = self.classify(text[:MAX_CLASSIFY])
+        facts = extract_facts(text, turn.at)
+        if match.needs_clarification and match.candidates:
+            fresh.drop_flag(turn)
+            self._clarify(turn, match, facts, text, callbacks.FRESH)
+        elif match.is_issue:
+            turn.emit(RecordClassification(intent=match.intent))
+            fresh.drop_flag(turn)
+            ops.begin_case(turn, match.intent, self._new_facts({}, facts, " ".join(text.split())[:300]))
+            self._maybe_contacted(turn, facts)
+        else:  # no type yet: the facts wait for the type button, the flag for a description
+            unknown = match.tokens if match.intent == "other" else ()
+            turn.emit(RecordClassification(intent=match.intent, unknown_tokens=tuple(unknown)))
+            if facts:
+                fresh.stash(turn, facts)
+            key = "greeting" if match.intent == "greeting" else "other"
+            turn.say(ops.msg(turn, key), type_buttons(callbacks.FRESH))
 
     def _scam(self, turn: Turn) -> None:
         """Warn about a likely scam, then go back to where the person was.
@@ -145,18 +225,30 @@ class Dialogue:
             return
         ops.show_current_or_types(turn, "")
 
-    def _answer(self, turn: Turn, text: str) -> None:
-        """Take the answer to the fact the bot asked for (or re-ask)."""
-        case = turn.open_current
-        assert case is not None
-        name = case.awaiting
-        value = parse_fact(name, text, turn.at)
-        if value is None:
-            hint = fact_hint(name)
-            turn.say(ops.msg(turn, "fact_invalid", hint=hint) + "\n" + self.content.prompts[name])
+    def _at_question(self, turn: Turn, case: CaseState, text: str) -> None:
+        """Text while a fact question waits: the answer, a new problem, a skip, a button, or a miss."""
+        skip = prompt.is_skip(turn, text)  # before parsing: free-text facts would take "不知道"
+        value = None if skip else parse_fact(case.awaiting, text, turn.at)
+        if value is not None:
+            self._answer(turn, case, value)
             return
+        match = self.classify(text[:MAX_CLASSIFY])
+        if match.is_issue and not match.needs_clarification and len(keyboard.normalized(text)) >= NEW_PROBLEM:
+            turn.emit(RecordClassification(intent=match.intent))
+            prompt.leave(turn, case)
+            self._issue(turn, match.intent, extract_facts(text, turn.at), text)
+        elif skip:
+            prompt.skip(turn, case)
+        elif (data := keyboard.typed_press(turn, text, numbers=False)) is not None:
+            self._typed(turn, data)
+        else:
+            prompt.miss(turn, case)
+
+    def _answer(self, turn: Turn, case: CaseState, value: str) -> None:
+        """Take the answer to the fact the bot asked for."""
+        name = case.awaiting
         case, changed = ops.record_facts(turn, case, {name: value})
-        case = turn.save(case.evolve(awaiting=""))
+        case = prompt.leave(turn, case)
         if name == "cs_contacted":
             self._maybe_contacted(turn, {name: value})
         shown = changed or {name: value}
@@ -164,13 +256,13 @@ class Dialogue:
             [nav_button(case, "▶️ 继续当前步骤", "resume"), nav_button(case, "📝 其他信息", "facts")],
             [nav_button(case, "✍️ 生成草稿", "draft")],
         ]
-        text_out = (
-            ops.msg(turn, "facts_saved", facts=ops.facts_lines(shown)) + "\n" + ops.msg(turn, "facts_next")
-        )
+        text_out = ops.saved_line(turn, shown) + "\n" + ops.msg(turn, "facts_next")
         turn.say(text_out, rows)
 
-    def _clarify(self, turn: Turn, match: IntentMatch, facts: dict[str, str], text: str) -> None:
-        """Ask which issue type the person means."""
+    def _clarify(
+        self, turn: Turn, match: IntentMatch, facts: dict[str, str], text: str, target: str = ""
+    ) -> None:
+        """Ask which issue type the person means (``target``: the case, NEW or FRESH)."""
         stash = {**facts}
         stash.setdefault("description", " ".join(text.split())[:300])
         pending = {k: v for k, v in turn.pending.items() if not k.startswith(ops.PENDING_FACT)}
@@ -179,7 +271,7 @@ class Dialogue:
         pending["clarify_intent"] = match.intent
         ops.set_pending(turn, pending)
         case = turn.open_current
-        target = case.id if case is not None else callbacks.NEW
+        target = target or (case.id if case is not None else callbacks.NEW)
         turn.say(ops.msg(turn, "clarify"), type_buttons(target, "c", match.candidates))
 
     def _issue(self, turn: Turn, issue_type: str, facts: dict[str, str], text: str) -> None:
@@ -194,13 +286,24 @@ class Dialogue:
             ops.set_type(turn, case, issue_type, self._new_facts(case.facts, facts, description))
             self._maybe_contacted(turn, facts)
             return
-        case, changed = ops.record_facts(turn, case, self._new_facts(case.facts, facts, description))
-        if issue_type == case.issue_type:
-            prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
-            ops.show_step(turn, case, prefix)
-            self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
+        if issue_type != case.issue_type:
+            # Another problem: its facts wait for the person's choice instead of going into this case.
+            self._maybe_contacted(turn, facts)
+            fresh.stash(turn, self._new_facts({}, facts, description))
+            self._switch_offer(turn, case, issue_type)
             return
-        self._maybe_contacted(turn, facts)
+        case, changed, conflicts = overwrite.record(
+            turn, case, self._new_facts(case.facts, facts, description)
+        )
+        if changed and KIND_FACT not in changed:
+            ops.show_brief(turn, case, ops.saved_line(turn, changed))
+        else:  # nothing new, or the 权益受损 kind just became clear: the step written for it
+            ops.show_step(turn, case, ops.saved_line(turn, changed) if changed else "收到 👌")
+        overwrite.ask(turn, case, conflicts)
+        self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
+
+    def _switch_offer(self, turn: Turn, case: CaseState, issue_type: str) -> None:
+        """Ask whether a message of another type retypes ``case`` or opens a new case."""
         text_out = ops.msg(turn, "switch_offer", new=ISSUE_LABELS[issue_type], old=ops.case_label(case))
         rows = [
             [buttons.button(f"把当前案件改为「{ISSUE_LABELS[issue_type]}」", "y", case.id, issue_type)],
@@ -220,9 +323,12 @@ class Dialogue:
         """A greeting or an unmatched message."""
         case = turn.open_current
         if case is not None and facts:
-            case, changed = ops.record_facts(turn, case, facts)
-            prefix = ops.msg(turn, "facts_saved", facts=ops.facts_lines(changed)) if changed else "收到 👌"
-            ops.show_current_or_types(turn, prefix)
+            case, changed, conflicts = overwrite.record(turn, case, facts)
+            if changed and case.issue_type is not None:
+                ops.show_brief(turn, case, ops.saved_line(turn, changed))
+            else:
+                ops.show_current_or_types(turn, ops.saved_line(turn, changed) if changed else "收到 👌")
+            overwrite.ask(turn, case, conflicts)
             self._maybe_contacted(turn, facts)
             return
         if case is None and facts:
@@ -241,6 +347,10 @@ class Dialogue:
             return
         target = case.id if case is not None else callbacks.NEW
         turn.say(ops.msg(turn, "other"), type_buttons(target))
+
+    def _shortcut(self, turn: Turn, text: str) -> bool:
+        """True when ``text`` is a shortcut word while a case is open (``ok``, ``next``)."""
+        return turn.open_current is not None and self.content.shortcut(text[:200]) is not None
 
     def _in_case(self, turn: Turn, case: CaseState, text: str) -> None:
         """An unmatched message during a case: a shortcut, or the current step again."""
@@ -267,82 +377,9 @@ class Dialogue:
             return
         if any(isinstance(e, ScheduleReminder) for e in turn.effects):
             return
+        if longtext.is_long(turn.incoming.text):  # a story mentioning customer service: ask first
+            longtext.offer_reminder(turn, case, self.follow_up_delay)
+            return
         ops.schedule(turn, case, self.follow_up_delay)
         delay = ops.delay_text(self.follow_up_delay)
         turn.say(ops.msg(turn, "reminder_set", delay=delay), ops.reminder_buttons(case))
-
-    # --- evidence ------------------------------------------------------------------------
-
-    def _evidence(self, turn: Turn) -> None:
-        """Attach a photo or document to the current case (opening one if needed)."""
-        incoming = turn.incoming
-        caption = incoming.caption[:1000]
-        scam = is_scam_text(caption, self.content.scam_keywords)
-        if scam:
-            turn.say(ops.msg(turn, "scam_warning"))
-        case = turn.open_current
-        if case is None:
-            case = turn.open_case(None)
-        if incoming.file_unique_id and any(
-            item.case_id == case.id and item.file_unique_id == incoming.file_unique_id
-            for item in turn.view.evidence
-        ):
-            ops.show_current_or_types(turn, ops.msg(turn, "duplicate_evidence"))
-            return
-        category = self._category(caption, case.issue_type)
-        item = EvidenceItem(
-            id=new_id(),
-            case_id=case.id,
-            kind="photo" if incoming.kind == "photo" else "document",
-            file_id=incoming.file_id,
-            caption=" ".join(caption.split())[:300],
-            received_at=turn.at,
-            category=category,
-            file_unique_id=incoming.file_unique_id,
-            file_name=incoming.file_name[:200],
-        )
-        turn.emit(AddEvidence(item))
-        turn.log(case, "evidence", category or "other")
-        if caption and not scam:  # what a fraudster asked for is no fact of the case
-            case, _ = ops.record_facts(turn, case, {k: v for k, v in extract_facts(caption, turn.at).items()})
-        evidence = (*turn.view.evidence, item)
-        count = sum(1 for e in evidence if e.case_id == case.id)
-        labels = {spec.category: spec.label for spec in self.content.evidence}
-        text = ops.msg(turn, "evidence_saved", category=labels.get(category, "未分类"), count=str(count))
-        if case.issue_type is None:
-            turn.say(text + "\n" + ops.msg(turn, "evidence_need_type"), type_buttons(case.id))
-            return
-        missing = missing_evidence(self.content, case, evidence)
-        if missing:
-            text += "\n还缺：" + "、".join(spec.label for spec in missing)
-        rows = [[nav_button(case, "🗂 证据清单", "evidence"), nav_button(case, "▶️ 继续", "resume")]]
-        turn.say(text, rows)
-
-    def _category(self, caption: str, issue_type: str | None) -> str:
-        """The evidence category named in ``caption`` ("" when none)."""
-        caption = simplified(caption)
-        for spec in self.content.checklist(issue_type) + self.content.evidence:
-            if any(word in caption for word in spec.keywords):
-                return spec.category
-        return ""
-
-    # --- reminders -----------------------------------------------------------------------
-
-    def _reminder(self, turn: Turn) -> None:
-        """A follow-up fell due: ask about the outcome (or drop an obsolete reminder)."""
-        reminder_id = turn.incoming.data
-        reminder = next((r for r in turn.view.reminders if r.id == reminder_id), None)
-        case = turn.cases.get(reminder.case_id) if reminder is not None else None
-        if reminder_id:
-            turn.emit(MarkReminderDone(reminder_id))
-        if case is None or case.status != "open":
-            return
-        turn.log(case, "follow_up", "asked")
-        rows = [
-            [
-                buttons.button("✅ 已解决", "o", case.id, "yes"),
-                buttons.button("❌ 没解决", "o", case.id, "no"),
-            ],
-            [buttons.button("⏳ 还在处理", "o", case.id, "wait")],
-        ]
-        turn.say(ops.msg(turn, "follow_up", case=ops.case_label(case)), rows)

@@ -1,12 +1,21 @@
-"""The case summary as a UTF-8 text document (facts, filings, timeline, evidence index, drafts, notice)."""
+"""The case summary as a UTF-8 text document or a PDF (facts, timeline, evidence index, filings, drafts, notice)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from guide.clock import shown
-from guide.drafts import render_drafts
-from guide.labels import CATEGORY_LABELS, FACT_LABELS, NOTICE, OUTCOME_LABELS, STAGE_NAMES, issue_label
+from guide.content import GuideContent
+from guide.drafts import case_facts, render_drafts
+from guide.labels import (
+    CATEGORY_LABELS,
+    FACT_LABELS,
+    KIND_FACT,
+    NOTICE,
+    OUTCOME_LABELS,
+    STAGE_NAMES,
+    issue_label,
+)
 from guide.model import CaseState, Document, EvidenceItem, TimelineEntry
 from guide.pdf import render_pdf
 
@@ -22,6 +31,8 @@ EVENT_LABELS: dict[str, str] = {
     "draft": "生成草稿",
     "follow_up": "跟进结果",
     "closed": "结案",
+    "solved_said": "告知问题已解决",
+    "reopened": "重新打开案件",
     "filing": "提交投诉",
     "filing_status": "投诉状态",
     "filing_due": "期限到期",
@@ -64,7 +75,7 @@ def _detail(entry: TimelineEntry) -> str:
     if entry.event == "stage":
         return STAGE_NAMES.get(entry.detail, entry.detail)
     if entry.event == "fact":
-        return FACT_LABELS.get(entry.detail, entry.detail)
+        return "具体情况" if entry.detail == KIND_FACT else FACT_LABELS.get(entry.detail, entry.detail)
     if entry.event in ("opened", "type"):
         return issue_label(entry.detail or None)
     if entry.event in ("follow_up", "closed"):
@@ -96,7 +107,13 @@ def evidence_index(case: CaseState, evidence: Sequence[EvidenceItem]) -> list[st
     return lines
 
 
+#: The lines around each draft in the export: what lies between them is the text to copy.
+CUT = "—————— 复制以下内容 ——————"
+CUT_END = "—————— 复制到此为止 ——————"
+
+
 def export_lines(
+    content: GuideContent,
     case: CaseState,
     evidence: Sequence[EvidenceItem],
     timeline: Sequence[TimelineEntry],
@@ -117,13 +134,13 @@ def export_lines(
         NOTICE,
         "",
         f"案件编号：{case.id}",
-        f"问题类型：{issue_label(case.issue_type)}",
+        f"问题类型：{issue_label(case.issue_type, case.facts.get(KIND_FACT))}",
         f"状态：{status}",
         f"当前阶段：{STAGE_NAMES.get(case.stage, case.stage)}",
         f"创建时间：{shown(case.created_at)}",
         "",
         "一、案件信息",
-        *[f"{label}：{case.facts.get(name) or '待补充'}" for name, label in FACT_LABELS.items()],
+        *[f"{FACT_LABELS[name]}：{case.facts.get(name) or '待补充'}" for name in case_facts(content, case)],
         "",
         "二、时间线",
     ]
@@ -137,20 +154,18 @@ def export_lines(
         lines += ["", guidance]
     lines += ["", "投诉记录"]
     lines += list(filings) or ["（无）"]
-    drafts = render_drafts(case, evidence)
-    lines += [
-        "",
-        "四、客服沟通草稿",
-        drafts.customer_service,
-        "",
-        "五、12315 投诉草稿",
-        drafts.complaint,
-        "",
-    ]
+    drafts = render_drafts(content, case, evidence)
+    lines += ["", "四、草稿", f"每份草稿只复制两条分隔线之间的内容。{NOTICE}"]
+    for number, draft in enumerate(drafts.drafts, start=1):
+        lines += ["", f"{number}. {draft.title}", CUT, draft.text, CUT_END]
+    if drafts.missing:
+        lines += ["", "草稿里标【待补充：…】的信息还缺：" + "、".join(FACT_LABELS[n] for n in drafts.missing)]
+    lines.append("")
     return lines
 
 
 def render_export(
+    content: GuideContent,
     case: CaseState,
     evidence: Sequence[EvidenceItem],
     timeline: Sequence[TimelineEntry],
@@ -159,8 +174,7 @@ def render_export(
     guidance: str = "",
 ) -> Document:
     """A .txt summary of ``case`` that the person can keep or forward."""
-    lines = export_lines(case, evidence, timeline, filings=filings, guidance=guidance)
-    text = "\n".join(lines)
+    text = "\n".join(export_lines(content, case, evidence, timeline, filings=filings, guidance=guidance))
     return Document(
         filename=f"weiquan-case-{case.id}.txt",
         content=text.encode("utf-8"),
@@ -169,6 +183,7 @@ def render_export(
 
 
 def render_export_pdf(
+    content: GuideContent,
     case: CaseState,
     evidence: Sequence[EvidenceItem],
     timeline: Sequence[TimelineEntry],
@@ -177,10 +192,9 @@ def render_export_pdf(
     guidance: str = "",
 ) -> Document:
     """The same summary as a printable PDF; raises :class:`guide.pdf.NoCjkFont` without a CJK font."""
-    lines = export_lines(case, evidence, timeline, filings=filings, guidance=guidance)
-    content = render_pdf(lines[0], lines[1:])
+    lines = export_lines(content, case, evidence, timeline, filings=filings, guidance=guidance)
     return Document(
         filename=f"weiquan-case-{case.id}.pdf",
-        content=content,
+        content=render_pdf(lines[0], lines[1:]),
         caption=f"案件摘要 PDF（{issue_label(case.issue_type)}），可打印\n{NOTICE}",
     )

@@ -8,7 +8,9 @@ from functools import cache
 
 import opencc
 
+from guide import money
 from guide.clock import local_date
+from guide.dates import relative_date
 from guide.labels import FACT_LABELS
 
 MAX_FACT = 300
@@ -46,7 +48,11 @@ _AMOUNT_NUMBER = r"(\d{1,7}(?:\.\d{1,2})?)"
 _PDD_ORDER = re.compile(r"(?<![\d-])(\d{6}-\d{12,18})(?![\d-])")
 _DIGITS = re.compile(r"(?<![\d.])(\d{10,25})(?![\d.])")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_SHORTFALL = re.compile(r"还?差\s{0,3}[¥￥]?\s{0,3}" + _AMOUNT_NUMBER + r"\s{0,3}(?:元|块|rmb)?", re.I)
+#: After a number: it counts something else than money (a percentage is progress, 金币 are points).
+NOT_MONEY = r"(?![\d.]|\s{0,3}(?:%|％|个|位|次|人|刀|金币|积分|钻石|豆|点|张|份|天|小时|分钟|秒|步|级))"
+_SHORTFALL = re.compile(
+    r"还?差\s{0,3}[¥￥]?\s{0,3}" + _AMOUNT_NUMBER + NOT_MONEY + r"\s{0,3}(?:元|块|rmb)?", re.I
+)
 _AMOUNT = re.compile(
     r"[¥￥]\s{0,3}" + _AMOUNT_NUMBER + r"|" + _AMOUNT_NUMBER + r"\s{0,3}(?:元|块钱|块|rmb)(?![a-z])", re.I
 )
@@ -68,7 +74,15 @@ _CS_CONTACT = re.compile(r"(联系|找|问|咨询|打)(过|了)?\s{0,3}(人工)?
 _CS_NOT_CONTACTED = re.compile(r"(没|未|还没|不)有?去?(联系|找|问|咨询|打)过?(人工)?客服")
 _NAME = re.compile(r"(?:我叫|我的名字是|姓名[：:]?)\s{0,3}([\u4e00-\u9fa5·]{2,8}|[A-Za-z ]{2,30})")
 _CONTACT_PHONE = re.compile(r"(?:电话|手机|联系方式)")
-_ADDRESS = re.compile(r"(?:地址|住址)(?:是|：|:)+\s{0,3}([^\n]{4,120})")
+_ADDRESS = re.compile(r"(?:地址|住址)(?:是|在|：|:|\s)+\s{0,3}([^\n]{4,120})")
+#: An address without the word 地址: province or city, district or county, then a numbered place.
+_BARE_ADDRESS = re.compile(
+    r"([\u4e00-\u9fa5]{2,8}(?:省|自治区|市)[\u4e00-\u9fa5]{0,8}?(?:市|区|县|州|盟)"
+    r"[\u4e00-\u9fa5\dA-Za-z\-]{2,60}?(?:号院|号楼|号|室|栋|幢|单元))"
+)
+#: Answers meaning "there is no order" / "I paid nothing".
+_NO_ORDER = ("无", "没有", "没有订单", "无订单", "没下单", "没有下单")
+_NOT_PAID = ("没付钱", "没有付钱", "没付款", "没有付款", "未付款", "未支付", "没花钱", "免费", "无", "没有")
 _YES = ("是", "是的", "对", "有", "联系过", "联系了", "已联系", "找过", "嗯", "yes", "y")
 _NO = ("否", "不是", "没有", "没", "还没", "未联系", "no", "n")
 
@@ -148,7 +162,7 @@ def _date(text: str, now: datetime) -> str | None:
     for word, days in _RELATIVE.items():
         if word in text:
             return (today - timedelta(days=days)).isoformat()
-    return None
+    return relative_date(text, today)
 
 
 def _valid_date(year: int, month: int, day: int) -> str | None:
@@ -184,7 +198,7 @@ def extract_facts(text: str, now: datetime) -> dict[str, str]:
         "order_no": _order_no(text),
         "date": _date(text, now),
     }
-    found["amount"], found["shortfall"] = _amounts(text)
+    found["amount"], found["shortfall"] = _amounts(money.normalize(text))
     merchant = _MERCHANT.search(text) or _STORE.search(text)
     found["merchant"] = _span(merchant, original, "在从去到于是的了买家个那这")
     activity = _ACTIVITY.search(text)
@@ -197,7 +211,10 @@ def extract_facts(text: str, now: datetime) -> dict[str, str]:
     found["complainant_name"] = name.strip() if name else None
     phone = _PHONE.search(text)
     found["complainant_phone"] = phone.group(1) if phone and _CONTACT_PHONE.search(text) else None
-    found["complainant_address"] = _span(_ADDRESS.search(text), original)
+    address = _span(_ADDRESS.search(text), original) or _span(
+        _BARE_ADDRESS.search(text), original, "我住在家是寄到收货的"
+    )
+    found["complainant_address"] = address
     for key, value in found.items():
         if value:
             facts[key] = _clean(value)
@@ -210,11 +227,15 @@ def parse_fact(name: str, text: str, now: datetime) -> str | None:
     if not answer or name not in FACT_LABELS:
         return None
     found = extract_facts(answer, now)
+    bare_answer = simplified(answer).strip("。.!！ ")
     if name == "order_no":
-        return found.get("order_no")
+        return "无" if bare_answer in _NO_ORDER else found.get("order_no")
     if name == "date":
         return found.get("date")
+    if name == "amount" and bare_answer in _NOT_PAID:
+        return "0元"
     if name in ("amount", "shortfall"):
+        answer = money.normalize(answer)
         bare = re.fullmatch(r"[¥￥]?\s{0,3}" + _AMOUNT_NUMBER + r"\s{0,3}(元|块)?", answer)
         if bare:
             return _money(bare.group(1))
@@ -242,9 +263,9 @@ def parse_fact(name: str, text: str, now: datetime) -> str | None:
 
 #: What to tell the person when an answer does not parse.
 FACT_HINTS: dict[str, str] = {
-    "order_no": "订单号一般是一串数字，如 231118-492817365029174（不是手机号）。",
+    "order_no": "订单号一般是一串数字，如 231118-492817365029174（不是手机号）；没有订单就回复「无」。",
     "date": "日期可以写 2024-11-18、11月18日、昨天。",
-    "amount": "金额请写数字，如 9.9 或 9.9元。",
+    "amount": "金额请写数字，如 9.9 或 9.9元；没有付钱就回复 0。",
     "shortfall": "请写数字，如 0.01 或 0.01元。",
     "complainant_phone": "请写 11 位手机号或带区号的电话。",
     "cs_contacted": "请回答「是」或「否」。",

@@ -218,9 +218,8 @@ def send_pdf(turn: Turn, case: CaseState) -> None:
         turn.say(ops.msg(turn, "closed_shown", case=ops.case_label(case)), [[_pdf_button(case)]])
         return
     try:
-        document = render_export_pdf(
-            case, turn.view.evidence, turn.view.timeline, **ops.filing_sections(turn, case)
-        )
+        sections = ops.filing_sections(turn, case)
+        document = render_export_pdf(turn.content, case, turn.view.evidence, turn.view.timeline, **sections)
     except NoCjkFont:
         turn.say("这台服务器上没有中文字体，暂时做不了 PDF；发送 /export 可以拿到文本版的案件摘要。")
         return
@@ -262,9 +261,8 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
         record(turn, tracking, case, arg)
     elif action == "d" and arg in CHANNELS:
         turn.say(ladder.draft_intro(tracking, arg))
-        text = ladder.draft(
-            tracking, case, arg, _filings_of(turn, case.id), turn.view.evidence, local_date(turn.at)
-        )
+        filed = _filings_of(turn, case.id)
+        text = ladder.draft(tracking, turn.content, case, arg, filed, turn.view.evidence, local_date(turn.at))
         turn.say(text, [[Button("📮 我已提交", ladder.data("c", case.id, arg))]])
     elif action == "l":
         turn.say(*ladder.jump_menu(tracking, case))

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from guide import clocks
-from guide.drafts import placeholder, render_drafts
+from guide.content import GuideContent
+from guide.drafts import placeholder, render_drafts, value
 from guide.labels import FACT_LABELS, NOTICE
 from guide.model import Button, CaseState, EvidenceItem, Filing
 from guide.tracking import CHANNELS, Tracking
@@ -64,19 +65,25 @@ def history(tracking: Tracking, filings: Sequence[Filing]) -> str:
 
 def draft(
     tracking: Tracking,
+    content: GuideContent,
     case: CaseState,
     channel: str,
     filings: Sequence[Filing],
     evidence: Sequence[EvidenceItem],
     today: date,
 ) -> str:
-    """The text to copy for filing at ``channel`` (the 12315 and customer-service drafts come from
-    :mod:`guide.drafts`, the others from the tracking file)."""
-    if channel == "complaint_12315":
-        return render_drafts(case, evidence).complaint
-    if channel == "customer_service":
-        return render_drafts(case, evidence).customer_service
-    values = {name: case.facts.get(name) or placeholder(name) for name in FACT_LABELS}
+    """The text to copy for filing at ``channel`` (the 12315 complaint, the customer-service message
+    and, when nothing was paid, the 举报 come from :mod:`guide.drafts`; the others from the tracking file)."""
+    drafts = render_drafts(content, case, evidence)
+    written = {
+        "complaint_12315": "complaint",
+        "customer_service": "customer_service",
+        "report_12315": "report",
+    }
+    found = drafts.get(written.get(channel, ""))
+    if found is not None:
+        return found.text
+    values = {name: value(case, name) or placeholder(name) for name in FACT_LABELS}
     values["history"] = history(tracking, [f for f in filings if f.case_id == case.id])
     values["today"] = f"{today:%Y年%m月%d日}"
     return tracking.channel(channel).draft.format_map(values)

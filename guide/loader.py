@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from guide import callbacks
+from guide.citations import CITATIONS_FILE, Citations, load_citations
 from guide.content import (
     ARG_ACTIONS,
     REQUIRED_MESSAGES,
@@ -20,8 +18,12 @@ from guide.content import (
     StageSpec,
     StepSpec,
 )
-from guide.labels import CATEGORY_LABELS, FACT_LABELS, STAGE_IDS
-from guide.locate import LineIndex
+from guide.labels import CATEGORY_LABELS, FACT_LABELS, RIGHTS_KINDS, STAGE_IDS
+from guide.questionbook import QUESTIONS_FILE, QuestionBook, parse_questions
+from guide.talk import TALK_FILE, TalkContent, parse_talk
+from guide.tomlfile import Report as _Report
+from guide.tomlfile import read as _read
+from guide.tracks import TRACKS_FILE, load_tracks
 from intents.match import ISSUE_TYPES
 
 COMMON_FILE = "common.toml"
@@ -29,38 +31,11 @@ MAX_TEXT = 700
 MAX_LABEL = 40
 #: Longest case id the callback data must leave room for (``model.new_id`` makes 12).
 _CASE_ID = "x" * 12
-_TOML_LINE = re.compile(r"at line (\d+)")
-_STEP_KEYS = {"title", "text", "buttons", "nav"} | {f"text_{t}" for t in ISSUE_TYPES}
-
-
-@dataclass
-class _Report:
-    """Collects problems of one file."""
-
-    name: str
-    index: LineIndex
-    problems: list[str] = field(default_factory=list)
-
-    def add(self, section: str, key: str, message: str) -> None:
-        """Record ``message`` at the line of ``key`` in ``section``."""
-        self.problems.append(f"{self.name}:{self.index.line(section, key)}: {message}")
-
-
-def _read(path: Path, problems: list[str]) -> tuple[dict[str, Any], _Report] | None:
-    """Parse one TOML file; syntax errors go to ``problems``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path.name}:1: cannot read: {error}")
-        return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = _TOML_LINE.search(str(error))
-        line = found.group(1) if found else str(max(1, text.count("\n") + 1))
-        problems.append(f"{path.name}:{line}: malformed TOML: {error}")
-        return None
-    return data, _Report(path.name, LineIndex(text))
+#: Step text variants: per issue type, and per 权益受损 kind (``text_refund``...).
+VARIANTS: tuple[str, ...] = (*ISSUE_TYPES, *RIGHTS_KINDS)
+_STEP_KEYS = {"title", "text", "buttons", "nav"} | {f"text_{t}" for t in VARIANTS}
+#: Data files beside the stage files that are not stages.
+DATA_FILES = (CITATIONS_FILE, TRACKS_FILE)
 
 
 def _text(report: _Report, table: dict[str, Any], section: str, key: str, *, required: bool) -> str:
@@ -137,9 +112,7 @@ def _parse_stage(
             continue
         section = f"step#{index}"
         _unknown(report, raw, section, _STEP_KEYS)
-        variants = {
-            issue: _text(report, raw, section, f"text_{issue}", required=False) for issue in ISSUE_TYPES
-        }
+        variants = {issue: _text(report, raw, section, f"text_{issue}", required=False) for issue in VARIANTS}
         buttons = _buttons(report, raw.get("buttons"), section, "buttons")
         nav = raw.get("nav", True)
         if not isinstance(nav, bool):
@@ -196,8 +169,8 @@ def _parse_common(data: dict[str, Any], report: _Report) -> dict[str, Any]:
             report.add(section, "category", f"category must be one of {', '.join(CATEGORY_LABELS)}")
             continue
         types = raw.get("types", list(ISSUE_TYPES))
-        if not isinstance(types, list) or any(t not in ISSUE_TYPES for t in types):
-            report.add(section, "types", f"types must be a list of {', '.join(ISSUE_TYPES)}")
+        if not isinstance(types, list) or any(t not in VARIANTS for t in types):
+            report.add(section, "types", f"types must be a list of {', '.join(VARIANTS)}")
             types = []
         words = raw.get("keywords", [])
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -226,6 +199,12 @@ def _parse_common(data: dict[str, Any], report: _Report) -> dict[str, Any]:
     }
 
 
+def _check_citations(report: _Report, citations: Citations, section: str, key: str, text: str) -> None:
+    """Report every article ``text`` cites that ``citations.toml`` does not list."""
+    for unknown in citations.unknown(text):
+        report.add(section, key, f"cites {unknown}, which {CITATIONS_FILE} does not list")
+
+
 def _check_action(action: str, messages: dict[str, str], stage_steps: dict[str, int]) -> str | None:
     """Why ``action`` is invalid, or ``None`` when it is fine."""
     if action in SIMPLE_ACTIONS:
@@ -246,13 +225,40 @@ def _check_action(action: str, messages: dict[str, str], stage_steps: dict[str, 
     return None
 
 
+def _cite_check_file(report: _Report, citations: Citations, data: dict[str, Any]) -> None:
+    """Check the citations of every text of a step file or ``common.toml``."""
+    for table in ("messages", "prompts"):
+        raw = data.get(table)
+        if isinstance(raw, dict):
+            for key, value in raw.items():
+                if isinstance(value, str):
+                    _check_citations(report, citations, table, key, value)
+    steps = data.get("step")
+    if isinstance(steps, list):
+        for index, raw in enumerate(steps):
+            if isinstance(raw, dict):
+                for key, value in raw.items():
+                    if key.startswith("text") and isinstance(value, str):
+                        _check_citations(report, citations, f"step#{index}", key, value)
+
+
 def load_directory(directory: Path) -> GuideContent:
     """Load ``common.toml`` and the five stage files of ``directory``; raise GuideFileError."""
     problems: list[str] = []
     files = sorted(directory.glob("*.toml")) if directory.is_dir() else []
+    files = [path for path in files if path.name not in DATA_FILES]
     if not (directory / COMMON_FILE).is_file():
         problems.append(f"{COMMON_FILE}:1: missing file in {directory}")
+    citations: Citations | None = None
+    tracks = {}
+    try:
+        citations = load_citations(directory)
+        tracks = load_tracks(directory, citations)
+    except GuideFileError as error:
+        problems.extend(error.problems)
     common: dict[str, Any] | None = None
+    talk: TalkContent | None = None
+    book: QuestionBook | None = None
     stages: dict[str, tuple[StageSpec, str]] = {}
     button_lines: dict[tuple[str, int, int], int] = {}
     for path in files:
@@ -260,8 +266,14 @@ def load_directory(directory: Path) -> GuideContent:
         if read is None:
             continue
         data, report = read
+        if citations is not None:
+            _cite_check_file(report, citations, data)
         if path.name == COMMON_FILE:
             common = _parse_common(data, report)
+        elif path.name == TALK_FILE:
+            talk = parse_talk(data, report)
+        elif path.name == QUESTIONS_FILE:
+            book = parse_questions(data, report)
         else:
             parsed = _parse_stage(data, report)
             if parsed is not None:
@@ -274,7 +286,11 @@ def load_directory(directory: Path) -> GuideContent:
     for stage_id in STAGE_IDS:
         if stage_id not in stages:
             problems.append(f"{stage_id}.toml:1: no step file defines stage '{stage_id}'")
-    if common is None or problems:
+    if talk is None and not (directory / TALK_FILE).is_file():
+        problems.append(f"{TALK_FILE}:1: missing file in {directory}")
+    if book is None and not (directory / QUESTIONS_FILE).is_file():
+        problems.append(f"{QUESTIONS_FILE}:1: missing file in {directory}")
+    if common is None or talk is None or book is None or problems:
         raise GuideFileError(problems or [f"{COMMON_FILE}:1: unreadable"])
     stage_steps = {stage_id: len(spec.steps) for stage_id, (spec, _) in stages.items()}
     messages: dict[str, str] = common["messages"]
@@ -305,4 +321,8 @@ def load_directory(directory: Path) -> GuideContent:
         nav_buttons=tuple(button for button, _ in common["nav"]),
         scam_keywords=common["scam"],
         shortcuts=common["shortcuts"],
+        tracks=tracks,
+        citations=citations,
+        talk=talk,
+        question_book=book,
     )

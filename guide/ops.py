@@ -9,7 +9,16 @@ from guide import callbacks
 from guide.clock import shown
 from guide.drafts import render_drafts
 from guide.export import render_export
-from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, issue_label
+from guide.facts import simplified
+from guide.labels import (
+    FACT_LABELS,
+    ISSUE_LABELS,
+    KIND_FACT,
+    NOTICE,
+    OUTCOME_LABELS,
+    RIGHTS_KINDS,
+    issue_label,
+)
 from guide.ladder import filing_lines
 from guide.model import (
     Button,
@@ -22,10 +31,15 @@ from guide.model import (
     SetPending,
     new_id,
 )
-from guide.render import nav_button, stage_menu, step_reply, type_buttons
+from guide.render import brief_step_reply, nav_button, stage_menu, step_reply, type_buttons
+from guide.tracks import detect_kind
 from guide.turn import Turn
 
 PENDING_FACT = "fact:"
+#: Scratch key set by ``/new``: the next problem described opens a new case (see guide.fresh).
+NEW_FLAG = "new"
+#: Scratch keys that are no question waiting for an answer (the last keyboard, see guide.keyboard).
+SCRATCH_KEYS = ("kb", "miss")
 REMINDER_DAYS = (1, 3, 7)
 
 
@@ -56,6 +70,11 @@ def set_pending(turn: Turn, values: dict[str, str]) -> None:
 def show_step(turn: Turn, case: CaseState, prefix: str = "") -> None:
     """Send the current step of ``case``."""
     turn.reply(step_reply(turn.content, case, prefix))
+
+
+def show_brief(turn: Turn, case: CaseState, prefix: str) -> None:
+    """``prefix`` with where the person is in one line and the step's buttons (not the whole step)."""
+    turn.reply(brief_step_reply(turn.content, case, prefix))
 
 
 def show_current_or_types(turn: Turn, prefix: str) -> None:
@@ -123,7 +142,12 @@ def pending_facts(turn: Turn) -> dict[str, str]:
 
 
 def record_facts(turn: Turn, case: CaseState, facts: dict[str, str]) -> tuple[CaseState, dict[str, str]]:
-    """Merge ``facts`` into the case; returns the case and the facts that changed."""
+    """Merge ``facts`` into the case; returns the case and the facts that changed.
+
+    A 权益受损 case whose kind is not known yet takes it from the message being answered when
+    the message makes it clear (a later message can settle what the first one left open).
+    """
+    facts = {**_kind_in_message(turn, case), **facts}
     changed = {name: value for name, value in facts.items() if case.facts.get(name) != value}
     if not changed:
         return case, {}
@@ -133,21 +157,39 @@ def record_facts(turn: Turn, case: CaseState, facts: dict[str, str]) -> tuple[Ca
     return case, changed
 
 
+def _kind_in_message(turn: Turn, case: CaseState) -> dict[str, str]:
+    """``{rights_kind: kind}`` when ``case`` lacks the kind and the incoming text shows it."""
+    if case.issue_type != "rights_damaged" or case.facts.get(KIND_FACT) in RIGHTS_KINDS:
+        return {}
+    if turn.incoming.kind != "text":
+        return {}
+    kind = detect_kind(turn.content.tracks, simplified(turn.incoming.text[:2000]))
+    return {KIND_FACT: kind} if kind is not None else {}
+
+
 def facts_lines(facts: dict[str, str]) -> str:
     """``• 订单号：…`` lines, in the facts menu's order."""
     return "\n".join(f"• {FACT_LABELS[name]}：{facts[name]}" for name in FACT_LABELS if name in facts)
 
 
+def saved_line(turn: Turn, facts: dict[str, str]) -> str:
+    """Every recorded fact in one short line: ``已记录 ✅ 金额：9.9元 · 日期：2024-11-18``."""
+    shown = " · ".join(f"{FACT_LABELS[name]}：{facts[name]}" for name in FACT_LABELS if name in facts)
+    return turn.content.talk.message("facts_line").replace("{facts}", shown)
+
+
 def begin_case(turn: Turn, issue_type: str, extra_facts: dict[str, str] | None = None) -> CaseState:
     """Open a case of ``issue_type`` with the stashed facts, and show its first step."""
     facts = {**pending_facts(turn), **(extra_facts or {})}
-    set_pending(turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT)})
+    set_pending(
+        turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT) and k != NEW_FLAG}
+    )
     case = turn.open_case(issue_type)
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "case_opened", type=ISSUE_LABELS.get(issue_type, issue_type))
     if changed:
-        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
-    show_step(turn, case, prefix)
+        prefix += "\n" + saved_line(turn, changed)
+    case = settle_kind(turn, case, prefix)
     return case
 
 
@@ -156,16 +198,53 @@ def set_type(turn: Turn, case: CaseState, issue_type: str, extra_facts: dict[str
     case = turn.save(case.evolve(issue_type=issue_type))
     turn.log(case, "type", issue_type)
     facts = {**pending_facts(turn), **(extra_facts or {})}
+    set_pending(turn, {k: v for k, v in turn.pending.items() if not k.startswith(PENDING_FACT)})
     case, changed = record_facts(turn, case, facts)
     prefix = msg(turn, "type_set", type=ISSUE_LABELS.get(issue_type, issue_type))
     if changed:
-        prefix += "\n" + msg(turn, "facts_saved", facts=facts_lines(changed))
-    show_step(turn, case, prefix)
+        prefix += "\n" + saved_line(turn, changed)
+    settle_kind(turn, case, prefix)
+
+
+def settle_kind(turn: Turn, case: CaseState, prefix: str) -> CaseState:
+    """Show the current step of a case just typed; a 权益受损 case first gets its kind.
+
+    The kind comes from what the person wrote when it is clear; otherwise one question with a
+    button per kind follows the general step, and the step for the kind follows the answer
+    (:func:`choose_kind`).
+    """
+    if case.issue_type != "rights_damaged":
+        show_step(turn, case, prefix)
+        return case
+    kind = case.facts.get(KIND_FACT)
+    if kind not in RIGHTS_KINDS:
+        found = detect_kind(turn.content.tracks, simplified(case.facts.get("description", "")))
+        if found is not None:
+            case, _ = record_facts(turn, case, {KIND_FACT: found})
+            kind = found
+    if kind is None or kind not in RIGHTS_KINDS:
+        # The general step first (the case is usable as it is), then the one question.
+        show_step(turn, case, prefix)
+        rows = [
+            [Button(label, callbacks.make("g", case.id, kind_id))] for kind_id, label in RIGHTS_KINDS.items()
+        ]
+        turn.say(msg(turn, "kind_ask"), rows)
+        return case
+    show_step(turn, case, f"{prefix}\n（具体情况：{RIGHTS_KINDS[kind]}）")
+    return case
+
+
+def choose_kind(turn: Turn, case: CaseState, kind: str) -> None:
+    """The person picked the 权益受损 kind of ``case``: record it and show the step for it."""
+    case, _ = record_facts(turn, case, {KIND_FACT: kind})
+    show_step(turn, case, msg(turn, "kind_set", type=issue_label(case.issue_type, kind)))
 
 
 def ask_fact(turn: Turn, case: CaseState, name: str) -> None:
     """Ask for fact ``name`` and wait for the answer."""
     turn.save(case.evolve(awaiting=name))
+    if "miss" in turn.pending:  # a new question starts counting misses again (guide.prompt)
+        set_pending(turn, {k: v for k, v in turn.pending.items() if k != "miss"})
     current = case.facts.get(name)
     note = f"\n（当前：{current}）" if current else ""
     turn.say(turn.content.prompts[name] + note + "\n发送 /cancel 可跳过。")
@@ -214,17 +293,22 @@ def cancel_reminders(turn: Turn, case: CaseState) -> None:
 
 
 def send_drafts(turn: Turn, case: CaseState) -> None:
-    """Send the two drafts as separate messages, then the missing facts with buttons."""
-    drafts = render_drafts(case, turn.view.evidence)
-    turn.say(msg(turn, "drafts_intro"))
-    turn.say(drafts.customer_service)
-    turn.say(drafts.complaint)
+    """Send the notice, each draft as its own message to copy, then the missing facts with buttons."""
+    drafts = render_drafts(turn.content, case, turn.view.evidence)
+    titles = "、".join(draft.title for draft in drafts.drafts)
+    turn.say(f"{msg(turn, 'drafts_intro')}\n依次是：{titles}。\n{NOTICE}")
+    for draft in drafts.drafts:
+        if draft.key == "report":
+            turn.say(msg(turn, "drafts_report"))
+        turn.say_verbatim(draft.text)
     if drafts.missing and case.status == "open":  # a closed case's facts are no longer asked for
         buttons = [
             Button(f"填写{FACT_LABELS[name]}", callbacks.make("f", case.id, name)) for name in drafts.missing
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        text = msg(turn, "drafts_missing") + "\n" + "、".join(FACT_LABELS[n] for n in drafts.missing)
+        text = msg(turn, "drafts_missing_ask") + "\n" + "、".join(FACT_LABELS[n] for n in drafts.missing)
+        if "respondent" in drafts.missing:
+            text += "\n" + turn.content.prompts["respondent"]
         turn.say(text, rows)
     turn.log(case, "draft")
 
@@ -241,12 +325,22 @@ def close_case(turn: Turn, case: CaseState, outcome: CaseOutcome) -> None:
     turn.log(case, "closed", outcome)
     cancel_reminders(turn, case)
     turn.set_current(None)
+    if outcome == "unresolved":  # say where to go next, with the way back into the case
+        rows = [[Button("🔄 重新打开，去投诉", callbacks.make("v", case.id))]]
+        text = (
+            msg(turn, "closed", outcome=OUTCOME_LABELS[outcome])
+            + "\n"
+            + turn.content.talk.message("closed_unresolved")
+        )
+        turn.say(text, rows)
+        return
     turn.say(msg(turn, "closed", outcome=OUTCOME_LABELS[outcome]))
 
 
 def send_export(turn: Turn, case: CaseState) -> None:
     """Send the case summary as a .txt document."""
-    document = render_export(case, turn.view.evidence, turn.view.timeline, **filing_sections(turn, case))
+    sections = filing_sections(turn, case)
+    document = render_export(turn.content, case, turn.view.evidence, turn.view.timeline, **sections)
     turn.reply(Reply(document.caption, document=document))
 
 

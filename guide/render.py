@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from guide import callbacks
 from guide.clock import shown
 from guide.content import ButtonSpec, EvidenceSpec, GuideContent
-from guide.labels import FACT_LABELS, ISSUE_LABELS, issue_label
+from guide.drafts import case_facts
+from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT, issue_label
 from guide.model import Button, CaseState, EvidenceItem, Reminder, Reply
 from guide.turn import clip
 
@@ -16,8 +17,11 @@ Rows = list[list[Button]]
 
 def type_buttons(target: str, op: str = "t", types: Sequence[str] | None = None) -> Rows:
     """One row of issue-type buttons; ``target`` is a case id or ``callbacks.NEW``."""
-    chosen = types if types else tuple(ISSUE_LABELS)
-    return [[Button(ISSUE_LABELS[t], callbacks.make(op, target, t)) for t in chosen if t in ISSUE_LABELS]]
+    chosen = set(types) if types else set(ISSUE_LABELS)
+    # Always in the labels' order, so "the second one" means the same type everywhere.
+    return [
+        [Button(label, callbacks.make(op, target, t)) for t, label in ISSUE_LABELS.items() if t in chosen]
+    ]
 
 
 def nav_button(case: CaseState, label: str, action: str) -> Button:
@@ -36,7 +40,7 @@ def _step_rows(content: GuideContent, case: CaseState, buttons: Sequence[ButtonS
 
 
 def position_label(content: GuideContent, case: CaseState) -> str:
-    """``一、确认问题 · 第1/3步 检查活动规则``."""
+    """``一、确认问题 · 第1/3步 看清规则和承诺``."""
     stage = content.stage(case.stage)
     step = content.step(case.stage, case.step)
     if stage is None or step is None:
@@ -50,20 +54,28 @@ def step_reply(content: GuideContent, case: CaseState, prefix: str = "") -> Repl
     if step is None:  # a stored position the content no longer has: show the stage menu instead
         return stage_menu(content, case, prefix)
     head = f"{prefix}\n\n" if prefix else ""
-    text = f"{head}【{position_label(content, case)}】\n{step.text_for(case.issue_type)}"
+    text = f"{head}【{position_label(content, case)}】\n{step.text_for(case.issue_type, case.facts.get(KIND_FACT))}"
     return Reply(clip(text), _as_tuple(_step_rows(content, case, step.buttons, step.nav)))
 
 
 def stage_menu(content: GuideContent, case: CaseState, prefix: str = "") -> Reply:
-    """The list of stages to jump to."""
+    """The stages to jump to: each named once, on its button (👉 marks the current one)."""
     lines = [prefix, ""] if prefix else []
     lines.append("选择要进入的阶段：")
     rows: Rows = []
     for stage in content.stages:
         mark = "👉 " if stage.id == case.stage else ""
-        lines.append(f"{mark}{stage.title}：{stage.summary}" if stage.summary else f"{mark}{stage.title}")
-        rows.append([Button(stage.title, callbacks.make("m", case.id, stage.id))])
+        rows.append([Button(f"{mark}{stage.title}", callbacks.make("m", case.id, stage.id))])
     return Reply(clip("\n".join(lines)), _as_tuple(rows))
+
+
+def brief_step_reply(content: GuideContent, case: CaseState, prefix: str) -> Reply:
+    """``prefix`` and where the person is in one line, with the step's buttons (not its text)."""
+    step = content.step(case.stage, case.step)
+    if step is None:
+        return stage_menu(content, case, prefix)
+    text = f"{prefix}\n📍 {position_label(content, case)}"
+    return Reply(clip(text), _as_tuple(_step_rows(content, case, step.buttons, step.nav)))
 
 
 def facts_summary(case: CaseState) -> str:
@@ -72,15 +84,33 @@ def facts_summary(case: CaseState) -> str:
     return "\n".join(lines) if lines else "（还没有记录信息）"
 
 
-def facts_menu(case: CaseState) -> Reply:
-    """All facts with their values and a button per fact to set or correct it."""
+#: Facts that fit only some issue types (the others fit every case).
+FACT_TYPES: dict[str, tuple[str, ...]] = {"shortfall": ("bargain_failed",)}
+
+
+def fits(name: str, issue_type: str | None) -> bool:
+    """True when fact ``name`` makes sense for a case of ``issue_type``."""
+    types = FACT_TYPES.get(name)
+    return types is None or issue_type is None or issue_type in types
+
+
+def facts_menu(content: GuideContent, case: CaseState) -> Reply:
+    """The facts that matter for the case (its track's, and any given), what is missing in one
+    line, and a button per fact."""
+    wanted = list(case_facts(content, case))
+    names = wanted + [name for name in FACT_LABELS if name not in wanted and case.facts.get(name)]
     lines = ["案件信息（点按钮填写或修改）："]
-    buttons: list[Button] = []
-    for name, label in FACT_LABELS.items():
-        lines.append(f"• {label}：{case.facts.get(name) or '待补充'}")
-        buttons.append(
-            Button(("修改" if case.facts.get(name) else "填写") + label, callbacks.make("f", case.id, name))
+    lines += [f"• {FACT_LABELS[name]}：{case.facts[name]}" for name in names if case.facts.get(name)]
+    missing = [FACT_LABELS[name] for name in names if not case.facts.get(name)]
+    if missing:
+        lines.append("待补充：" + "、".join(missing))
+    buttons = [
+        Button(
+            ("修改" if case.facts.get(name) else "填写") + FACT_LABELS[name],
+            callbacks.make("f", case.id, name),
         )
+        for name in names
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return Reply(clip("\n".join(lines)), _as_tuple(rows))
 
@@ -90,7 +120,7 @@ def missing_evidence(
 ) -> tuple[EvidenceSpec, ...]:
     """Checklist items of ``case`` that no evidence item covers yet."""
     have = {item.category for item in evidence if item.case_id == case.id}
-    return tuple(spec for spec in content.checklist(case.issue_type) if spec.category not in have)
+    return tuple(spec for spec in content.case_checklist(case) if spec.category not in have)
 
 
 def evidence_reply(content: GuideContent, case: CaseState, evidence: Sequence[EvidenceItem]) -> Reply:
@@ -122,7 +152,7 @@ def status_reply(
     state = "进行中" if case.status == "open" else "已结案"
     lines = [
         f"📊 案件 {case.id}（{state}）",
-        f"类型：{issue_label(case.issue_type)}",
+        f"类型：{issue_label(case.issue_type, case.facts.get(KIND_FACT))}",
         f"进度：{position_label(content, case)}",
         f"证据：{count} 份",
     ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from guide import script
 from guide.content import GuideContent
 from guide.model import (
     AddTimeline,
@@ -15,6 +17,7 @@ from guide.model import (
     Reply,
     SaveCase,
     SetCurrentCase,
+    SetPending,
     TimelineEntry,
     UserView,
     new_id,
@@ -46,6 +49,25 @@ class Turn:
         self.cases: dict[str, CaseState] = {case.id: case for case in view.cases}
         self.current_id = view.current_case_id
         self.pending: dict[str, str] = dict(view.pending)
+        #: Indexes of replies meant to be copied as they are (drafts): never converted.
+        self.verbatim: set[int] = set()
+        self._note_script(incoming)
+
+    def _note_script(self, incoming: Incoming) -> None:
+        """Remember whether the person writes Traditional characters (answered in Traditional)."""
+        if incoming.kind != "text":
+            return
+        written = script.written_script(incoming.text[:500])
+        if written is None:
+            return
+        pending = dict(self.pending)
+        if written == script.TRADITIONAL:
+            pending[script.SCRIPT_KEY] = script.TRADITIONAL
+        else:
+            pending.pop(script.SCRIPT_KEY, None)
+        if pending != self.pending:
+            self.pending = pending
+            self.emit(SetPending(dict(pending)))
 
     @property
     def current(self) -> CaseState | None:
@@ -66,6 +88,11 @@ class Turn:
     def reply(self, reply: Reply) -> None:
         """Queue a prepared reply."""
         self.replies.append(reply)
+
+    def say_verbatim(self, text: str) -> None:
+        """Queue text the person copies as it is (a draft): sent in Simplified, never converted."""
+        self.verbatim.add(len(self.replies))
+        self.replies.append(Reply(clip(text)))
 
     def emit(self, effect: Effect) -> None:
         """Queue an effect."""
@@ -106,5 +133,23 @@ class Turn:
         return case
 
     def outcome(self) -> Outcome:
-        """The collected replies and effects."""
-        return Outcome(tuple(self.replies), tuple(self.effects))
+        """The collected replies (in Traditional for a Traditional writer, drafts excepted) and effects."""
+        replies = tuple(self.replies)
+        if self.pending.get(script.SCRIPT_KEY) == script.TRADITIONAL:
+            replies = tuple(
+                reply if index in self.verbatim else _traditional(reply)
+                for index, reply in enumerate(replies)
+            )
+        return Outcome(replies, tuple(self.effects))
+
+
+def _traditional(reply: Reply) -> Reply:
+    """``reply`` with its text, button labels and document caption in Traditional characters."""
+    rows = tuple(
+        tuple(Button(script.to_traditional(button.label), button.data) for button in row)
+        for row in reply.buttons
+    )
+    document = reply.document
+    if document is not None:
+        document = replace(document, caption=clip(script.to_traditional(document.caption), 1024))
+    return Reply(clip(script.to_traditional(reply.text)), rows, document)

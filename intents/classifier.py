@@ -1,10 +1,11 @@
 """The classifier: normalize, tokenize with an owned jieba tokenizer, score, decide.
 
-``classify`` segments only what the decision needs (see :mod:`intents.segment`): a term can only
-fire where it occurs as a substring, so jieba cuts the stretches around those occurrences and the
-rest of the message is segmented only when no intent matched (its tokens feed the unknown-token
-statistics). ``explain`` segments the whole message with jieba's own ``cut`` and scores it the
-straightforward way; the tests hold the two to the same decisions and tokens.
+One path for every caller: the message is cut whole with the tokenizer's public ``cut``, the
+keyword stage scores the tokens, and the learned stage (:mod:`intents.learned`) reads the same
+tokens when the keywords name no issue type. ``explain`` shows that same path step by step.
+An earlier version cut only windows around the keywords, with its own copy of jieba's route
+search over jieba's internal tables, to save ~150 µs a message; at Telegram's 30 messages a
+second it bought nothing a person could notice (see ``bench/bench_intents.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from intents.match import ISSUE_TYPES, IntentMatch
 from intents.model import IntentSet
 from intents.normalize import Normalizer
 from intents.scoring import IntentScore, Scorer, dictionary_terms
-from intents.segment import Segmenter
 
 OTHER = "other"
 
@@ -34,8 +34,7 @@ class Classifier:
         self._normalizer = Normalizer()
         terms = dictionary_terms(intent_set.intents, intent_set.settings)
         self._tokenizer: Any = build_tokenizer(terms, cache_dir, intent_set.settings.keyword_freq)
-        self._segmenter = Segmenter(self._tokenizer, terms)
-        self._scorer = Scorer(intent_set.intents, intent_set.settings, self._segmenter.commonness)
+        self._scorer = Scorer(intent_set.intents, intent_set.settings)
         self._priority = {spec.id: spec.priority for spec in intent_set.intents}
         self._min_score = {
             spec.id: self._settings.min_score if spec.min_score is None else spec.min_score
@@ -64,36 +63,15 @@ class Classifier:
         return self._normalizer.normalize(text)
 
     def tokenize(self, normalized: str) -> list[str]:
-        """jieba tokens of an already normalized text, without blanks (jieba's own ``cut``).
-
-        ``classify`` gets the same tokens faster (see :mod:`intents.route`); this slower path
-        stays as the reference that ``explain`` and the tests use.
-        """
+        """jieba tokens of an already normalized text, without blanks (jieba's own ``cut``)."""
         return [t for t in self._tokenizer.cut(normalized, HMM=False) if not t.isspace()]
 
     def classify(self, text: str) -> IntentMatch:
-        """Decide the intent of one message.
-
-        ``tokens`` of the result are all the message's tokens when the intent is ``other``, and
-        only those around the terms that occur otherwise.
-        """
+        """Decide the intent of one message; ``tokens`` of the result are all its tokens."""
         normalized = self.normalize(text)
-        segmenter = self._segmenter
-        spans, present = self._scorer.find(normalized)
-        # Without a negator in the text nothing before a keyword can change its score.
-        lookback = 0 if self._scorer.negators.isdisjoint(present) else self._settings.negation_window
-        windows = segmenter.windows(normalized, spans, lookback)
-        pieces = segmenter.cut_windows(normalized, windows)
-        if pieces is None:  # a near tie in jieba's scores: only the whole text's route is exact
-            tokens = segmenter.cut(normalized)
-            scores = self._scorer.score(normalized, tokens, present)
-            return self._second(normalized, scores, self._decide(scores, tokens))
-        tokens = [token for piece in pieces for token in piece]
-        scores = self._scorer.score(normalized, tokens, present)
-        match = self._decide(scores, tokens)
-        if match.intent == OTHER:
-            match = replace(match, tokens=tuple(segmenter.fill(normalized, windows, pieces)))
-        return self._second(normalized, scores, match)
+        tokens = self.tokenize(normalized)
+        scores = self._scorer.score(normalized, tokens)
+        return self._second(normalized, tokens, scores, self._decide(scores, tokens))
 
     def keyword_intent(self, text: str) -> str:
         """What the keyword stage alone decides for ``text`` (``other`` when it finds nothing)."""
@@ -101,17 +79,19 @@ class Classifier:
         tokens = self.tokenize(normalized)
         return self._decide(self._scorer.score(normalized, tokens), tokens).intent
 
-    def predict(self, normalized: str) -> Prediction | None:
+    def predict(self, normalized: str, tokens: list[str] | None = None) -> Prediction | None:
         """The learned stage's probabilities for a normalized message (``None`` without examples)."""
-        return self.model.predict(normalized) if self.model.ready else None
+        return self.model.predict(normalized, tokens) if self.model.ready else None
 
-    def _second(self, normalized: str, scores: list[IntentScore], match: IntentMatch) -> IntentMatch:
+    def _second(
+        self, normalized: str, tokens: list[str], scores: list[IntentScore], match: IntentMatch
+    ) -> IntentMatch:
         """The combination rule: the keywords decide when they name an issue type; otherwise
         the model decides alone at ``model_accept`` or above, asks between ``model_ask`` and it,
         and a core term of an intent (not excluded, the model not sure it is ``other``) asks too."""
         if match.is_issue:
             return match
-        prediction = self.predict(normalized)
+        prediction = self.predict(normalized, tokens)
         settings = self._settings
         best, p = OTHER, 0.0
         if prediction is not None:
@@ -169,9 +149,15 @@ class Classifier:
         normalized = self.normalize(text)
         tokens = self.tokenize(normalized)
         scores = self._scorer.score(normalized, tokens)
-        match = self._second(normalized, scores, self._decide(scores, tokens))
+        match = self._second(normalized, tokens, scores, self._decide(scores, tokens))
         return Explanation(
-            text, normalized, tuple(tokens), tuple(scores), match, self._min_score, self.predict(normalized)
+            text,
+            normalized,
+            tuple(tokens),
+            tuple(scores),
+            match,
+            self._min_score,
+            self.predict(normalized, tokens),
         )
 
     def _rank_key(self, score: IntentScore) -> tuple[float, int]:

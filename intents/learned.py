@@ -167,9 +167,12 @@ class LearnedModel:
         """True when there were examples of at least two labels to learn from."""
         return self._trained is not None
 
-    def features(self, normalized: str) -> list[tuple[str, float]]:
-        """The named, scaled features of one normalized text (all three blocks)."""
-        tokens = [t for t in self._tokenize(normalized) if t.strip()]
+    def features(self, normalized: str, tokens: list[str] | None = None) -> list[tuple[str, float]]:
+        """The named, scaled features of one normalized text (all three blocks).
+
+        ``tokens`` are the text's jieba tokens when the caller has them already.
+        """
+        tokens = [t for t in (self._tokenize(normalized) if tokens is None else tokens) if t.strip()]
         return [
             *_unit_block(_char_grams(normalized)),
             *_unit_block(_with_bigrams("w", tokens)),
@@ -202,8 +205,8 @@ class LearnedModel:
         log.info("learned stage trained on %d examples, %d features", len(examples), len(vocabulary))
         return _Weights(labels, vocabulary, weights, bias)
 
-    def predict(self, normalized: str) -> Prediction:
-        """Probabilities of every label for one normalized message."""
+    def predict(self, normalized: str, tokens: list[str] | None = None) -> Prediction:
+        """Probabilities of every label for one normalized message (``tokens``: its jieba tokens)."""
         trained = self._trained
         if trained is None:
             return Prediction(((self.labels[0] if self.labels else "other", 0.0),))
@@ -211,7 +214,9 @@ class LearnedModel:
         # features of 4,096 characters would cost tens of milliseconds (one rant stalling everyone).
         rows: list[int] = []
         values: list[float] = []
-        for name, value in self.features(normalized[:MODEL_CHARS]):
+        if len(normalized) > MODEL_CHARS:  # the tokens of the whole text are not the start's
+            normalized, tokens = normalized[:MODEL_CHARS], None
+        for name, value in self.features(normalized, tokens):
             row = trained.vocabulary.get(name)
             if row is not None:
                 rows.append(row)

@@ -179,7 +179,7 @@ def _compile(statement: Any, dialect: Dialect, keys: Iterable[str]) -> _Plan | N
         default = _REQUIRED if bind.required else bind.effective_value
         binds.append((name, process, default))
     columns = _result_columns(statement)
-    row = namedtuple("Row", [name for name, _ in columns]) if columns else None  # type: ignore[misc]
+    row = namedtuple("Row", [name for name, _ in columns]) if columns else None
     results = tuple(type_.dialect_impl(dialect).result_processor(dialect, None) for _, type_ in columns)
     return _Plan(sql=compiled.string, binds=tuple(binds), row=row, results=results)
 

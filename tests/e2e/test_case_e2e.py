@@ -39,7 +39,8 @@ async def walk_to_contact_follow_up(chat: Chat, first_message: str) -> list[Sent
     for label, expected in (
         ("看完了", "第2/3步"),
         ("核实好了", "第3/3步"),
-        ("证据存好了", "二、联系平台客服 · 第1/3步"),
+        ("证据存好了", "还没收到证据截图"),  # no screenshot sent yet: asked first (issue 13)
+        ("先不传，下一步", "二、联系平台客服 · 第1/3步"),
         ("找到了", "第2/3步"),
         ("下一步", "第3/3步"),
     ):
@@ -105,7 +106,9 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
         ("填写投诉人姓名", "张三"),
         ("填写投诉人电话", PHONE),
         ("填写投诉人地址", "上海市长宁区示例路1号"),
-        ("填写商家/经营者", "示例旗舰店"),
+        ("填写店铺名称", "示例旗舰店"),
+        ("填写被投诉方全称", "上海示例信息技术有限公司"),
+        ("填写被投诉方地址", "上海市示例区示例路2号"),
     ):
         prompt = await chat.press(menu, label)
         assert "投诉" in texts(prompt) or "商家" in texts(prompt)
@@ -113,7 +116,7 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
         assert f"：{answer}" in texts(confirmed), texts(confirmed)
 
     drafts = await chat.command("draft")
-    complaint = only(drafts, "【12315 投诉】").text
+    complaint = only(drafts, "投诉人：").text
     for value in (
         ORDER_NO,
         "张三",
@@ -122,12 +125,15 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
         "示例旗舰店",
         "9.9元",
         "2024-11-18",
-        NOTICE,
+        "上海示例信息技术有限公司",
     ):
         assert value in complaint, (value, complaint)
     assert "待补充" not in complaint
     customer_service = only(drafts, "您好").text
-    assert ORDER_NO in customer_service and NOTICE in customer_service
+    assert ORDER_NO in customer_service
+    # The notice travels next to the drafts, never inside the text to copy.
+    assert NOTICE not in complaint and NOTICE not in customer_service
+    assert NOTICE in only(drafts, "长按复制").text
     [(stage, step_index)] = [(row[2], row[3]) for row in await case_rows(db, USER)]
     assert (stage, step_index) == ("complain", 1)
 
@@ -141,7 +147,8 @@ async def test_whole_case_to_the_12315_draft_across_a_restart(
 WALK: tuple[tuple[str, str], ...] = (
     ("看完了", "一、确认问题 · 第2/3步"),
     ("核实好了", "一、确认问题 · 第3/3步"),
-    ("证据存好了", "二、联系平台客服 · 第1/3步"),
+    ("证据存好了", "还没收到证据截图"),  # no screenshot sent yet: asked first (issue 13)
+    ("先不传，下一步", "二、联系平台客服 · 第1/3步"),
     ("找到了", "二、联系平台客服 · 第2/3步"),
     ("下一步", "二、联系平台客服 · 第3/3步"),
     ("去投诉", "三、投诉 · 第1/3步"),

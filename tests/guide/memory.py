@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from guide import Dialogue, GuideContent, reads_timeline
+from guide.facts import simplified
 from guide.model import (
     AddEvidence,
     AddFiling,
@@ -175,7 +176,8 @@ class Conversation:
     def find(self, label: str) -> Button:
         """The button of the last outcome whose label contains ``label``."""
         for button in self.buttons():
-            if label in button.label:
+            # A Traditional writer sees Traditional labels (issue 12): match in Simplified.
+            if simplified(label) in simplified(button.label):
                 return button
         raise AssertionError(f"no button {label!r} in {[b.label for b in self.buttons()]}")
 

@@ -21,7 +21,7 @@ def test_new_cases_and_switching(convo: Conversation) -> None:
     convo.press("助力被吞")
     assert convo.case.id == first
     assert convo.effects(SetCurrentCase) == [SetCurrentCase(first)]
-    assert "已切换" in convo.said and "检查活动规则" in convo.said
+    assert "已切换" in convo.said and "看清规则和承诺" in convo.said
 
 
 def test_close_with_outcome(convo: Conversation) -> None:

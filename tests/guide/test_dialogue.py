@@ -31,7 +31,7 @@ def test_issue_text_opens_case_at_first_step(convo: Conversation, text: str, iss
     convo.text(text)
     case = convo.case
     assert (case.issue_type, case.stage, case.step, case.status) == (issue_type, "confirm", 0, "open")
-    assert "检查活动规则" in convo.said or "承诺原文" in convo.said
+    assert "看清规则和承诺" in convo.said or "承诺原文" in convo.said
     assert case.facts["description"] == text
     assert RecordClassification(intent=issue_type) in convo.classifications
 
@@ -119,7 +119,7 @@ def test_facts_during_a_case_are_acknowledged(convo: Conversation) -> None:
     convo.text("是在拼多多 11月18日 ¥9.9")
     facts = convo.case.facts
     assert (facts["platform"], facts["date"], facts["amount"]) == ("拼多多", "2024-11-18", "9.9元")
-    assert "已记录" in convo.said and "检查活动规则" in convo.said
+    assert "已记录" in convo.said and "看清规则和承诺" in convo.said
 
 
 def test_different_type_offers_switch_instead_of_changing(convo: Conversation) -> None:

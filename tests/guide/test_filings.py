@@ -152,7 +152,7 @@ def test_due_reminder_says_the_rule_and_what_to_do_then_no_reply_brings_the_next
     convo.press("没有回复")
     assert "12315 在线和解（ODR）" in convo.said and "12315 投诉" in convo.said
     convo.press("12315 投诉（草稿）")
-    assert "【12315 投诉】" in convo.replies[-1].text
+    assert "投诉人：" in convo.replies[-1].text and "被投诉方：" in convo.replies[-1].text
 
 
 def test_reminder_of_a_settled_filing_sends_nothing(convo: Conversation) -> None:

@@ -64,7 +64,16 @@ def _position(convo: Conversation) -> str:
     return f"{convo.case.stage}.{convo.case.step}"
 
 
+def _with_evidence(convo: Conversation) -> None:
+    """Send a screenshot, keeping the step's keyboard as the last one (证据存好了 needs evidence)."""
+    keyboard = convo.last
+    convo.send("photo", file_id="F1", file_unique_id=f"U{len(convo.view.evidence)}", caption="订单截图")
+    convo.last = keyboard
+
+
 def _press_action(convo: Conversation, action: str) -> None:
+    if _position(convo) == "confirm.2" and action == "next" and not convo.view.evidence:
+        _with_evidence(convo)
     for button in convo.buttons():
         if button.data.endswith("|" + action):
             convo.data(button.data)

@@ -180,7 +180,7 @@ def test_duplicate_stage(steps: Path) -> None:
 
 
 def test_several_problems_reported_together(steps: Path) -> None:
-    _edit(steps / "confirm.toml", 'title = "检查活动规则"', 'title = "检查活动规则"\nfoo = 1')
+    _edit(steps / "confirm.toml", 'title = "看清规则和承诺"', 'title = "看清规则和承诺"\nfoo = 1')
     _edit(steps / "cautions.toml", 'id = "cautions"', 'id = "warnings"')
     problems = _problems(steps)
     assert any(p.startswith("confirm.toml:") for p in problems)

@@ -145,8 +145,9 @@ def test_traditional_contacted_schedules_the_follow_up(convo: Conversation) -> N
     assert convo.case.facts["cs_contacted"] == "是"
     assert convo.case.facts["cs_reply"] == "讓我等通知"
     assert len(convo.view.reminders) == 1
-    # What was recorded comes first; the reminder (with its buttons) is the last message.
-    assert "已记录" in convo.replies[0].text and "提醒你" not in convo.replies[0].text
+    # What was recorded comes first; the reminder (with its buttons) is the last message,
+    # both in Traditional characters like the message they answer.
+    assert "已記錄" in convo.replies[0].text and "提醒你" not in convo.replies[0].text
     assert "提醒你" in convo.replies[-1].text and convo.replies[-1].buttons
 
 

@@ -67,7 +67,7 @@ def test_order_screenshot_is_proposed_not_stored(convo: Conversation) -> None:
     facts = convo.case.facts
     assert "order_no" not in facts and "amount" not in facts and "date" not in facts
     # Nothing read sits in the database before it is confirmed, not even as a scratch value.
-    assert _ocr_keys(convo) == [] and not convo.effects(SetPending)
+    assert _ocr_keys(convo) == []
     assert _unconfirmed_values_stored(convo, ORDER_NO, "59.9", "鲜果时光", "砍价免费拿", "苹果") == []
     assert "全部采用" in _labels(convo) and "都不对" in _labels(convo)
     assert {"✅ 采用订单号", "✏️ 修改订单号", "✅ 采用金额", "✏️ 修改金额"} <= set(_labels(convo))
@@ -198,7 +198,10 @@ def test_error_reading_keeps_the_evidence(convo: Conversation) -> None:
     message = "这个文件不是图片或已损坏，请发送手机截图（JPG 或 PNG 格式）。"
     convo.send("reading", data=_reading("U1", "other", {}, error=message))
     assert message in convo.said and "已经作为证据保存" in convo.said
-    assert not convo.effects(UpdateEvidence) and not convo.effects(SetPending)
+    assert not convo.effects(UpdateEvidence)
+    # Nothing proposed; the scratch only forgets the keyboard of the message before (none now).
+    assert all(set(e.values) <= {"kb"} for e in convo.effects(SetPending))
+    assert not any(key.startswith("ocr:") for key in convo.view.pending)
     assert len(convo.view.evidence) == 1 and len(convo.replies) == 1
 
 

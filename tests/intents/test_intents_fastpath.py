@@ -1,13 +1,12 @@
-"""The fast path changes nothing: jieba's tokens, the same boundaries, hits and decisions.
+"""The remaining shortcuts change nothing: the term index and normalization match their references.
 
-``classify`` finds terms with one index scan, segments only windows around them, and segments
-with :mod:`intents.route` instead of ``Tokenizer.cut``; ``explain`` does none of that. These tests
-hold every shortcut to its straightforward reference, on the corpus and on generated text.
+``classify`` finds terms with one index scan and normalizes with a NFKC shortcut; these tests
+hold each to its straightforward reference, on the corpus and on generated text, and hold
+``classify`` to ``explain``.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -18,9 +17,7 @@ from hypothesis import strategies as st
 
 from intents import Classifier, default_intents_dir, load_intents, read_labelled
 from intents.normalize import Normalizer, _nfkc
-from intents.route import Router
-from intents.scoring import Scorer, dictionary_terms
-from intents.segment import Segmenter
+from intents.scoring import Scorer
 from intents.substrings import SubstringIndex
 
 DEV_TSV = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev.tsv"
@@ -65,109 +62,6 @@ MESSAGES = st.lists(st.sampled_from(_pieces()), max_size=30).map("".join)
 
 def _jieba(classifier: Classifier, text: str) -> list[str]:
     return [t for t in classifier.tokenizer.cut(text, HMM=False) if not t.isspace()]
-
-
-@pytest.fixture(scope="module")
-def segmenter(classifier: Classifier) -> Segmenter:
-    """A segmenter over the shipped classifier's own tokenizer, keywords segmented up front."""
-    return Segmenter(classifier.tokenizer, dictionary_terms(_SET.intents, _SET.settings))
-
-
-@pytest.fixture(scope="module")
-def router(classifier: Classifier) -> Router:
-    """A router over the shipped classifier's own tokenizer."""
-    return Router(classifier.tokenizer)
-
-
-def test_router_cuts_like_jieba_on_the_corpus(classifier: Classifier, router: Router) -> None:
-    """Same tokens as ``Tokenizer.cut(HMM=False)`` for every known message, raw and normalized."""
-    for text in TEXTS:
-        for form in (text, classifier.normalize(text)):
-            assert router.cut(form) == _jieba(classifier, form), form
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=MESSAGES)
-def test_router_cuts_like_jieba_on_generated_text(classifier: Classifier, router: Router, text: str) -> None:
-    """Same tokens on keyword-dense text with ASCII runs, digits, blanks and CR LF."""
-    assert router.cut(text) == _jieba(classifier, text)
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=MESSAGES)
-def test_a_boundary_splits_no_token(
-    classifier: Classifier, segmenter: Segmenter, router: Router, text: str
-) -> None:
-    """Cutting at any boundary and segmenting both sides gives the whole text's tokens."""
-    whole = _jieba(classifier, text)
-    boundaries = [p for p in range(1, len(text)) if segmenter.is_boundary(text, p)]
-    for position in boundaries:
-        # The part that runs to the end is exact as it is; the one cut short may report a tie.
-        head = router.cut_stretch(text[:position])
-        if head is not None:
-            assert head + _jieba(classifier, text[position:]) == whole
-
-
-def test_a_near_tie_is_reported_not_guessed(classifier: Classifier, router: Router) -> None:
-    """Repetitive text has routes of equal score: a stretch cut short says it cannot tell."""
-    text = "不动不动不动为什么"  # depends on the dictionary: the keyword files add words to it
-    head, rest = text[:6], text[6:]
-    assert router.cut_stretch(head) is None
-    assert router.cut(head) + router.cut(rest) != _jieba(classifier, text)  # why it must not guess
-    assert router.cut(text) == _jieba(classifier, text)  # a whole text has jieba's rounding
-    assert classifier.classify(text).tokens == tuple(_jieba(classifier, text))
-
-
-def test_boundaries_are_found_between_words(segmenter: Segmenter) -> None:
-    """Punctuation and word edges are boundaries; inside a keyword or an ASCII run they are not."""
-    text = "助力被吞,pdd99"
-    assert segmenter.is_boundary(text, 0)
-    assert segmenter.is_boundary(text, len(text))
-    assert not segmenter.is_boundary(text, 1)  # 助|力
-    assert segmenter.is_boundary(text, 4)  # before ","
-    assert segmenter.is_boundary(text, 5)  # after ","
-    assert not segmenter.is_boundary(text, 6)  # p|d
-    assert not segmenter.is_boundary(text, 8)  # d|9 would break jieba's ASCII glue
-    assert not segmenter.is_boundary("a\r\nb", 2)
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=MESSAGES, lookback=st.integers(min_value=0, max_value=3))
-def test_windows_cover_the_hits_and_rebuild_the_whole(
-    classifier: Classifier, segmenter: Segmenter, router: Router, text: str, lookback: int
-) -> None:
-    """Windows are sorted, disjoint, boundary-aligned, cover every hit, and lose no token."""
-    normalized = classifier.normalize(text)
-    spans, _ = _SCORER.find(normalized)
-    windows = segmenter.windows(normalized, spans, lookback)
-    for (_, right), (left, _) in itertools.pairwise(windows):
-        assert right < left
-    for left, right in windows:
-        assert left < right
-        assert segmenter.is_boundary(normalized, left)
-        assert segmenter.is_boundary(normalized, right)
-    for start, end in spans:
-        assert any(left <= start and end <= right for left, right in windows)
-    pieces = segmenter.cut_windows(normalized, windows)
-    whole = _jieba(classifier, normalized)
-    if pieces is not None:  # ``None``: a near tie, the caller cuts the whole text instead
-        assert segmenter.fill(normalized, windows, pieces) == whole
-        for (left, right), piece in zip(windows, pieces, strict=True):
-            before = router.cut_stretch(normalized[:left])
-            if before is not None:
-                assert whole[len(before) : len(before) + len(piece)] == piece, (left, right)
-
-
-def test_a_window_looks_back_far_enough(segmenter: Segmenter) -> None:
-    """With a lookback of 2 the window holds the two tokens before the hit (the negation window)."""
-    text = "我今天不是砍价"
-    start = text.index("砍价")
-    (window,) = segmenter.windows(text, [(start, start + 2)], 2)
-    tokens = segmenter.cut(text[window[0] : window[1]])
-    assert tokens[-1] == "砍价"
-    assert len(tokens) >= 3
-    (tight,) = segmenter.windows(text, [(start, start + 2)], 0)
-    assert segmenter.cut(text[tight[0] : tight[1]]) == ["砍价"]
 
 
 def _brute_force(strings: list[str], marked: set[str], text: str) -> tuple[set[str], list[tuple[int, int]]]:
@@ -266,38 +160,3 @@ def _plain_normalize(text: str) -> str:
 def test_normalize_equals_the_plain_steps(text: str) -> None:
     """The one-pass blanks and the NFKC shortcut change no output."""
     assert _NORMALIZER.normalize(text) == _plain_normalize(text)
-
-
-def test_a_term_segmented_up_front_is_what_segmenting_it_gives(classifier: Classifier) -> None:
-    """The table of terms' tokens holds what cutting each term as a stretch gives."""
-    terms = dictionary_terms(_SET.intents, _SET.settings)
-    with_table = Segmenter(classifier.tokenizer, terms)
-    without = Segmenter(classifier.tokenizer)
-    text = "，".join(terms)
-    windows = [(text.index(term), text.index(term) + len(term)) for term in terms[:50]]
-    windows = sorted(set(windows))
-    assert with_table.cut_windows(text, windows) == without.cut_windows(text, windows)
-
-
-def test_only_dictionary_words_are_remembered(classifier: Classifier) -> None:
-    """The word memory never keeps other text of a message (an order number, a phone number)."""
-    segmenter = Segmenter(classifier.tokenizer)
-    text = "订单号240101778812349900手机13800138000助力被吞了,砍价失败"
-    assert segmenter.cut_windows(text, [(0, len(text))]) == [_jieba(classifier, text)]
-    remembered = set(segmenter._words)  # white box: what stays in memory after the message
-    assert remembered, "the dictionary words were remembered"
-    assert all(classifier.tokenizer.FREQ.get(word) for word in remembered)
-    assert not any(any(ch.isdigit() for ch in word) for word in remembered)
-
-
-def test_what_is_remembered_changes_no_answer(classifier: Classifier) -> None:
-    """The same windows give the same tokens with a fresh, a warm and an emptied memory."""
-    texts = [classifier.normalize(text) for text in TEXTS[:120]]
-    fresh = Segmenter(classifier.tokenizer, dictionary_terms(_SET.intents, _SET.settings))
-    every = [(text, [(0, len(text))]) for text in texts]
-    first = [fresh.cut_windows(text, windows) for text, windows in every]
-    again = [fresh.cut_windows(text, windows) for text, windows in every]
-    fresh.forget_words()
-    emptied = [fresh.cut_windows(text, windows) for text, windows in every]
-    assert first == again == emptied
-    assert first == [[_jieba(classifier, text)] for text in texts]  # the corpus has no near tie
