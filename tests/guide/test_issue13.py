@@ -736,3 +736,12 @@ def test_a_negated_label_is_not_a_press(convo: Conversation, typed: str) -> None
     convo.text(typed)
     assert "结案前，请选择处理结果" not in convo.said
     assert (convo.case.stage, convo.case.step) == ("cautions", 2)
+
+
+def test_an_unanswered_overwrite_question_leaves_with_its_case(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了，花了9.9元")
+    convo.text("助力的事，花了19.9元")
+    assert any(key.startswith("ow:") for key in convo.view.pending)
+    convo.command("close")
+    convo.press("放弃")
+    assert not any(key.startswith("ow:") for key in convo.view.pending)
