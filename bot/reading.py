@@ -54,7 +54,7 @@ class EvidenceReader:
 
     def _recognizer_or_none(self) -> Recognizer | None:
         if self._recognizer is None and is_available():
-            self._recognizer = Recognizer(max_workers=1)
+            self._recognizer = Recognizer(max_workers=1, timeout=self._core.settings.ocr_timeout)
         return self._recognizer
 
     def submit(self, user_id: int, chat_id: int, incoming: Incoming) -> None:

@@ -36,6 +36,7 @@ _HINTS: dict[str, str] = {
     "RETENTION_DAYS": "a whole number of days (0 keeps closed cases forever)",
     "REMINDER_POLL_INTERVAL": "seconds between checks for due reminders, e.g. 30",
     "OCR_ENABLED": "true or false",
+    "OCR_TIMEOUT": "seconds one screenshot may take once a worker reads it, e.g. 60",
     "CHAT_RATE": "messages per second to one chat after a short burst, e.g. 1",
 }
 
@@ -84,6 +85,7 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=0, ge=0)
     reminder_poll_interval: float = Field(default=30.0, gt=0)
     ocr_enabled: bool = True
+    ocr_timeout: float = Field(default=60.0, gt=0)
     chat_rate: float = Field(default=1.0, gt=0)
 
     @field_validator("operator_ids", mode="before")

@@ -32,6 +32,7 @@ from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT
 from guide.model import (
     Button,
     CaseState,
+    DeleteUser,
     Incoming,
     Outcome,
     RecordClassification,
@@ -111,6 +112,8 @@ class Dialogue:
         else:
             ops.show_current_or_types(turn, ops.msg(turn, "unsupported"))
         proposals.tidy(turn)  # a closed case's proposals leave the scratch values
+        if not any(isinstance(e, DeleteUser) for e in turn.effects):
+            overwrite.tidy(turn)
         keyboard.remember(turn)
         return turn.outcome()
 

@@ -25,6 +25,7 @@ SLACK = 4
 MAX_TYPED = 24
 _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]")
 _PARTICLES = "啊吧呀呢哦啦嘛了哈"
+_NEGATIONS = ("不", "没", "别", "未")
 _NUMBER = re.compile(r"^(?:第)?([1-9][0-9]?)(?:个|项)?$")
 
 
@@ -99,12 +100,22 @@ def _named(talk: TalkContent, typed: str, buttons: list[Button]) -> Button | Non
         if label
         and (
             (len(bare) >= 2 and bare in label)
-            or (len(label) >= 2 and label in typed and len(typed) - len(label) <= SLACK)
+            or (
+                len(label) >= 2
+                and label in typed
+                and len(typed) - len(label) <= SLACK
+                and not _negates(typed, label)
+            )
         )
     ]
     if len({button.data for button in close}) == 1:
         return close[0]
     return None
+
+
+def _negates(typed: str, label: str) -> bool:
+    """True when the words around ``label`` in ``typed`` say no (``我不想结案``, ``先别结案``)."""
+    return any(word in typed and word not in label for word in _NEGATIONS)
 
 
 def typed_press(turn: Turn, text: str, *, numbers: bool) -> str | None:

@@ -73,3 +73,16 @@ def press(turn: Turn, case_id: str, name: str, choice: str) -> None:
         turn.say(ops.saved_line(turn, {name: value}))
     else:
         turn.say(f"好的，{FACT_LABELS[name]}保留原来的「{case.facts.get(name, '')}」。")
+
+
+def tidy(turn: Turn) -> None:
+    """Drop the questions of cases that are no longer open (closed or gone)."""
+    if not any(key.startswith(PREFIX) for key in turn.pending):
+        return
+    kept = {}
+    for key, value in turn.pending.items():
+        case = turn.cases.get(key[len(PREFIX) :].partition(":")[0]) if key.startswith(PREFIX) else None
+        if not key.startswith(PREFIX) or (case is not None and case.status == "open"):
+            kept[key] = value
+    if len(kept) != len(turn.pending):
+        ops.set_pending(turn, kept)

@@ -39,6 +39,13 @@ def is_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ENGINE_MODULES)
 
 
+def _load_engine() -> None:
+    """Load the OCR engine in a starting worker process (runs there; imported only there)."""
+    from ocr.worker import warm_up
+
+    warm_up()
+
+
 def _run_on(worker: Worker, job: Callable[[], Any], timeout: float) -> Any:
     """Run ``job`` on ``worker`` (in a thread), replacing the worker when it hangs or dies."""
     try:
@@ -55,7 +62,8 @@ class Recognizer:
     max_queue`` images at once. Images over ``max_bytes`` or ``max_pixels`` are refused
     before decoding; bigger ones are shrunk to ``max_side`` (long screenshots are read in
     tiles). A read taking over ``timeout`` seconds once a worker has it fails and that worker
-    is replaced. A worker is recycled after ``max_tasks_per_child`` images and runs
+    is replaced; a worker process loads the engine before it says it is ready, outside any
+    read's clock. A worker is recycled after ``max_tasks_per_child`` images and runs
     ``worker_nice`` steps below the bot's CPU priority (the bot's replies come first).
     ``use_processes=False`` uses threads instead (measured slower for the event loop, see
     ``bench/bench_ocr.py``). Workers are spawned: the program's main module must be
@@ -73,6 +81,7 @@ class Recognizer:
         use_processes: bool = True,
         max_tasks_per_child: int | None = 500,
         worker_nice: int = WORKER_NICE,
+        preload: bool = True,
     ) -> None:
         if max_workers < 1 or max_queue < 0:
             raise ValueError("max_workers must be >= 1 and max_queue >= 0")
@@ -84,8 +93,11 @@ class Recognizer:
         self.timeout = timeout
         self.use_processes = use_processes
         self.worker_nice = worker_nice
+        # A process loads the engine before it takes its first image (``preload=False`` for
+        # workers that run plain jobs only, as some tests do).
+        loader = _load_engine if preload else None
         self._workers: list[Worker] = [
-            ProcessWorker(worker_nice, max_tasks_per_child) if use_processes else ThreadWorker()
+            ProcessWorker(worker_nice, max_tasks_per_child, loader) if use_processes else ThreadWorker()
             for _ in range(max_workers)
         ]
         self._idle: asyncio.Queue[Worker] | None = None

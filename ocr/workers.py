@@ -61,11 +61,22 @@ class Worker(Protocol):
         ...
 
 
-def serve(connection: Connection, nice: int) -> None:
-    """The worker process's loop: run each job received, answer ``(ok, value)`` or ``(error, exc)``."""
+def serve(connection: Connection, nice: int, preload: Job | None = None) -> None:
+    """The worker process's loop: say ready, then run each job received and answer it.
+
+    ``preload`` (loading the OCR engine) runs before the process says it is ready, so no job's
+    clock pays for starting a process and loading models. Answers are ``(ok, value)`` or
+    ``(error, exc)``.
+    """
     from ocr.worker import init_process
 
     init_process(nice)
+    try:
+        if preload is not None:
+            preload()
+        connection.send(("ready", None))
+    except Exception as exc:
+        connection.send(("error", exc))
     while True:
         try:
             job = connection.recv()
@@ -86,9 +97,13 @@ def serve(connection: Connection, nice: int) -> None:
 class ProcessWorker:
     """One spawned worker process; started on its first job, recycled after ``max_tasks`` jobs."""
 
-    def __init__(self, nice: int, max_tasks: int | None) -> None:
+    def __init__(
+        self, nice: int, max_tasks: int | None, preload: Job | None = None, startup_timeout: float = 300.0
+    ) -> None:
         self._nice = nice
         self._max_tasks = max_tasks
+        self._preload = preload
+        self._startup_timeout = startup_timeout
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
@@ -116,10 +131,24 @@ class ProcessWorker:
                 log.warning("ocr worker found dead and replaced (restart %d)", self.restarts)
             context = multiprocessing.get_context("spawn")
             ours, theirs = context.Pipe()
-            process = context.Process(target=serve, args=(theirs, self._nice), name="ocr-worker", daemon=True)
+            process = context.Process(
+                target=serve, args=(theirs, self._nice, self._preload), name="ocr-worker", daemon=True
+            )
             process.start()
             theirs.close()
             self._process, self._connection, self._tasks = process, ours, 0
+            # Starting Python and loading the models is not the job's time: wait for "ready".
+            try:
+                if not ours.poll(self._startup_timeout):
+                    self._drop()
+                    raise WorkerDied("did not start in time")
+                status, value = ours.recv()
+            except (EOFError, OSError):
+                self._drop()
+                raise WorkerDied("died while starting") from None
+            if status != "ready":
+                self._drop()
+                raise value
             return ours
 
     def run(self, job: Job, timeout: float) -> Any:

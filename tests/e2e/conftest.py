@@ -42,6 +42,8 @@ def bot_env(tmp_path: Path, telegram: FakeTelegram, database_url: str) -> dict[s
         # One cache for every bot of the run (its files are keyed by content): the learned
         # stage is trained once, not in each of the suite's bot processes.
         CACHE_DIR=str(default_cache_dir()),
+        # A loaded 2-core machine can take minutes over one long screenshot; the limit has its own tests.
+        OCR_TIMEOUT="600",
         LOG_LEVEL="INFO",
         REMINDER_POLL_INTERVAL="0.3",
         PTB_TIMEDELTA="true",

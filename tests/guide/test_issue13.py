@@ -731,3 +731,25 @@ def test_long_message_reminder_can_be_declined(convo: Conversation) -> None:
 def test_short_contacted_message_still_schedules(convo: Conversation) -> None:
     convo.text("拼多多助力被吞了，我已经联系过客服了")
     assert len(convo.view.reminders) == 1
+
+
+@pytest.mark.parametrize("typed", ["我不想结案", "先别结案", "没看完"])
+def test_a_negated_label_is_not_a_press(convo: Conversation, typed: str) -> None:
+    convo.text("拼多多助力被吞了")
+    convo.data(f"n|{convo.case.id}|menu")
+    convo.press("五、注意事项")
+    convo.press("明白了")
+    convo.press("下一步")
+    assert any("结案" in b.label for b in convo.buttons())
+    convo.text(typed)
+    assert "结案前，请选择处理结果" not in convo.said
+    assert (convo.case.stage, convo.case.step) == ("cautions", 2)
+
+
+def test_an_unanswered_overwrite_question_leaves_with_its_case(convo: Conversation) -> None:
+    convo.text("拼多多助力被吞了，花了9.9元")
+    convo.text("助力的事，花了19.9元")
+    assert any(key.startswith("ow:") for key in convo.view.pending)
+    convo.command("close")
+    convo.press("放弃")
+    assert not any(key.startswith("ow:") for key in convo.view.pending)

@@ -32,10 +32,11 @@ class Recorder:
 
 async def change_until_noticed(recorder: Recorder, change: Callable[[], None]) -> None:
     """Apply ``change`` (again) until the watcher reacts; the watcher may still be starting."""
-    for _ in range(40):
+    # Generous for a busy machine: a reload builds a new classifier (and trains its model).
+    for _ in range(60):
         change()
         try:
-            await asyncio.wait_for(recorder.event.wait(), timeout=0.5)
+            await asyncio.wait_for(recorder.event.wait(), timeout=2.0)
             return
         except TimeoutError:
             continue

@@ -27,6 +27,8 @@ def recognizer() -> Iterator[Recognizer]:
     """One process-pool recognizer per test module (the model loads once per worker)."""
     if not is_available():
         pytest.skip("rapidocr-onnxruntime is not installed")
-    shared = Recognizer(max_workers=1, max_queue=2)
+    # Generous: a loaded 2-core machine can take minutes over the long fixtures (the timeout
+    # itself is tested with its own recognizers).
+    shared = Recognizer(max_workers=1, max_queue=2, timeout=600)
     yield shared
     asyncio.run(shared.close())

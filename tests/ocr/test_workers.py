@@ -17,7 +17,7 @@ from ocr import OcrFailed, Recognizer
 
 async def test_the_timeout_starts_when_a_worker_takes_the_read() -> None:
     """Two reads of 2.5 s each on one worker with a 4 s timeout: the second waited 2.5 s, and succeeds."""
-    recognizer = Recognizer(max_workers=1, timeout=4.0, worker_nice=0)
+    recognizer = Recognizer(max_workers=1, timeout=4.0, worker_nice=0, preload=False)
     try:
         await recognizer.submit(partial(time.sleep, 0))  # the process is up before the clock matters
         first = recognizer.submit(partial(time.sleep, 2.5))
@@ -30,7 +30,7 @@ async def test_the_timeout_starts_when_a_worker_takes_the_read() -> None:
 
 async def test_a_read_that_hangs_costs_only_its_own_worker() -> None:
     """A hung read is killed with its worker; the read running on the other worker is untouched."""
-    recognizer = Recognizer(max_workers=2, timeout=3.0, worker_nice=0)
+    recognizer = Recognizer(max_workers=2, timeout=3.0, worker_nice=0, preload=False)
     try:
         await asyncio.gather(*(recognizer.submit(partial(time.sleep, 0.3)) for _ in range(2)))
         before = set(recognizer.worker_pids())
@@ -50,7 +50,7 @@ async def test_a_read_that_hangs_costs_only_its_own_worker() -> None:
 
 async def test_a_job_error_comes_back_typed_and_keeps_the_worker() -> None:
     """An exception inside the job reaches the caller as itself; the worker is not replaced."""
-    recognizer = Recognizer(max_workers=1, timeout=30.0, worker_nice=0)
+    recognizer = Recognizer(max_workers=1, timeout=30.0, worker_nice=0, preload=False)
     try:
         with pytest.raises(ValueError):
             await recognizer.submit(partial(int, "not a number"))
@@ -62,7 +62,7 @@ async def test_a_job_error_comes_back_typed_and_keeps_the_worker() -> None:
 
 async def test_workers_are_recycled_after_their_task_limit() -> None:
     """``max_tasks_per_child`` jobs later a fresh process serves, and it is not counted a failure."""
-    recognizer = Recognizer(max_workers=1, max_tasks_per_child=2, timeout=30.0, worker_nice=0)
+    recognizer = Recognizer(max_workers=1, max_tasks_per_child=2, timeout=30.0, worker_nice=0, preload=False)
     try:
         pids = [await recognizer.submit(os.getpid) for _ in range(4)]
         assert pids[0] == pids[1] != pids[2] == pids[3]
