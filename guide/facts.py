@@ -187,6 +187,20 @@ def _amounts(text: str) -> tuple[str | None, str | None]:
     return amount, shortfall
 
 
+#: A percentage is progress, never money: ``还差0.5%`` → ``还差0.5%``, ``进度99.9%`` → ``99.9%``.
+_PROGRESS = re.compile(
+    r"(还差|差|进度条?(?:到了|已经|是|显示)?|砍到了?|已砍|到了|卡在|停在)\s{0,3}(\d{1,3}(?:\.\d{1,4})?)\s{0,3}[%％]"
+)
+
+
+def _progress(text: str) -> str | None:
+    """The progress a message gives as a percentage (the first one), as the person put it."""
+    found = _PROGRESS.search(text)
+    if found is None or float(found.group(2)) > 100:
+        return None
+    return f"还差{found.group(2)}%" if found.group(1) in ("还差", "差") else f"{found.group(2)}%"
+
+
 def extract_facts(text: str, now: datetime) -> dict[str, str]:
     """Facts found in free ``text`` (dates relative to ``now``), keyed by fact name."""
     original = text[:4096]
@@ -199,6 +213,7 @@ def extract_facts(text: str, now: datetime) -> dict[str, str]:
         "date": _date(text, now),
     }
     found["amount"], found["shortfall"] = _amounts(money.normalize(text))
+    found["progress"] = _progress(text)
     merchant = _MERCHANT.search(text) or _STORE.search(text)
     found["merchant"] = _span(merchant, original, "在从去到于是的了买家个那这")
     activity = _ACTIVITY.search(text)

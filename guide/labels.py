@@ -38,6 +38,7 @@ FACT_LABELS: Final[dict[str, str]] = {
     "date": "日期",
     "amount": "金额",
     "shortfall": "还差金额",
+    "progress": "进度",
     "description": "事情经过",
     "promised": "承诺的内容",
     "problem": "具体问题",

@@ -476,7 +476,9 @@ def test_every_answer_is_short_and_names_its_source(content: GuideContent) -> No
         ("助力被吞了，花了59元9角", {"amount": "59.9元"}, ()),
         ("助力被吞了，五十九块九", {"amount": "59.9元"}, ()),
         ("助力被吞了，花了59块9毛8分", {"amount": "59.98元"}, ()),
-        ("砍价还差0.5%", {}, ("shortfall", "amount")),  # progress, not money
+        ("砍价还差0.5%", {"progress": "还差0.5%"}, ("shortfall", "amount")),  # progress, not money
+        ("拼多多砍价进度99.99%，我真的服了", {"progress": "99.99%"}, ("shortfall", "amount")),
+        ("砍价卡在99.9%不动了", {"progress": "99.9%"}, ("shortfall", "amount")),
         ("助力还差1个金币", {}, ("shortfall", "amount")),  # points, not money
         ("砍价还差0.01元", {"shortfall": "0.01元"}, ("amount",)),
         ("助力被吞，上个月25号的事", {"date": "2024-10-25"}, ()),
