@@ -1,8 +1,7 @@
 """The write statements of the hot path, built once per backend and reused with bound values.
 
-Building a statement costs more than running it on SQLite, so each update only binds values;
-each is a :class:`~storage.prepared.Prepared` statement (compiled once, run on the driver's
-cursor on SQLite).
+Each is a :class:`~storage.prepared.Prepared` statement, built once and executed with bound
+values through SQLAlchemy's public ``Connection.execute`` (whose compiled cache then serves it).
 """
 
 from __future__ import annotations

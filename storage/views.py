@@ -15,7 +15,7 @@ from storage.prepared import Prepared
 TIMELINE_LIMIT = 50
 
 
-# Built and compiled once (see storage/prepared.py).
+# Built once (see storage/prepared.py); SQLAlchemy caches their compiled form.
 _USER_CASES = Prepared(
     select(
         USERS.c.current_case_id,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, StatementError
 
-from storage import StorageError, upgrade
+from storage import upgrade
 from storage.convert import case_columns
 from storage.engine import create_sqlite_thread_engine
 from storage.models import CLASSIFICATION_STATS, OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
@@ -143,9 +143,9 @@ def test_driver_errors_are_sqlalchemy_errors_and_missing_values_are_named(
         mark = Prepared(
             update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id")).values(sent_at=bindparam("sent_at"))
         )
-        with pytest.raises(StorageError, match="b_id"):
+        with pytest.raises(StatementError, match="b_id"):
             mark.run(connection, {"sent_at": datetime.now(UTC)})
-        with pytest.raises(ValueError, match="naive"):
+        with pytest.raises(StatementError, match="naive"):
             Prepared(insert(PROCESSED_UPDATES)).run(
                 connection, {**row, "update_key": "n", "processed_at": datetime.now()}
             )
