@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import cast, get_args
 
-from guide import clocks, ladder, ops
+from guide import clocks, filing_reading, ladder, ops
 from guide.clock import local_date
 from guide.export import render_export_pdf
 from guide.model import (
@@ -259,6 +259,8 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
         )
     elif action == "c" and arg in CHANNELS and case.status == "open":
         record(turn, tracking, case, arg)
+    elif action == "o" and arg in CHANNELS and case.status == "open":
+        _record_shown(turn, tracking, case, arg)
     elif action == "d" and arg in CHANNELS:
         turn.say(ladder.draft_intro(tracking, arg))
         filed = _filings_of(turn, case.id)
@@ -286,6 +288,20 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
         _no_reply(turn, tracking, case, filing)
     else:
         ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+
+
+def _record_shown(turn: Turn, tracking: Tracking, case: CaseState, channel: str) -> None:
+    """Record the filing a screenshot showed, read back from the pressed message (never stored before)."""
+    read = filing_reading.shown(turn.incoming.message_text)
+    if read is None:
+        turn.say(ops.msg(turn, "reading_gone"))
+        return
+    number, filed_on = read
+    if any(f.number == number[:MAX_NUMBER] for f in _filings_of(turn, case.id)):
+        turn.say(f"编号 {number} 的投诉已经记下了。")
+        show(turn, tracking, case)
+        return
+    record(turn, tracking, case, channel, filed_on=filed_on, number=number)
 
 
 def _no_reply(turn: Turn, tracking: Tracking, case: CaseState, filing: Filing) -> None:

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-from guide import ops
+from guide import filing_reading, ops
 from guide.facts import parse_fact
 from guide.labels import FACT_LABELS
 from guide.model import CaseState, EvidenceItem, UpdateEvidence
@@ -36,6 +36,7 @@ KIND_CATEGORIES: dict[str, str] = {
     "cs_chat": "chat",
     "payment": "payment",
     "logistics": "logistics",
+    "complaint": "other",
 }
 
 #: Facts read from a screenshot that the case has no place for: shown, never stored.
@@ -149,6 +150,9 @@ def receive(turn: Turn) -> None:
     if reading.kind != "other":
         kind, label = KIND_LABELS[reading.kind], labels.get(category, "其他材料")
         lines.append(ops.msg(turn, "reading_kind", kind=kind, category=label))
+    if reading.kind == "complaint":  # a filing to record, not facts of the case
+        filing_reading.offer(turn, case, reading.facts, "\n".join(lines))
+        return
     new, same = _proposals(turn, case, reading.facts)
     extras = [
         f"• {label}：{reading.facts[name][:MAX_EXTRA]}（仅供参考，不会记录）"

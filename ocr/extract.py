@@ -47,6 +47,7 @@ MERCHANT_LABELS = (
 )
 PRODUCT_LABELS = ("商品名称", "商品名", "宝贝名称", "商品:", "商品")
 TRACKING_LABELS = ("运单号", "快递单号", "物流单号", "运单编号")
+COMPLAINT_LABELS = ("投诉编号", "举报编号", "登记编号", "受理编号", "工单编号", "工单号")
 TRANSACTION_LABELS = ("交易单号", "支付单号", "交易号")
 ACTIVITIES = (
     "砍价免费拿", "助力享免单", "助力免费拿", "助力免费领", "现金大转盘", "天天领现金", "好友助力免单",
@@ -67,6 +68,7 @@ _PROGRESS = re.compile(r"已砍(\d{1,3}(?:\.\d{1,3})?)%")
 _ASSIST_COUNT = re.compile(r"已有(\d{1,4})(?:人|位|个|名)(?:好友)?(?:助力|帮|参与)")
 _ASSIST_MISSING = re.compile(r"还差(\d{1,4})(?:人|位|个|名)")
 _TRACKING = re.compile(r"^([A-Za-z]{0,4}\d{8,24})")
+_COMPLAINT_NO = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]{5,39})")
 _TRANSACTION = re.compile(r"^(\d{16,32})")
 _MONEY_ONLY = re.compile(r"^[-+]?[¥]?(\d{1,7}\.\d{2})$")
 _NOT_PRODUCT = re.compile(r"^(?:总价|金额|优惠|信息|详情|合计|数量|规格|价格|原价)|¥")
@@ -280,6 +282,12 @@ def read_screenshot(lines: list[str]) -> ScreenshotReading:
         "assist_missing": _found(_ASSIST_MISSING, rows, str),
         "tracking_no": _labelled_only(rows, TRACKING_LABELS, _TRACKING),
         "transaction_no": _labelled_only(rows, TRANSACTION_LABELS, _TRANSACTION),
+        "complaint_no": _labelled_only(rows, COMPLAINT_LABELS, _COMPLAINT_NO)
+        if kind == "complaint"
+        else None,
+        "complaint_type": (("举报" if any("举报" in row for row in rows) else "投诉"), 1.0)
+        if kind == "complaint"
+        else None,
     }
     facts = {name: found[0] for name, found in candidates.items() if found}
     confidence = {name: found[1] for name, found in candidates.items() if found}

@@ -60,6 +60,14 @@ SIGNALS: Final[dict[Kind, tuple[tuple[str, float], ...]]] = {
         ("已签收|派送中|已揽收|揽件|运输中|转运中心|中转", 2),
         ("快递|物流", 1),
     ),
+    # A 12315 (or platform) complaint / report confirmation page.
+    "complaint": (
+        ("投诉编号|举报编号|登记编号|受理编号|工单编号|工单号", 4),
+        ("提交成功|已提交|登记成功|受理成功|待受理|已受理|处理中", 2),
+        ("12315|市场监管|消费者协会|消协", 2),
+        ("投诉时间|举报时间|提交时间|登记时间", 1),
+        ("被投诉方|被投诉人|被举报方|投诉人|举报人", 1),
+    ),
 }
 _COMPILED: Final = {kind: [(re.compile(p), w) for p, w in signals] for kind, signals in SIGNALS.items()}
 _NUMBERED = re.compile(r"^(?:\d{1,2}[.、)]|[一二三四五六七八九十][、.])")

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 Kind = Literal[
-    "order", "rules", "bargain_progress", "assist_record", "cs_chat", "payment", "logistics", "other"
+    "order",
+    "rules",
+    "bargain_progress",
+    "assist_record",
+    "cs_chat",
+    "payment",
+    "logistics",
+    "complaint",
+    "other",
 ]
 
 #: Screenshot kind -> Chinese label shown to the person.
@@ -19,6 +27,7 @@ KIND_LABELS: Final[dict[str, str]] = {
     "cs_chat": "客服聊天记录截图",
     "payment": "支付记录截图",
     "logistics": "物流记录截图",
+    "complaint": "投诉/举报提交页截图",
     "other": "其他截图",
 }
 

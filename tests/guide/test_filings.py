@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -201,3 +202,43 @@ def test_status_lists_filings(convo: Conversation) -> None:
     convo.text("黑猫投诉发了，单号 HM123456")
     convo.command("status")
     assert "投诉记录" in convo.said and "黑猫投诉" in convo.said and "HM123456" in convo.said
+
+
+def _read_confirmation(convo: Conversation, facts: dict[str, str]) -> None:
+    """The person sends a screenshot of a 12315 confirmation page and the bot reads it."""
+    convo.send("photo", file_id="F9", file_unique_id="U9")
+    data = {"file_unique_id": "U9", "kind": "complaint", "facts": facts, "error": ""}
+    convo.send("reading", data=json.dumps(data, ensure_ascii=False))
+
+
+def test_a_12315_confirmation_screenshot_records_the_filing_once_confirmed(convo: Conversation) -> None:
+    """The number and date read are offered, stored nowhere, and become a filing on one press."""
+    convo.text("砍价差一点没成功")
+    number = "32011500020241118000123"
+    _read_confirmation(convo, {"complaint_no": number, "complaint_type": "投诉", "date": "2024-11-18 10:23"})
+    assert number in convo.said and "2024-11-18" in convo.said
+    assert not convo.effects(AddFiling) and number not in repr(convo.view)  # nothing stored unconfirmed
+    assert "date" not in convo.case.facts  # the day filed is not the day of the purchase
+    convo.press("记下这次")
+    (added,) = convo.effects(AddFiling)
+    assert (added.filing.channel, added.filing.number) == ("complaint_12315", number)
+    assert added.filing.filed_on == date(2024, 11, 18)
+    assert convo.effects(ScheduleReminder)  # its clock starts
+    # The old button again: no second filing for the same number.
+    convo.data(next(b.data for r in convo.sent for row in r.buttons for b in row if "记下这次" in b.label))
+    assert not convo.effects(AddFiling) and "已经记下" in convo.said
+
+
+def test_a_report_confirmation_is_recorded_as_a_report(convo: Conversation) -> None:
+    """举报 pages record a 12315 举报 (its own clock), not a complaint."""
+    convo.text("砍价差一点没成功")
+    _read_confirmation(convo, {"complaint_no": "JB2024111800045", "complaint_type": "举报"})
+    convo.press("记下这次")
+    (added,) = convo.effects(AddFiling)
+    assert added.filing.channel == "report_12315" and added.filing.number == "JB2024111800045"
+
+
+def test_a_confirmation_page_without_a_number_says_how_to_record_it(convo: Conversation) -> None:
+    convo.text("砍价差一点没成功")
+    _read_confirmation(convo, {"complaint_type": "投诉"})
+    assert "没有读到投诉编号" in convo.said and not convo.buttons()

@@ -135,8 +135,37 @@ def test_reading_is_plain_data() -> None:
     reading = ScreenshotReading(kind="order", facts={"amount": "1.00"})
     assert reading.label == "订单详情截图"
     assert set(KIND_LABELS) == {
-        "order", "rules", "bargain_progress", "assist_record", "cs_chat", "payment", "logistics", "other",
+        "order", "rules", "bargain_progress", "assist_record", "cs_chat", "payment", "logistics",
+        "complaint", "other",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lines", "number", "kind_of_filing"),
+    [
+        (
+            ["全国12315平台", "投诉提交成功", "投诉编号：32011500020241118000123", "提交时间：2024-11-18 10:23",
+             "被投诉方：上海寻梦信息技术有限公司", "状态：待受理"],
+            "32011500020241118000123",
+            "投诉",
+        ),
+        (["举报提交成功", "举报编号 JB2024111800045", "举报时间 2024年11月19日"], "JB2024111800045", "举报"),
+    ],
+)  # fmt: skip
+def test_a_complaint_confirmation_page_gives_its_number(
+    lines: list[str], number: str, kind_of_filing: str
+) -> None:
+    """A 12315 confirmation page is its own kind, with the complaint number and the date filed."""
+    reading = read_screenshot(lines)
+    assert reading.kind == "complaint"
+    assert reading.facts["complaint_no"] == number and reading.facts["complaint_type"] == kind_of_filing
+    assert reading.facts["date"].startswith("2024-11-1")
+
+
+def test_an_order_page_has_no_complaint_number() -> None:
+    """Order numbers are never read as complaint numbers."""
+    reading = read_screenshot(["订单详情", "订单编号：231118-492817365029174", "实付款 ¥59.90"])
+    assert reading.kind == "order" and "complaint_no" not in reading.facts
 
 
 COMPACT_CASES = [
