@@ -5,11 +5,10 @@ This is the only place that knows both Telegram's shapes and the guide's.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from datetime import UTC, datetime
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from guide.model import Incoming, Reply
 
@@ -132,13 +131,10 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
     return Incoming(kind="other", at=at, data="unknown", is_operator=is_operator)
 
 
-def keyboard_json(reply: Reply) -> str | None:
-    """The inline keyboard of a reply as the JSON ``reply_markup`` parameter, if it has buttons.
-
-    The Bot API ``InlineKeyboardMarkup`` of callback buttons, as python-telegram-bot's
-    ``InlineKeyboardMarkup(...).to_dict()`` would give it (tested), built without its objects.
-    """
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply, if it has buttons (one callback button per dialogue button)."""
     if not reply.buttons:
         return None
-    rows = [[{"text": b.label, "callback_data": b.data} for b in row] for row in reply.buttons]
-    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )

@@ -15,11 +15,11 @@ from collections import OrderedDict
 from contextvars import ContextVar
 from datetime import timedelta
 
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.convert import keyboard_json
+from bot.convert import keyboard
 from bot.pacing import ChatPacer
-from bot.replybot import ReplyBot
 from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class Deliverer:
     repeated update, a webhook retry or the redelivery loop cannot send it a second time.
     """
 
-    def __init__(self, bot: ReplyBot, storage: Storage, pacer: ChatPacer | None = None) -> None:
+    def __init__(self, bot: Bot, storage: Storage, pacer: ChatPacer | None = None) -> None:
         self._bot = bot
         self._storage = storage
         self._pacer = pacer
@@ -176,4 +176,5 @@ class Deliverer:
                 caption=reply.document.caption or None,
             )
             return message.message_id
-        return await self._bot.send_text(entry.chat_id, reply.text, keyboard_json(reply))
+        message = await self._bot.send_message(entry.chat_id, reply.text, reply_markup=keyboard(reply))
+        return message.message_id

@@ -28,7 +28,6 @@ from bot.core import BotCore
 from bot.delivery import Deliverer
 from bot.pacing import ChatPacer
 from bot.reading import EvidenceReader
-from bot.replybot import ReplyBot
 from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
 from guide import COMMANDS
 from storage import StorageUnavailable
@@ -52,7 +51,7 @@ class TelegramFrontend:
         ``rate_limit=False`` drops the outgoing limiter (only for measuring the handler stack)."""
         self.core = core
         settings = core.settings
-        bot = ReplyBot(
+        bot = ExtBot(
             settings.telegram_bot_token or "0:offline",
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_file_base_url,

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 from guide.commands import COMMANDS
-from guide.content import GuideContent, GuideFileError, default_content_dir, load_content
+from guide.content import GuideContent, default_content_dir, load_content
 from guide.dialogue import Dialogue, reads_timeline
 from guide.facts import extract_facts
+from guide.tomlfile import GuideFileError
 
 __all__ = [
     "COMMANDS",

@@ -9,13 +9,13 @@ law, ``消法44`` one; an article number belongs to the law named last before it
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guide.content import GuideFileError
-from guide.locate import LineIndex
+from datafiles.toml import TomlLines
+from guide import tomlfile
+from guide.tomlfile import GuideFileError
 
 CITATIONS_FILE = "citations.toml"
 _ARTICLE = re.compile(r"第\s*(\d{1,4})\s*(?:条?\s*[–—\-~至到]\s*第?\s*(\d{1,4})\s*)?条")
@@ -118,15 +118,11 @@ class Citations:
 def load_citations(directory: Path) -> Citations:
     """Read and validate ``citations.toml`` of ``directory``; raise GuideFileError (file:line)."""
     path = directory / CITATIONS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise GuideFileError([f"{CITATIONS_FILE}:1: cannot read: {error}"]) from error
-    return parse_citations(data, LineIndex(text))
+    data, lines = tomlfile.load(path)
+    return parse_citations(data, lines)
 
 
-def parse_citations(data: dict[str, Any], index: LineIndex) -> Citations:
+def parse_citations(data: dict[str, Any], index: TomlLines) -> Citations:
     """The laws and articles of a parsed ``citations.toml``; problems raise GuideFileError."""
     problems: list[str] = []
 

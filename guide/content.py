@@ -105,14 +105,6 @@ def default_content_dir() -> Path:
     return Path(__file__).resolve().parent / "steps"
 
 
-class GuideFileError(Exception):
-    """A step file is malformed; the message names the file and line of each problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = tuple(problems)
-
-
 @dataclass(frozen=True, slots=True)
 class ButtonSpec:
     """A button of a step: its label and the action it triggers (e.g. ``next``, ``goto:legal``)."""
@@ -253,7 +245,6 @@ __all__ = [
     "ButtonSpec",
     "EvidenceSpec",
     "GuideContent",
-    "GuideFileError",
     "StageSpec",
     "StepSpec",
     "default_content_dir",

@@ -14,13 +14,13 @@ from guide.content import (
     ButtonSpec,
     EvidenceSpec,
     GuideContent,
-    GuideFileError,
     StageSpec,
     StepSpec,
 )
 from guide.labels import CATEGORY_LABELS, FACT_LABELS, RIGHTS_KINDS, STAGE_IDS
 from guide.questionbook import QUESTIONS_FILE, QuestionBook, parse_questions
 from guide.talk import TALK_FILE, TalkContent, parse_talk
+from guide.tomlfile import GuideFileError
 from guide.tomlfile import Report as _Report
 from guide.tomlfile import read as _read
 from guide.tracks import TRACKS_FILE, load_tracks

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guide.locate import LineIndex
+from datafiles.toml import TomlFileError, TomlLines, read_toml
 
-_TOML_LINE = re.compile(r"at line (\d+)")
+
+class GuideFileError(Exception):
+    """A step file is malformed; the message names the file and line of each problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
 
 
 @dataclass
@@ -18,7 +22,7 @@ class Report:
     """Collects problems of one file."""
 
     name: str
-    index: LineIndex
+    index: TomlLines
     problems: list[str] = field(default_factory=list)
 
     def add(self, section: str, key: str, message: str) -> None:
@@ -27,17 +31,18 @@ class Report:
 
 
 def read(path: Path, problems: list[str]) -> tuple[dict[str, Any], Report] | None:
-    """Parse one TOML file; syntax errors go to ``problems``."""
+    """Parse one TOML file; an unreadable or malformed file goes to ``problems``."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path.name}:1: cannot read: {error}")
+        data, lines = load(path)
+    except GuideFileError as error:
+        problems.extend(error.problems)
         return None
+    return data, Report(path.name, lines)
+
+
+def load(path: Path) -> tuple[dict[str, Any], TomlLines]:
+    """Parse one TOML file and its line finder; raise :class:`GuideFileError` naming file and line."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = _TOML_LINE.search(str(error))
-        line = found.group(1) if found else str(max(1, text.count("\n") + 1))
-        problems.append(f"{path.name}:{line}: malformed TOML: {error}")
-        return None
-    return data, Report(path.name, LineIndex(text))
+        return read_toml(path)
+    except TomlFileError as error:
+        raise GuideFileError([f"{error.file}:{error.line or 1}: {error.message}"]) from None

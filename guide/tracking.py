@@ -6,18 +6,15 @@ files (see :mod:`guide.loader`).
 
 from __future__ import annotations
 
-import re
 import string
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-from guide.content import GuideFileError
 from guide.labels import FACT_LABELS
-from guide.locate import LineIndex
 from guide.model import FilingChannel
+from guide.tomlfile import GuideFileError, Report, load
 
 LADDER_FILE = "ladder.toml"
 CHANNELS: tuple[str, ...] = get_args(FilingChannel)
@@ -25,7 +22,6 @@ CHANNELS: tuple[str, ...] = get_args(FilingChannel)
 EXTRA_PLACEHOLDERS = ("history", "today")
 MAX_TEXT = 1500
 MAX_DAYS = 400
-_TOML_LINE = re.compile(r"at line (\d+)")
 
 ClockUnit = Literal["workdays", "days"]
 ClockFrom = Literal["filed", "accepted"]
@@ -77,16 +73,8 @@ def default_tracking_file() -> Path:
     return Path(__file__).resolve().parent / "tracking" / LADDER_FILE
 
 
-class _Checker:
-    """Collects ``file:line: message`` problems of one file."""
-
-    def __init__(self, name: str, text: str) -> None:
-        self.name = name
-        self.index = LineIndex(text)
-        self.problems: list[str] = []
-
-    def add(self, section: str, key: str, message: str) -> None:
-        self.problems.append(f"{self.name}:{self.index.line(section, key)}: {message}")
+class _Checker(Report):
+    """Collects ``file:line: message`` problems of the tracking file, with its typed checks."""
 
     def text(self, table: dict[str, Any], section: str, key: str, *, allow_empty: bool = False) -> str:
         value = table.get(key)
@@ -195,18 +183,8 @@ def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
 def load_tracking(path: Path | None = None) -> Tracking:
     """Load and validate the tracking file (default: the shipped one); raise :class:`GuideFileError`."""
     path = path if path is not None else default_tracking_file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise GuideFileError([f"{path.name}:1: cannot read: {error}"]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        found = _TOML_LINE.search(str(error))
-        raise GuideFileError(
-            [f"{path.name}:{found.group(1) if found else 1}: malformed TOML: {error}"]
-        ) from None
-    check = _Checker(path.name, text)
+    data, lines = load(path)
+    check = _Checker(path.name, lines)
     for key in sorted(set(data) - {"channel", "clock", "guidance"}):
         check.add("", key, f"unknown table '{key}'")
     raw_clocks = _table(data, "clock")

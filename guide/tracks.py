@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from datafiles.toml import TomlLines
+from guide import tomlfile
 from guide.citations import Citations
-from guide.content import GuideFileError
 from guide.labels import FACT_LABELS, ISSUE_LABELS, RIGHTS_KINDS
-from guide.locate import LineIndex
+from guide.tomlfile import GuideFileError
 
 TRACKS_FILE = "tracks.toml"
 RESPONDENTS = ("platform", "seller", "organiser")
@@ -66,12 +66,8 @@ def detect_kind(tracks: dict[str, Track], text: str) -> str | None:
 def load_tracks(directory: Path, citations: Citations) -> dict[str, Track]:
     """Read and validate ``tracks.toml`` of ``directory``; raise GuideFileError (file:line)."""
     path = directory / TRACKS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise GuideFileError([f"{TRACKS_FILE}:1: cannot read: {error}"]) from error
-    return parse_tracks(data, LineIndex(text), citations)
+    data, lines = tomlfile.load(path)
+    return parse_tracks(data, lines, citations)
 
 
 def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...] | None:
@@ -81,7 +77,7 @@ def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def parse_tracks(data: dict[str, Any], index: LineIndex, citations: Citations) -> dict[str, Track]:
+def parse_tracks(data: dict[str, Any], index: TomlLines, citations: Citations) -> dict[str, Track]:
     """The tracks of a parsed ``tracks.toml``; every problem is reported with its line."""
     problems: list[str] = []
 

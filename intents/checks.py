@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from datafiles.toml import TomlLines
 from intents.loader import collect_problems
-from intents.locate import TomlLines
 from intents.match import ISSUE_TYPES
 from intents.model import Problem
 

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from datafiles.toml import TomlLines
 from intents.examples import load_examples
-from intents.locate import TomlLines
 from intents.match import LABELS
 from intents.model import VETO, IntentFileError, IntentSet, IntentSpec, Problem, Settings, Signal
 from intents.normalize import Normalizer
@@ -55,8 +55,8 @@ def _load_settings(directory: Path, problems: list[Problem], normalizer: Normali
     parsed = read_toml(path, problems)
     if parsed is None:
         return Settings()
-    data, text = parsed
-    reader = FileReader(path, text, problems, normalizer)
+    data, lines = parsed
+    reader = FileReader(path, lines, problems, normalizer)
     reader.unknown_fields(data, set(SETTINGS_FIELDS), "")
     defaults = Settings()
     thresholds = reader.table(data, "thresholds")
@@ -202,8 +202,8 @@ def _load_intent(
     parsed = read_toml(path, problems)
     if parsed is None:
         return None
-    data, text = parsed
-    reader = FileReader(path, text, problems, normalizer)
+    data, lines = parsed
+    reader = FileReader(path, lines, problems, normalizer)
     before = sum(p.severity == "error" for p in problems)
     reader.unknown_fields(data, INTENT_FIELDS, "")
     intent_id = reader.string(data, "id")

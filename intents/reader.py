@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from intents.locate import TomlLines
+from datafiles import toml as datafiles_toml
+from datafiles.toml import TomlLines
 from intents.model import Problem
 from intents.normalize import Normalizer
 
@@ -15,9 +14,9 @@ from intents.normalize import Normalizer
 class FileReader:
     """Typed access to one parsed TOML file that records problems with their lines."""
 
-    def __init__(self, path: Path, text: str, problems: list[Problem], normalizer: Normalizer) -> None:
+    def __init__(self, path: Path, lines: TomlLines, problems: list[Problem], normalizer: Normalizer) -> None:
         self.name = path.name
-        self.lines = TomlLines(text)
+        self.lines = lines
         self.problems = problems
         self.normalizer = normalizer
 
@@ -114,22 +113,10 @@ def kind(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str] | None:
-    """Parse one file; a syntax error becomes a problem with the parser's line."""
+def read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], TomlLines] | None:
+    """Parse one file and its line finder; an unreadable or malformed file becomes a problem."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path.name, 0, f"cannot read the file: {exc}"))
+        return datafiles_toml.read_toml(path)
+    except datafiles_toml.TomlFileError as error:
+        problems.append(Problem(error.file, error.line, error.message))
         return None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", 0) or _line_from_message(str(exc))
-        problems.append(Problem(path.name, line, f"malformed TOML: {exc}"))
-        return None
-
-
-def _line_from_message(message: str) -> int:
-    """tomllib before 3.14 only puts the line in the message: "(at line 3, column 7)"."""
-    found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.content import GuideFileError
+from guide.tomlfile import GuideFileError
 from guide.tracking import CHANNELS, default_tracking_file, load_tracking
 
 

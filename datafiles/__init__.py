@@ -1,0 +1,1 @@
+"""Operator-edited data files (keyword files, step texts): read TOML and name the line of a problem."""
