@@ -1,24 +1,22 @@
 """The bot's core, shared by Telegram and the terminal chat: storage + classifier + dialogue.
 
-Built once in ``main()`` (nothing at import time) and passed down explicitly. The classifier
-can be swapped at run time by the hot reloader; the dialogue always asks :meth:`BotCore.classify`,
-so a reload takes effect on the next message.
+Built once in ``main()`` (nothing at import time) and passed down explicitly. The keyword and
+step files are reloaded at run time (:mod:`bot.hot_reload`); the dialogue always asks
+:meth:`BotCore.classify`, so a reload takes effect on the next message.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
-from watchfiles import awatch
-
+from bot.hot_reload import ReloadableFolder
 from bot.settings import Settings
 from guide import Dialogue, GuideContent, GuideFileError, default_content_dir, load_content, reads_timeline
 from guide.model import Incoming
-from intents import Classifier, IntentReloader, Problem, load_intents, unknown_tokens
+from intents import Classifier, load_intents, unknown_tokens
+from intents.loader import collect_problems
 from intents.match import IntentMatch
 from storage import HandleResult, Storage
 
@@ -33,11 +31,20 @@ class BotCore:
     ) -> None:
         self.settings = settings
         self.storage = storage
-        self.content = content
-        self.classifier = classifier
         self.dialogue = self._dialogue(content)
-        self.reload_listeners: list[Callable[[list[Problem]], None]] = []
-        self.last_reload_problems: list[Problem] = []
+        self.keywords = ReloadableFolder(
+            "intent keyword files",
+            settings_intents_dir(settings),
+            lambda directory: build_classifier(directory, settings.cache_folder),
+            classifier,
+        )
+        self.steps = ReloadableFolder(
+            "step files",
+            settings.guide_dir or default_content_dir(),
+            build_content,
+            content,
+            on_change=self._use_content,
+        )
 
     def _dialogue(self, content: GuideContent) -> Dialogue:
         """The dialogue on ``content`` with the settings' delays."""
@@ -47,6 +54,20 @@ class BotCore:
             follow_up_delay=self.settings.follow_up_delay,
             filing_clock_override=self.settings.filing_clock_override,
         )
+
+    def _use_content(self, content: GuideContent) -> None:
+        """Answer from freshly loaded step files."""
+        self.dialogue = self._dialogue(content)
+
+    @property
+    def classifier(self) -> Classifier:
+        """The classifier of the current keyword files."""
+        return self.keywords.current
+
+    @property
+    def content(self) -> GuideContent:
+        """The current step files."""
+        return self.steps.current
 
     @classmethod
     async def create(cls, settings: Settings, *, migrate: bool = True) -> BotCore:
@@ -58,9 +79,10 @@ class BotCore:
 
     def classify(self, text: str) -> IntentMatch:
         """Classify with the current keyword set; unmatched tokens are filtered for statistics."""
-        match = self.classifier.classify(text)
+        classifier = self.keywords.current
+        match = classifier.classify(text)
         if match.intent == "other":
-            kept = unknown_tokens(match.tokens, self.classifier.is_dictionary_word)
+            kept = unknown_tokens(match.tokens, classifier.is_dictionary_word)
             return dataclasses.replace(match, tokens=tuple(kept))
         return match
 
@@ -76,66 +98,24 @@ class BotCore:
             timeline=reads_timeline(incoming),
         )
 
-    def make_reloader(self) -> IntentReloader:
-        """A file watcher that swaps the classifier when keyword files change."""
-        return IntentReloader(
-            settings_intents_dir(self.settings),
-            self.settings.cache_folder,
-            on_reload=self._on_reload,
-            on_error=self._on_reload_error,
-        )
-
-    def _on_reload(self, classifier: Classifier) -> None:
-        self.apply_reload(classifier)
-
-    def _on_reload_error(self, problems: list[Problem]) -> None:
-        self.reload_failed(problems, notify=True)
-
-    def apply_reload(self, classifier: Classifier) -> None:
-        """Start classifying with a freshly loaded keyword set."""
-        self.classifier = classifier
-        self.last_reload_problems = []
-        log.info("intent keyword files reloaded")
-
-    def reload_failed(self, problems: list[Problem], *, notify: bool) -> None:
-        """Keep the last good keyword set; say why in the log (and to operators when ``notify``)."""
-        self.last_reload_problems = problems
-        log.warning(
-            "intent keyword files not reloaded, keeping the last good set: %s",
-            "; ".join(str(p) for p in problems),
-        )
-        if notify:
-            for listener in self.reload_listeners:
-                listener(problems)
-
-    def reload_content(self) -> list[str]:
-        """Reload the step files (a blocking call; run it in a thread).
-
-        On errors the current files stay in use and the problems are returned (and logged).
-        """
-        try:
-            content = load_content(self.settings.guide_dir)
-        except GuideFileError as exc:
-            problems = list(exc.problems)
-            log.warning("step files not reloaded, keeping the last good set: %s", "; ".join(problems))
-            return problems
-        self.content = content
-        self.dialogue = self._dialogue(content)
-        log.info("step files reloaded")
-        return []
-
-    async def watch_content(self) -> None:
-        """Reload the step files when they change (like the keyword files); tell operators of errors."""
-        directory = self.settings.guide_dir or default_content_dir()
-        async for _changes in awatch(directory, debounce=300, recursive=False):
-            problems = await asyncio.to_thread(self.reload_content)
-            if problems:
-                for listener in self.reload_listeners:
-                    listener(problems)  # type: ignore[arg-type]
-
     async def close(self) -> None:
         """Release the database."""
         await self.storage.close()
+
+
+def build_classifier(directory: Path, cache_dir: Path | None) -> tuple[Classifier | None, list[str]]:
+    """The classifier of the keyword files in ``directory`` and their warnings (``None`` and problems when broken)."""
+    intent_set, problems = collect_problems(directory)
+    classifier = Classifier(intent_set, cache_dir) if intent_set is not None else None
+    return classifier, [str(problem) for problem in problems]
+
+
+def build_content(directory: Path) -> tuple[GuideContent | None, list[str]]:
+    """The step content of ``directory`` (``None`` and the problems when a file is broken)."""
+    try:
+        return load_content(directory), []
+    except GuideFileError as exc:
+        return None, list(exc.problems)
 
 
 def settings_intents_dir(settings: Settings) -> Path:

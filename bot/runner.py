@@ -24,7 +24,6 @@ from bot.core import BotCore
 from bot.delivery import retry_seconds
 from bot.telegram_app import TelegramFrontend
 from guide.model import Incoming
-from intents import Problem
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -223,7 +222,7 @@ async def run_with_background(
         await frontend.announce_commands()
         notices: set[asyncio.Task[None]] = set()
 
-        def tell_operators(problems: list[Problem]) -> None:
+        def tell_operators(problems: list[str]) -> None:
             text = "⚠️ 关键词/步骤文件有错误，机器人继续使用上一版：\n" + "\n".join(
                 f"• {p}" for p in problems[:10]
             )
@@ -231,12 +230,10 @@ async def run_with_background(
             notices.add(task)
             task.add_done_callback(notices.discard)
 
-        core.reload_listeners.append(tell_operators)
-        reloader = core.make_reloader()
         freeze_startup_heap()
         background = [
-            asyncio.create_task(reloader.run(), name="intent-reloader"),
-            asyncio.create_task(core.watch_content(), name="step-reloader"),
+            asyncio.create_task(core.keywords.watch(tell_operators), name="intent-reloader"),
+            asyncio.create_task(core.steps.watch(tell_operators), name="step-reloader"),
             asyncio.create_task(
                 reminder_loop(core, frontend, core.settings.reminder_poll_interval), name="reminders"
             ),

@@ -156,15 +156,6 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def sqlite_path(self) -> Path | None:
-        """The database file when the database is SQLite."""
-        prefix = "sqlite+aiosqlite:///"
-        if self.database_url.startswith(prefix):
-            rest = self.database_url[len(prefix) :].split("?", 1)[0]
-            return Path(rest) if rest and rest != ":memory:" else None
-        return None
-
-    @property
     def cache_folder(self) -> Path:
         """A writable folder for jieba's dictionary, the trained model and similar files.
 

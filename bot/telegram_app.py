@@ -187,24 +187,21 @@ class TelegramFrontend:
             await message.reply_text(_GROUP_HINT)
 
     async def on_reload(self, update: Update, context: Context) -> None:
-        """Operators: reload the intent keyword files now (built off the event loop)."""
+        """Operators: reload the keyword and step files now (built off the event loop)."""
         assert update.message is not None
-        reloader = self.core.make_reloader()
-        classifier, problems = await asyncio.to_thread(reloader.reload_now)
-        step_problems = await asyncio.to_thread(self.core.reload_content)
-        if classifier is not None:
-            self.core.apply_reload(classifier)
-            log.info("operator %s reloaded the keyword files", update.message.chat_id)
+        keywords_ok, keyword_problems = await asyncio.to_thread(self.core.keywords.reload)
+        steps_ok, step_problems = await asyncio.to_thread(self.core.steps.reload)
+        log.info("operator %s reloaded the keyword and step files", update.message.chat_id)
+        if keywords_ok:
             text = "✅ 关键词文件已重新加载。"
-            if problems:
-                text += "\n提示：\n" + "\n".join(f"• {p}" for p in problems[:10])
+            if keyword_problems:
+                text += "\n提示：\n" + _bullets(keyword_problems)
         else:
-            self.core.reload_failed(problems, notify=False)
-            text = "⚠️ 关键词文件有错误，仍在使用上一版：\n" + "\n".join(f"• {p}" for p in problems[:10])
-        if step_problems:
-            text += "\n⚠️ 步骤文件有错误，仍在使用上一版：\n" + "\n".join(f"• {p}" for p in step_problems[:10])
-        else:
+            text = "⚠️ 关键词文件有错误，仍在使用上一版：\n" + _bullets(keyword_problems)
+        if steps_ok:
             text += "\n✅ 步骤文件已重新加载。"
+        else:
+            text += "\n⚠️ 步骤文件有错误，仍在使用上一版：\n" + _bullets(step_problems)
         await update.message.reply_text(text[:4000])
 
     async def on_stats(self, update: Update, context: Context) -> None:
@@ -260,3 +257,8 @@ class TelegramFrontend:
     async def announce_commands(self) -> None:
         """Register the command list with Telegram (setMyCommands)."""
         await self.app.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+
+
+def _bullets(problems: list[str]) -> str:
+    """The first ten problems, one bullet each."""
+    return "\n".join(f"• {p}" for p in problems[:10])

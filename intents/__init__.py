@@ -18,7 +18,6 @@ from intents.explain import Explanation
 from intents.loader import default_intents_dir, load_intents
 from intents.match import ISSUE_TYPES, LABELS, IntentMatch
 from intents.model import IntentFileError, IntentSet, IntentSpec, Problem, Settings, Signal
-from intents.reloader import IntentReloader
 from intents.unknown import unknown_tokens
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "Explanation",
     "IntentFileError",
     "IntentMatch",
-    "IntentReloader",
     "IntentSet",
     "IntentSpec",
     "Problem",

@@ -1,12 +1,11 @@
-"""``intents`` subcommands for the main CLI: check, eval, explain (and unknown, when wired).
+"""``intents`` subcommands for the main CLI: check, eval, explain (``unknown`` reads the database: bot/cli.py).
 
 The main CLI makes an ``intents`` parser and passes its subparsers to
 :func:`add_intents_subcommands`. Each handler has the signature
 ``(args: argparse.Namespace) -> int`` (set as both ``func`` and ``handler``) and reads
 ``args.intents_dir`` (``None`` or absent: the shipped files) and ``args.cache_dir``; the main CLI
 fills them from its settings. ``--intents-dir``/``--cache-dir`` are also accepted after the
-subcommand. ``intents unknown`` needs the database: pass ``unknown_provider`` to get it here,
-or add it in the main CLI.
+subcommand.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +21,6 @@ from intents.classifier import Classifier
 from intents.evaluate import TsvError, evaluate
 from intents.loader import default_intents_dir, load_intents
 from intents.model import IntentFileError
-
-#: Returns ``(token, count)`` pairs of unknown tokens, most frequent first, at most ``limit``.
-UnknownProvider = Callable[[int], Sequence[tuple[str, int]]]
 
 
 def _intents_dir(args: argparse.Namespace) -> Path:
@@ -91,20 +86,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def make_cmd_unknown(provider: UnknownProvider) -> Callable[[argparse.Namespace], int]:
-    """The ``intents unknown`` handler over a storage-backed provider."""
-
-    def cmd_unknown(args: argparse.Namespace) -> int:
-        """``intents unknown``: the most frequent tokens of unmatched messages."""
-        for token, count in provider(args.limit):
-            print(f"{count:>6}  {token}")
-        return 0
-
-    return cmd_unknown
-
-
-def add_intents_subcommands(subparsers: Any, unknown_provider: UnknownProvider | None = None) -> None:
-    """Add ``check``, ``eval`` and ``explain`` (and ``unknown`` given a provider) to ``intents``' subparsers."""
+def add_intents_subcommands(subparsers: Any) -> None:
+    """Add ``check``, ``eval`` and ``explain`` to ``intents``' subparsers."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: an option given before the subcommand (or the main CLI's setting) is not overwritten.
     common.add_argument(
@@ -128,24 +111,3 @@ def add_intents_subcommands(subparsers: Any, unknown_provider: UnknownProvider |
     explain = subparsers.add_parser("explain", parents=[common], help="show how one message is classified")
     explain.add_argument("text", help="the message")
     explain.set_defaults(func=cmd_explain, handler=cmd_explain)
-    if unknown_provider is not None:
-        unknown = subparsers.add_parser("unknown", help="frequent tokens of unmatched messages")
-        unknown.add_argument("--limit", type=int, default=50)
-        cmd_unknown = make_cmd_unknown(unknown_provider)
-        unknown.set_defaults(func=cmd_unknown, handler=cmd_unknown)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the intents subcommands alone (``python -m intents.cli intents check``)."""
-    parser = argparse.ArgumentParser(prog="weiquan-bot")
-    intents = parser.add_subparsers(dest="command", required=True).add_parser("intents")
-    intents.add_argument("--intents-dir", type=Path, default=None)
-    intents.add_argument("--cache-dir", type=Path, default=None)
-    add_intents_subcommands(intents.add_subparsers(dest="intents_command", required=True))
-    args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
-    return handler(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -84,3 +84,16 @@ def test_intents_eval_json(tmp_path: Path) -> None:
     assert {"accuracy", "per_label", "confusion"} <= set(report)
     assert 0.0 <= report["accuracy"] <= 1.0
     assert sum(sum(row.values()) for row in report["confusion"].values()) == 4
+
+
+def test_intents_unknown_lists_the_words_of_unmatched_messages(tmp_path: Path) -> None:
+    """`intents unknown` reads the database: nothing at first, then words of a message that matched nothing."""
+    empty = _run(tmp_path, ["intents", "unknown"])
+    assert empty.returncode == 0, empty.stderr
+    assert "还没有未识别消息的统计" in empty.stdout
+    _run(tmp_path, ["chat"], stdin="我们去公园散步吧\n公园里人很多\n/quit\n")
+    result = _run(tmp_path, ["intents", "unknown", "--limit", "1"])
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    count, word = line.split()
+    assert (int(count), word) == (2, "公园")

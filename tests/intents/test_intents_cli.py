@@ -7,20 +7,19 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from intents.cli import UnknownProvider, add_intents_subcommands
+from intents.cli import add_intents_subcommands
 
 
-def run(argv: list[str], cache_dir: Path, provider: UnknownProvider | None = None) -> int:
+def run(argv: list[str], cache_dir: Path) -> int:
     """Parse ``argv`` the way the main CLI does (an ``intents`` parser owning --intents-dir) and run it."""
     parser = argparse.ArgumentParser(prog="weiquan-bot")
     intents = parser.add_subparsers(dest="command").add_parser("intents")
     intents.add_argument("--intents-dir", default=None)
-    add_intents_subcommands(intents.add_subparsers(dest="intents_command", required=True), provider)
+    add_intents_subcommands(intents.add_subparsers(dest="intents_command", required=True))
     args = parser.parse_args(argv)
     args.cache_dir = cache_dir  # the main CLI sets it from its settings
     code: int = args.func(args)
@@ -74,20 +73,6 @@ def test_explain(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """intents explain TEXT prints the decision."""
     assert run(["intents", "explain", "砍价失败了"], cache_dir) == 0
     assert "decision:   bargain_failed" in capsys.readouterr().out
-
-
-def test_unknown_only_with_a_provider(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Without a provider there is no unknown subcommand (the main CLI adds its own); with one, counts."""
-    with pytest.raises(SystemExit):
-        run(["intents", "unknown"], cache_dir)
-    capsys.readouterr()
-
-    def provider(limit: int) -> Sequence[tuple[str, int]]:
-        """Two counted tokens, cut to ``limit``."""
-        return [("天气", 7), ("简历", 3)][:limit]
-
-    assert run(["intents", "unknown", "--limit", "1"], cache_dir, provider) == 0
-    assert capsys.readouterr().out.split() == ["7", "天气"]
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
