@@ -41,6 +41,7 @@ check: $(STAMP) ## validate the keyword files
 bench: $(STAMP) ## speed and memory benchmarks (figures go in the README)
 	$(PY) bench/bench_intents.py
 	$(PY) bench/bench_handlers.py
+	$(PY) bench/bench_reply_latency.py
 	$(PY) bench/bench_storage.py
 	$(PY) bench/bench_ocr.py
 	$(PY) bench/bench_ocr_load.py

@@ -94,7 +94,7 @@ def setup_logging(level: int, fmt: str = "text", token: str = "") -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     # The Bot API client logs call parameters (message texts, names) at DEBUG, and the raw
     # batch when an update cannot be parsed: never let those through.
-    for chatty in ("telegram.Bot", "telegram.ext.ExtBot", "telegram._bot"):
+    for chatty in ("telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(chatty).setLevel(max(level, logging.INFO))
         logging.getLogger(chatty).addFilter(_DropRawPayloads())
     # We handle 429 ourselves (and log it without the traceback the limiter prints).
