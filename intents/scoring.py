@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from intents.model import VETO, IntentSpec, Settings, Signal
@@ -75,7 +74,6 @@ class Scorer:
         self,
         intents: tuple[IntentSpec, ...],
         settings: Settings,
-        commonness: Callable[[str], float] | None = None,
     ) -> None:
         self.intents = intents
         self.settings = settings
@@ -112,7 +110,7 @@ class Scorer:
         }
         # One index over every term, cue and negator: one pass over a message finds them all.
         cues = (c for spec in intents for sig in spec.signals for c in (*sig.cues, *sig.also))
-        self.index = SubstringIndex((*self.roles, *cues, *self.negators), self.roles, commonness)
+        self.index = SubstringIndex((*self.roles, *cues, *self.negators), self.roles)
 
     def dictionary_terms(self) -> list[str]:
         """Every term that must segment as one token (keywords, variants, exclusions, negators)."""
