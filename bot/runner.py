@@ -82,11 +82,11 @@ async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
             # losing (and endlessly refetching) the whole batch.
             updates = await _fetch_leniently(bot, offset)
         except RetryAfter as exc:
-            await asyncio.sleep(retry_seconds(exc))
+            await _pause(stop, retry_seconds(exc))
             continue
         except (NetworkError, TelegramError) as exc:
             log.warning("getUpdates failed (%s); retrying in %.0fs", type(exc).__name__, backoff)
-            await asyncio.sleep(backoff)
+            await _pause(stop, backoff)
             backoff = min(backoff * 2, 30.0)
             continue
         if not updates:
@@ -100,12 +100,18 @@ async def poll(frontend: TelegramFrontend, stop: asyncio.Event) -> None:
         # Confirm only what comes before the first update not applied; the rest is fetched
         # again (updates already applied are recognised by their key and not applied twice).
         offset = min(held)
-        await asyncio.sleep(backoff)
+        await _pause(stop, backoff)
         backoff = min(backoff * 2, 30.0)
     if offset is not None:
         # Confirm the last batch so a clean restart does not fetch it again.
         with contextlib.suppress(TelegramError):
             await bot.get_updates(offset=offset, timeout=0, limit=1)
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    """Wait ``seconds`` before trying again, or less when a stop is asked for meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def _fetch_leniently(bot: ExtBot[None], offset: int | None) -> list[Update]:

@@ -241,3 +241,19 @@ async def test_replies_to_one_chat_are_paced_to_about_one_a_second(
     assert len(sent) == 5 and len(arrivals) >= 5
     # A burst of three goes out at once; the 4th and 5th wait for their second each.
     assert arrivals[4] - arrivals[0] >= 1.8
+
+
+async def test_a_stop_during_a_long_polling_pause_is_not_kept_waiting(
+    telegram: FakeTelegram, start_bot: Callable[..., BotProcess]
+) -> None:
+    """Telegram asks the poller to wait an hour; SIGTERM still stops the bot at once, cleanly."""
+    bot = await running_bot(start_bot, telegram)
+    calls = len(telegram.calls_of("getUpdates"))
+    telegram.inject("getUpdates", "429", times=1, retry_after=3600)
+    await telegram.send_text(ALICE, "你好")  # answers the waiting long poll, so the next one meets the fault
+    await telegram.wait_until(
+        lambda: any(call.status == 429 for call in telegram.calls_of("getUpdates")[calls:]),
+        timeout=SETTLE_TIMEOUT,
+        what="the rate-limited getUpdates",
+    )
+    assert await bot.stop(timeout=30) == 0
