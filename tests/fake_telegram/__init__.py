@@ -14,8 +14,8 @@ Quick reference (details in :mod:`tests.fake_telegram.server`)::
 
 * The user: ``send_text``, ``send_command``, ``press_button``, ``send_photo`` (``tiny_png``
   in :mod:`tests.fake_telegram.users` makes an image), ``send_document``, ``send_update``.
-* What the bot did: ``sent_messages(chat_id)`` (:class:`SentMessage`: ``text`` as shown,
-  ``sent_text`` with markup, ``buttons``, ``callback_data``, ``reply_keyboard``, ``document``,
+* What the bot did: ``sent_messages(chat_id)`` (:class:`SentMessage`: ``text`` (plain: a
+  ``parse_mode`` is refused with 400), ``buttons``, ``callback_data``, ``reply_keyboard``, ``document``,
   ``edits``, ``text_history``, ``reply_to_message_id``, ``raw``), ``wait_for_messages`` (a per-chat cursor: exactly the next ``count``),
   ``unread_messages``, ``mark_read``, ``wait_for_edits``, ``wait_for_calls``, ``wait_until``,
   ``calls``/``calls_of``, ``answered_callbacks``, ``commands``/``commands_for``,

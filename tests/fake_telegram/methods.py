@@ -29,7 +29,6 @@ from tests.fake_telegram.validation import (
     MAX_CAPTION,
     MAX_TEXT,
     WEBHOOK_ACTIVE,
-    CheckedText,
     as_bool,
     checked_text,
     int_param,
@@ -208,11 +207,9 @@ class BotApi:
     async def send_message(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
         """sendMessage: validate text, markup and chat; record and return the Message."""
         chat = self._chat(params)
-        checked = checked_text(params, MAX_TEXT, "text")
+        text = checked_text(params, MAX_TEXT, "text")
         markup = validate_reply_markup(json_param(params, "reply_markup"))
-        body: JsonDict = {"text": checked.shown}
-        if checked.entities:
-            body["entities"] = checked.entities
+        body: JsonDict = {"text": text}
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
         return self._record(
@@ -220,42 +217,28 @@ class BotApi:
             "sendMessage",
             body,
             params,
-            text=checked.shown,
-            sent_text=checked.sent,
-            parse_mode=checked.parse_mode,
+            text=text,
             reply_keyboard=_reply_keyboard(markup),
         )
 
-    @staticmethod
-    def _entities_key(message: SentMessage) -> str:
-        return "caption_entities" if message.document is not None else "entities"
-
-    def _apply_edit(
-        self, message: SentMessage, method: str, checked: CheckedText, markup: JsonDict | None
-    ) -> JsonDict:
+    def _apply_edit(self, message: SentMessage, method: str, text: str, markup: JsonDict | None) -> JsonDict:
         inline = markup if markup and "inline_keyboard" in markup else None
-        entities_key = self._entities_key(message)
-        if (
-            checked.shown == message.text
-            and checked.entities == message.raw.get(entities_key, [])
-            and inline == message.reply_markup
-        ):
+        if text == message.text and inline == message.reply_markup:
             raise bad_request(
                 "message is not modified: specified new message content and reply markup are exactly "
                 "the same as a current content and reply markup of the message"
             )
-        message.text, message.sent_text, message.parse_mode = checked.shown, checked.sent, checked.parse_mode
+        message.text = text
         message.reply_markup = inline
         message.buttons = inline_buttons(inline)
         message.edits.append(
-            MessageEdit(method=method, text=checked.shown, buttons=message.buttons, reply_markup=inline)
+            MessageEdit(method=method, text=text, buttons=message.buttons, reply_markup=inline)
         )
         key = "caption" if message.document is not None else "text"
-        message.raw = {**message.raw, key: checked.shown, "edit_date": now()}
-        for optional, value in ((entities_key, checked.entities), ("reply_markup", inline)):
-            message.raw.pop(optional, None)
-            if value:
-                message.raw[optional] = value
+        message.raw = {**message.raw, key: text, "edit_date": now()}
+        message.raw.pop("reply_markup", None)
+        if inline:
+            message.raw["reply_markup"] = inline
         return message.raw
 
     async def edit_message_text(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
@@ -263,21 +246,15 @@ class BotApi:
         message = self._message_to_edit(params)
         if message.document is not None:
             raise bad_request("there is no text in the message to edit")
-        checked = checked_text(params, MAX_TEXT, "text")
+        text = checked_text(params, MAX_TEXT, "text")
         markup = validate_reply_markup(json_param(params, "reply_markup"))
-        return self._apply_edit(message, "editMessageText", checked, markup)
+        return self._apply_edit(message, "editMessageText", text, markup)
 
     async def edit_message_reply_markup(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
         """editMessageReplyMarkup: replace (or, when omitted, remove) the inline keyboard."""
         message = self._message_to_edit(params)
         markup = validate_reply_markup(json_param(params, "reply_markup"))
-        unchanged = CheckedText(
-            message.sent_text,
-            message.text,
-            message.parse_mode,
-            message.raw.get(self._entities_key(message), []),
-        )
-        return self._apply_edit(message, "editMessageReplyMarkup", unchanged, markup)
+        return self._apply_edit(message, "editMessageReplyMarkup", message.text, markup)
 
     async def delete_message(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
         """deleteMessage: mark one of the bot's messages deleted."""
@@ -352,7 +329,7 @@ class BotApi:
         """sendDocument: keep the uploaded bytes and file name; return the Message."""
         chat = self._chat(params)
         stored = self._input_file(params.get("document"), uploads, "document")
-        checked = checked_text(params, MAX_CAPTION, "caption")
+        caption = checked_text(params, MAX_CAPTION, "caption")
         markup = validate_reply_markup(json_param(params, "reply_markup"))
         body: JsonDict = {
             "document": {
@@ -363,10 +340,8 @@ class BotApi:
                 "file_size": len(stored.data),
             }
         }
-        if checked.shown:
-            body["caption"] = checked.shown
-        if checked.entities:
-            body["caption_entities"] = checked.entities
+        if caption:
+            body["caption"] = caption
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
         return self._record(
@@ -374,9 +349,7 @@ class BotApi:
             "sendDocument",
             body,
             params,
-            text=checked.shown,
-            sent_text=checked.sent,
-            parse_mode=checked.parse_mode,
+            text=caption,
             document=stored,
             reply_keyboard=_reply_keyboard(markup),
         )

@@ -84,15 +84,9 @@ async def test_text_longer_than_4096_characters_is_rejected(tg: FakeTelegram, bo
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(USER, "维" * 4097)
     with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
-        await bot.send_message(USER, "<b> </b>", parse_mode="HTML")
+        await bot.send_message(USER, " \n ")
     assert len(tg.sent_messages(USER)) == 1
     assert tg.calls_of("sendMessage")[-1].status == 400
-
-
-async def test_length_is_counted_after_html_markup(tg: FakeTelegram, bot: TelegramBot) -> None:
-    await tg.send_text(USER, "hi")
-    await bot.send_message(USER, "<b>" + "a" * 4096 + "</b>", parse_mode="HTML")
-    assert tg.sent_messages(USER)[0].text == "a" * 4096
 
 
 async def test_callback_data_over_64_bytes_is_rejected(tg: FakeTelegram, bot: TelegramBot) -> None:
@@ -105,50 +99,23 @@ async def test_callback_data_over_64_bytes_is_rejected(tg: FakeTelegram, bot: Te
         await bot.send_message(USER, "too long", reply_markup=keyboard([("x", "维" * 22)]))
 
 
-@pytest.mark.parametrize(
-    ("text", "parse_mode", "error"),
-    [
-        ("a <foo> b", "HTML", 'Unsupported start tag "foo"'),
-        ("a < b", "HTML", "Unclosed start tag"),
-        ("<b>bold", "HTML", "Can't find end tag"),
-        ("<b>x</i>", "HTML", "Unmatched end tag"),
-        ("第1步.", "MarkdownV2", "Character '.' is reserved"),
-        ("*bold", "MarkdownV2", "Can't find end of Bold entity"),
-    ],
-)
-async def test_bad_markup_is_a_bad_request(
-    tg: FakeTelegram, bot: TelegramBot, text: str, parse_mode: str, error: str
-) -> None:
+async def test_text_is_stored_as_sent_without_entities(tg: FakeTelegram, bot: TelegramBot) -> None:
+    """The bot sends plain text: characters that would be markup are kept, no entity is made."""
     await tg.send_text(USER, "hi")
-    with pytest.raises(BadRequest, match=r"(?i)can't parse entities") as raised:
-        await bot.send_message(USER, text, parse_mode=parse_mode)
-    # python-telegram-bot drops "Bad Request: " and lower-cases the rest of Telegram's text.
-    assert error.lower() in raised.value.message.lower()
-
-
-@pytest.mark.parametrize(
-    ("text", "parse_mode", "visible"),
-    [
-        ("<b>粗</b> &lt;3 &amp; <a href='https://x.y'>链接</a>", "HTML", "粗 <3 & 链接"),
-        ("*粗* 第1步\\. _斜_ [链接](https://x.y/a\\)b) `a.b`", "MarkdownV2", "粗 第1步. 斜 链接 a.b"),
-        ("*粗* _斜_", "Markdown", "粗 斜"),
-        (
-            "**>展开\n>引用 ![👍](tg://emoji?id=5368324170671202286) ||剧透||",
-            "MarkdownV2",
-            "展开\n引用 👍 剧透",
-        ),
-    ],
-)
-async def test_good_markup_is_accepted_and_stored_as_seen(
-    tg: FakeTelegram, bot: TelegramBot, text: str, parse_mode: str, visible: str
-) -> None:
-    await tg.send_text(USER, "hi")
-    sent = await bot.send_message(USER, text, parse_mode=parse_mode)
-    assert sent.text == visible
-    # Telegram answers with entities (legacy Markdown aside, which the fake does not model).
-    assert bool(sent.entities) == (parse_mode != "Markdown")
+    text = "<b>第1步.</b> *订单号* _12_ [链接](https://x.y) &amp;"
+    sent = await bot.send_message(USER, text)
+    assert sent.text == text and sent.entities == ()
     [recorded] = tg.sent_messages(USER)
-    assert (recorded.text, recorded.sent_text, recorded.parse_mode) == (visible, text, parse_mode)
+    assert recorded.text == text and "entities" not in recorded.raw
+
+
+@pytest.mark.parametrize("parse_mode", ["HTML", "MarkdownV2", "Markdown"])
+async def test_a_parse_mode_is_refused(tg: FakeTelegram, bot: TelegramBot, parse_mode: str) -> None:
+    """The fake parses no markup, so a bot that starts using it fails loudly, not silently."""
+    await tg.send_text(USER, "hi")
+    with pytest.raises(BadRequest, match=r"(?i)unsupported parse_mode"):
+        await bot.send_message(USER, "<b>粗</b>", parse_mode=parse_mode)
+    assert tg.sent_messages(USER) == []
 
 
 async def test_reply_keyboards_are_recorded_but_not_echoed(tg: FakeTelegram, bot: TelegramBot) -> None:
