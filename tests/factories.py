@@ -41,7 +41,7 @@ def utf16_length(text: str) -> int:
 # --- objects ---------------------------------------------------------------------------------
 
 
-def person(user_id: int, *, is_bot: bool = False) -> Json:
+def telegram_user(user_id: int, *, is_bot: bool = False) -> Json:
     """A ``User`` object (a person unless ``is_bot``)."""
     return {"id": user_id, "is_bot": is_bot, "first_name": FIRST_NAME}
 
@@ -83,7 +83,7 @@ def message(
         "message_id": message_id,
         "date": now() if date is None else date,
         "chat": chat or private_chat(user_id),
-        "from": person(user_id),
+        "from": telegram_user(user_id),
         **fields,
     }
 
@@ -118,7 +118,7 @@ def callback_query(
     """
     query: Json = {
         "id": f"cq{user_id}{message_id}{abs(hash(data)) % 10_000}",
-        "from": person(user_id),
+        "from": telegram_user(user_id),
         "chat_instance": "ci",
     }
     if inline:

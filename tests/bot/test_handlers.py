@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.factories import callback_query as press
-from tests.factories import channel_chat, group_chat, mention_entities, message, now, person
+from tests.factories import channel_chat, group_chat, mention_entities, message, now, telegram_user
 from tests.offline import OfflineBot, offline_bot
 
 OPERATOR = 900001
@@ -67,7 +67,7 @@ async def test_group_message_is_ignored_unless_mentioned(harness: OfflineBot) ->
 
 
 async def test_messages_from_bots_are_ignored(harness: OfflineBot) -> None:
-    raw = {"message": {**message(555, text="助力被吞了"), "from": person(555, is_bot=True)}}
+    raw = {"message": {**message(555, text="助力被吞了"), "from": telegram_user(555, is_bot=True)}}
     assert await harness.feed(raw) == []
 
 

@@ -33,8 +33,8 @@ from tests.factories import (
     mention_entities,
     message,
     now,
-    person,
     private_chat,
+    telegram_user,
     text_fields,
 )
 from tests.offline import MAX_TEXT, OfflineBot, assert_within_limits, offline_bot, settle
@@ -98,7 +98,7 @@ ROWS: list[Row] = [
         _private(
             {
                 "text": "帮我看看，助力被吞了",
-                "forward_origin": {"type": "user", "date": now() - 60, "sender_user": person(7)},
+                "forward_origin": {"type": "user", "date": now() - 60, "sender_user": telegram_user(7)},
             }
         ),
         "reply",
@@ -111,7 +111,7 @@ ROWS: list[Row] = [
                 "forward_origin": {
                     "type": "channel",
                     "date": now() - 60,
-                    "chat": {"id": -1007, "type": "channel", "title": "频道"},
+                    "chat": channel_chat(-1007),
                     "message_id": 9,
                 },
             }
@@ -127,14 +127,17 @@ ROWS: list[Row] = [
     ),
     Row(
         "message_from_another_bot",
-        lambda: {"message": {**message(OTHER, text="助力被吞了"), "from": person(OTHER, is_bot=True)}},
+        lambda: {"message": {**message(OTHER, text="助力被吞了"), "from": telegram_user(OTHER, is_bot=True)}},
         "ignored",
         OTHER,
     ),
     Row(
         "button_from_another_bot",
         lambda: {
-            "callback_query": {**callback_query(OTHER, "n|new|new"), "from": person(OTHER, is_bot=True)}
+            "callback_query": {
+                **callback_query(OTHER, "n|new|new"),
+                "from": telegram_user(OTHER, is_bot=True),
+            }
         },
         "ignored",
         OTHER,
@@ -246,7 +249,7 @@ ROWS: list[Row] = [
         lambda: {
             "my_chat_member": {
                 "chat": private_chat(USER),
-                "from": person(USER),
+                "from": telegram_user(USER),
                 "date": now(),
                 "old_chat_member": {"status": "member", "user": BOT_USER},
                 "new_chat_member": {"status": "kicked", "user": BOT_USER, "until_date": 0},
@@ -259,7 +262,7 @@ ROWS: list[Row] = [
         lambda: {
             "my_chat_member": {
                 "chat": group_chat(),
-                "from": person(USER),
+                "from": telegram_user(USER),
                 "date": now(),
                 "old_chat_member": {"status": "left", "user": BOT_USER},
                 "new_chat_member": {"status": "member", "user": BOT_USER},
@@ -269,12 +272,12 @@ ROWS: list[Row] = [
     ),
     Row(
         "inline_query",
-        lambda: {"inline_query": {"id": "iq1", "from": person(USER), "query": "助力", "offset": ""}},
+        lambda: {"inline_query": {"id": "iq1", "from": telegram_user(USER), "query": "助力", "offset": ""}},
         "ignored",
     ),
     Row(
         "chosen_inline_result",
-        lambda: {"chosen_inline_result": {"result_id": "r1", "from": person(USER), "query": "砍价"}},
+        lambda: {"chosen_inline_result": {"result_id": "r1", "from": telegram_user(USER), "query": "砍价"}},
         "ignored",
     ),
     Row(
@@ -282,7 +285,7 @@ ROWS: list[Row] = [
         lambda: {
             "poll_answer": {
                 "poll_id": "p1",
-                "user": person(USER),
+                "user": telegram_user(USER),
                 "option_ids": [0],
                 "option_persistent_ids": ["o1"],
             }
@@ -301,7 +304,7 @@ ROWS: list[Row] = [
             "message_reaction": {
                 "chat": private_chat(USER),
                 "message_id": 1,
-                "user": person(USER),
+                "user": telegram_user(USER),
                 "date": now(),
                 "old_reaction": [],
                 "new_reaction": [{"type": "emoji", "emoji": "👍"}],
@@ -314,7 +317,7 @@ ROWS: list[Row] = [
         lambda: {
             "chat_join_request": {
                 "chat": group_chat(),
-                "from": person(USER),
+                "from": telegram_user(USER),
                 "user_chat_id": USER,
                 "date": now(),
             }

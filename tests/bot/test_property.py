@@ -47,7 +47,7 @@ from tests.factories import (
     channel_chat,
     group_chat,
     message,
-    person,
+    telegram_user,
     text_fields,
 )
 from tests.offline import SEND_METHODS, assert_within_limits, offline_frontend, settle
@@ -286,14 +286,14 @@ def update_for(draw: st.DrawFn, stack: Stack) -> Json:
         return {
             "inline_query": {
                 "id": str(message_id),
-                "from": person(sender),
+                "from": telegram_user(sender),
                 "query": draw(texts),
                 "offset": "",
             }
         }
     if kind == "bot":
         raw = message(sender, message_id=message_id, text=draw(texts) or "x")
-        return {"message": {**raw, "from": person(sender, is_bot=True)}}
+        return {"message": {**raw, "from": telegram_user(sender, is_bot=True)}}
     # "duplicate": Telegram (or a webhook retry) delivers an update already applied.
     pick = draw(st.integers(min_value=0, max_value=10**6))
     if stack.recent:

@@ -26,6 +26,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from tests.factories import STICKER, group_chat, telegram_user
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN as TOKEN
 from tests.fake_telegram.models import JsonDict, Upload
@@ -233,24 +234,8 @@ async def test_setting_a_webhook_ends_a_waiting_long_poll(tg: FakeTelegram, bot:
 
 
 async def test_arbitrary_updates_get_ids_and_known_chats(tg: FakeTelegram, bot: TelegramBot) -> None:
-    group = {"id": -100123, "type": "supergroup", "title": "维权群"}
-    sticker = {
-        "file_id": "s",
-        "file_unique_id": "su",
-        "type": "regular",
-        "width": 1,
-        "height": 1,
-        "is_animated": False,
-        "is_video": False,
-    }
     await tg.send_update(
-        {
-            "message": {
-                "chat": group,
-                "from": {"id": USER, "is_bot": False, "first_name": "A"},
-                "sticker": sticker,
-            }
-        }
+        {"message": {"chat": group_chat(-100123), "from": telegram_user(USER), "sticker": STICKER}}
     )
     await tg.send_text(USER, "群里", chat_type="group", chat_id=-5)
     updates = await bot.get_updates()
