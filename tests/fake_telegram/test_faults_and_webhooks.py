@@ -14,7 +14,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 from telegram import Bot as TelegramBot
-from telegram import ReplyParameters
 from telegram.error import (
     BadRequest,
     Conflict,
@@ -323,15 +322,3 @@ async def test_a_bot_process_polls_answers_and_confirms_on_shutdown(tg: FakeTele
     # run_polling confirms the last update with one more getUpdates before it exits.
     assert tg.pending_updates_count == 0
     assert [c.method for c in tg.calls][:2] == ["getMe", "deleteWebhook"]
-
-
-async def test_replies_must_point_at_an_existing_message(tg: FakeTelegram, bot: TelegramBot) -> None:
-    update = await tg.send_text(USER, "原话")
-    asked = update["message"]["message_id"]
-    sent = await bot.send_message(USER, "回复", reply_parameters=ReplyParameters(asked))
-    assert sent.reply_to_message is not None and sent.reply_to_message.message_id == asked
-    assert tg.message(USER, sent.message_id).reply_to_message_id == asked
-    with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
-        await bot.send_message(USER, "x", reply_parameters=ReplyParameters(asked + 99))
-    lenient = ReplyParameters(asked + 99, allow_sending_without_reply=True)
-    assert (await bot.send_message(USER, "y", reply_parameters=lenient)).reply_to_message is None
