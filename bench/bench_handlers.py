@@ -19,17 +19,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from telegram import Update
 
 from bot.core import BotCore
 from bot.delivery import delivery_bucket
 from bot.runner import freeze_startup_heap
 from bot.settings import load_settings
 from bot.telegram_app import TelegramFrontend
+from tests.factories import Json, UpdateStream, as_update
 from tests.offline import OfflineRequest
 
 SCRIPT = [
@@ -44,28 +42,7 @@ SCRIPT = [
 ]
 
 
-class Updates:
-    """Makes raw update dicts, numbered in order."""
-
-    def __init__(self) -> None:
-        self.next_id = 1
-
-    def message(self, user_id: int, text: str) -> dict[str, Any]:
-        """A private text message (a command when it starts with a slash)."""
-        self.next_id += 1
-        message: dict[str, Any] = {
-            "message_id": self.next_id,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": "测试"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
-            "text": text,
-        }
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return {"update_id": self.next_id, "message": message}
-
-
-async def one_update(frontend: TelegramFrontend, request: OfflineRequest, raw: dict[str, Any]) -> float:
+async def one_update(frontend: TelegramFrontend, request: OfflineRequest, raw: Json) -> float:
     """Latency of one update: from the raw JSON to its last reply request (this chat's only)."""
     chat_id = raw["message"]["chat"]["id"]
     before = len(request.calls)
@@ -73,9 +50,7 @@ async def one_update(frontend: TelegramFrontend, request: OfflineRequest, raw: d
     bucket: list[asyncio.Task[None]] = []
     token = delivery_bucket.set(bucket)
     try:
-        update = Update.de_json(raw, frontend.app.bot)
-        assert update is not None
-        await frontend.app.process_update(update)
+        await frontend.app.process_update(as_update(raw, frontend.app.bot))
     finally:
         delivery_bucket.reset(token)
     if bucket:
@@ -105,16 +80,16 @@ async def run(database_url: str, total: int) -> None:
     core = await BotCore.create(settings)
     request = OfflineRequest()
     frontend = TelegramFrontend(core, request=request, rate_limit=False)
-    updates = Updates()
+    updates = UpdateStream()
     async with frontend.app:
         freeze_startup_heap()  # as the bot does once started
         for i in range(50):  # warm-up
-            await one_update(frontend, request, updates.message(9_000_000 + i % 5, SCRIPT[i % len(SCRIPT)]))
+            await one_update(frontend, request, updates.text(9_000_000 + i % 5, SCRIPT[i % len(SCRIPT)]))
 
         latencies = []
         start = time.perf_counter()
         for i in range(total):
-            raw = updates.message(1_000_000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)])
+            raw = updates.text(1_000_000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)])
             latencies.append(await one_update(frontend, request, raw))
         print(summary("one person at a time", latencies, time.perf_counter() - start))
 
@@ -130,7 +105,7 @@ async def run(database_url: str, total: int) -> None:
             end = time.perf_counter() + seconds
             step = 0
             while time.perf_counter() < end:
-                raw = updates.message(user_id, SCRIPT[step % len(SCRIPT)])
+                raw = updates.text(user_id, SCRIPT[step % len(SCRIPT)])
                 own.append(await one_update(frontend, request, raw))
                 step += 1
                 await asyncio.sleep(rng.uniform(0.5, 1.5))
@@ -148,7 +123,7 @@ async def run(database_url: str, total: int) -> None:
                 await one_update(
                     frontend,
                     request,
-                    updates.message(user_id * 1000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)]),
+                    updates.text(user_id * 1000 + i // len(SCRIPT), SCRIPT[i % len(SCRIPT)]),
                 )
                 for i in range(max(1, total // people))
             ]

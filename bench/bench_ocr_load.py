@@ -22,19 +22,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_handlers import SCRIPT, Updates, one_update
+from bench_handlers import SCRIPT, one_update
 
 from bot.core import BotCore
 from bot.settings import load_settings
 from bot.telegram_app import TelegramFrontend
 from ocr import Recognizer, is_available
+from tests.factories import UpdateStream
 from tests.offline import OfflineRequest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "ocr" / "fixtures"
 
 
 #: One numbering for the whole run: a repeated update id would be skipped as a duplicate.
-UPDATES = Updates()
+UPDATES = UpdateStream()
 
 
 async def rate(frontend: TelegramFrontend, request: OfflineRequest, seconds: float, base_user: int) -> float:
@@ -49,7 +50,7 @@ async def rate(frontend: TelegramFrontend, request: OfflineRequest, seconds: flo
         while time.perf_counter() < end:
             # A new person every script: nobody trips the per-person flood throttle.
             person_id = user_id * 10_000 + step // len(SCRIPT)
-            await one_update(frontend, request, updates.message(person_id, SCRIPT[step % len(SCRIPT)]))
+            await one_update(frontend, request, updates.text(person_id, SCRIPT[step % len(SCRIPT)]))
             step += 1
             done += 1
 

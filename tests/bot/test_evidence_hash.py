@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from bot.core import BotCore
 from bot.reading import EvidenceReader
 from guide.model import Incoming
-from tests.offline import offline_settings
+from tests.offline import FileBot, RecordingDeliverer
 
 USER = 5200001
 CONTENT = b"%PDF-1.4 chat export bytes"
-
-
-class _File:
-    file_size = len(CONTENT)
-
-    async def download_as_bytearray(self) -> bytearray:
-        return bytearray(CONTENT)
-
-
-class _Bot:
-    def __init__(self) -> None:
-        self.downloads = 0
-
-    async def get_file(self, file_id: str) -> _File:
-        self.downloads += 1
-        return _File()
 
 
 class _Recognizer:
@@ -45,21 +25,6 @@ class _Recognizer:
 
     async def close(self) -> None:
         return None
-
-
-class _Deliverer:
-    def __init__(self) -> None:
-        self.entries: list[Any] = []
-
-    def submit(self, entries: list[Any], query_id: str | None = None) -> None:
-        self.entries.extend(entries)
-
-
-@pytest.fixture
-async def core(tmp_path: Path) -> AsyncIterator[BotCore]:
-    core = await BotCore.create(offline_settings(tmp_path))
-    yield core
-    await core.close()
 
 
 async def _attach(core: BotCore, incoming: Incoming) -> None:
@@ -79,7 +44,7 @@ async def test_a_pdf_is_hashed_not_read_and_nothing_is_said(core: BotCore) -> No
         mime_type="application/pdf",
     )
     await _attach(core, document)
-    bot, deliverer, recognizer = _Bot(), _Deliverer(), _Recognizer()
+    bot, deliverer, recognizer = FileBot(CONTENT), RecordingDeliverer(), _Recognizer()
     reader = EvidenceReader(core, bot, deliverer, recognizer)  # type: ignore[arg-type]
     reader.submit(USER, USER, document)
     await reader.close()
@@ -91,7 +56,7 @@ async def test_a_pdf_is_hashed_not_read_and_nothing_is_said(core: BotCore) -> No
 async def test_with_ocr_off_a_photo_is_still_hashed(core: BotCore) -> None:
     photo = Incoming(kind="photo", at=datetime.now(UTC), file_id="FP", file_unique_id="UP")
     await _attach(core, photo)
-    bot, deliverer, recognizer = _Bot(), _Deliverer(), _Recognizer()
+    bot, deliverer, recognizer = FileBot(CONTENT), RecordingDeliverer(), _Recognizer()
     reader = EvidenceReader(core, bot, deliverer, recognizer, read_images=False)  # type: ignore[arg-type]
     reader.submit(USER, USER, photo)
     await reader.close()

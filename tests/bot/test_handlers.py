@@ -5,110 +5,60 @@ Each test feeds raw update JSON, as Telegram sends it, and checks what the bot s
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 
-from bot.core import BotCore
-from bot.telegram_app import TelegramFrontend
-from tests.offline import BOT_USER, OfflineRequest, offline_settings
+from tests.factories import callback_query as press
+from tests.factories import channel_chat, group_chat, mention_entities, message, now, telegram_user
+from tests.offline import OfflineBot, offline_bot
 
 OPERATOR = 900001
 USER = 100001
 
 
-class Harness:
-    """Feeds raw updates and reads the sent messages."""
-
-    def __init__(self, frontend: TelegramFrontend, request: OfflineRequest) -> None:
-        self.frontend = frontend
-        self.request = request
-        self.next_id = 0
-        self.next_update = 1_000_000
-
-    def _message(self, user_id: int, chat: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        self.next_id += 1
-        message = {
-            "message_id": self.next_id,
-            "date": int(time.time()),
-            "chat": chat or {"id": user_id, "type": "private", "first_name": "测试"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
-            **fields,
-        }
-        return message
-
-    async def feed(self, raw: dict[str, Any]) -> list[dict[str, Any]]:
-        """Process one raw update; return the sendMessage/sendDocument calls it caused."""
-        before = len(self.request.calls)
-        self.next_update += 1
-        raw.setdefault("update_id", self.next_update)
-        update = Update.de_json(raw, self.frontend.app.bot)
-        assert update is not None
-        await self.frontend.app.process_update(update)
-        await self.frontend.deliverer.drain()
-        return [p for name, p, _ in self.request.calls[before:] if name in ("sendMessage", "sendDocument")]
-
-    async def text(self, user_id: int, text: str, **kw: Any) -> list[dict[str, Any]]:
-        fields: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return await self.feed({"message": self._message(user_id, **kw, **fields)})
-
-
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = offline_settings(tmp_path, operator_ids=frozenset({OPERATOR}))
-    core = await BotCore.create(settings)
-    request = OfflineRequest()
-    frontend = TelegramFrontend(core, request=request, rate_limit=False)
-    async with frontend.app:
-        yield Harness(frontend, request)
-    await core.close()
+async def harness(tmp_path: Path) -> AsyncIterator[OfflineBot]:
+    async with offline_bot(tmp_path, operator_ids=frozenset({OPERATOR})) as bot:
+        yield bot
 
 
-async def test_private_text_gets_the_first_step(harness: Harness) -> None:
+async def test_private_text_gets_the_first_step(harness: OfflineBot) -> None:
     sent = await harness.text(USER, "砍价砍到最后就差0.01元，一直砍不动")
     assert sent
     assert any("活动规则" in p["text"] for p in sent)
 
 
-async def test_button_press_is_answered_and_moves_on(harness: Harness) -> None:
+async def test_button_press_is_answered_and_moves_on(harness: OfflineBot) -> None:
     sent = await harness.text(USER, "/start")
     markup = sent[-1]["reply_markup"]
     data = markup["inline_keyboard"][0][0]["callback_data"]
     before = len(harness.request.sent("answerCallbackQuery"))
-    raw = {
-        "callback_query": {
-            "id": "cq1",
-            "from": {"id": USER, "is_bot": False, "first_name": "测试"},
-            "chat_instance": "x",
-            "data": data,
-            "message": {
-                "message_id": 1,
-                "date": int(time.time()),
-                "chat": {"id": USER, "type": "private"},
-                "from": BOT_USER,
-                "text": "…",
-            },
-        }
-    }
-    replies = await harness.feed(raw)
+    replies = await harness.feed({"callback_query": press(USER, data)})
     assert replies
     assert len(harness.request.sent("answerCallbackQuery")) == before + 1
 
 
-async def test_group_message_is_ignored_unless_mentioned(harness: Harness) -> None:
-    group = {"id": -100123, "type": "supergroup", "title": "群"}
+async def test_replies_are_plain_text(harness: OfflineBot) -> None:
+    """The bot sends no markup (no parse_mode, no entities): what it writes is shown as written."""
+    sent = [
+        *await harness.text(USER, "/start"),
+        *await harness.text(USER, "拼多多助力被吞了，订单号 231118-492817365029174"),
+        *await harness.text(USER, "/help"),
+    ]
+    assert sent
+    assert [p for p in sent if {"parse_mode", "entities", "caption_entities"} & set(p)] == []
+
+
+async def test_group_message_is_ignored_unless_mentioned(harness: OfflineBot) -> None:
+    group = group_chat()
     assert await harness.text(USER, "砍价失败了怎么办", chat=group) == []
-    mention = [{"type": "mention", "offset": 0, "length": len("@weiquan_test_bot")}]
     sent = await harness.feed(
         {
-            "message": harness._message(
-                USER, chat=group, text="@weiquan_test_bot 砍价失败了怎么办", entities=mention
+            "message": message(
+                USER, group, text="@weiquan_test_bot 砍价失败了怎么办", entities=mention_entities()
             )
         }
     )
@@ -116,31 +66,15 @@ async def test_group_message_is_ignored_unless_mentioned(harness: Harness) -> No
     assert "私聊" in sent[0]["text"]
 
 
-async def test_messages_from_bots_are_ignored(harness: Harness) -> None:
-    harness.next_id += 1
-    raw = {
-        "message": {
-            "message_id": harness.next_id,
-            "date": int(time.time()),
-            "chat": {"id": 555, "type": "private"},
-            "from": {"id": 555, "is_bot": True, "first_name": "other bot"},
-            "text": "助力被吞了",
-        }
-    }
+async def test_messages_from_bots_are_ignored(harness: OfflineBot) -> None:
+    raw = {"message": {**message(555, text="助力被吞了"), "from": telegram_user(555, is_bot=True)}}
     assert await harness.feed(raw) == []
 
 
-async def test_edited_messages_and_channel_posts_are_ignored_by_design(harness: Harness) -> None:
-    edited = {"edited_message": harness._message(USER, text="改了一下", edit_date=int(time.time()))}
+async def test_edited_messages_and_channel_posts_are_ignored_by_design(harness: OfflineBot) -> None:
+    edited = {"edited_message": message(USER, text="改了一下", edit_date=now())}
     assert await harness.feed(edited) == []
-    post = {
-        "channel_post": {
-            "message_id": 5,
-            "date": int(time.time()),
-            "chat": {"id": -100999, "type": "channel", "title": "频道"},
-            "text": "助力",
-        }
-    }
+    post = {"channel_post": {"message_id": 5, "date": now(), "chat": channel_chat(), "text": "助力"}}
     assert await harness.feed(post) == []
 
 
@@ -164,13 +98,13 @@ async def test_edited_messages_and_channel_posts_are_ignored_by_design(harness: 
         {"contact": {"phone_number": "13812345678", "first_name": "某人"}},
     ],
 )
-async def test_other_kinds_get_a_polite_reply(harness: Harness, fields: dict[str, Any]) -> None:
-    sent = await harness.feed({"message": harness._message(USER, **fields)})
+async def test_other_kinds_get_a_polite_reply(harness: OfflineBot, fields: dict[str, Any]) -> None:
+    sent = await harness.feed({"message": message(USER, **fields)})
     assert len(sent) >= 1
     assert all(p["text"] for p in sent)
 
 
-async def test_operator_commands_only_for_operators(harness: Harness) -> None:
+async def test_operator_commands_only_for_operators(harness: OfflineBot) -> None:
     stats = await harness.text(OPERATOR, "/stats")
     assert stats and "统计" in stats[0]["text"]
     reload_reply = await harness.text(OPERATOR, "/reload")
@@ -184,7 +118,7 @@ async def test_operator_commands_only_for_operators(harness: Harness) -> None:
         assert "重新加载" not in sent[0]["text"]
 
 
-async def test_flood_gets_one_notice_and_others_are_served(harness: Harness) -> None:
+async def test_flood_gets_one_notice_and_others_are_served(harness: OfflineBot) -> None:
     notices = 0
     for i in range(26):
         sent = await harness.text(USER, f"第{i}条")
@@ -193,8 +127,8 @@ async def test_flood_gets_one_notice_and_others_are_served(harness: Harness) -> 
     assert await harness.text(USER + 1, "你好")
 
 
-async def test_duplicate_update_is_applied_once(harness: Harness) -> None:
-    raw = {"update_id": 777, "message": harness._message(USER, text="/new")}
+async def test_duplicate_update_is_applied_once(harness: OfflineBot) -> None:
+    raw = {"update_id": 777, "message": message(USER, text="/new")}
     first = await harness.feed(dict(raw))
     second = await harness.feed(dict(raw))
     assert first
@@ -207,7 +141,7 @@ async def test_duplicate_update_is_applied_once(harness: Harness) -> None:
     "command", ["/status", "/export", "/delete", "/stats", "拼多多助力被吞了，订单号 231118-492817365029174"]
 )
 async def test_a_forged_private_update_is_ignored_and_stores_nothing(
-    harness: Harness, command: str, caplog: pytest.LogCaptureFixture
+    harness: OfflineBot, command: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """from.id = the victim, chat.id = the attacker's chat: nothing answered, nothing stored."""
     victim, attacker = OPERATOR, USER + 7

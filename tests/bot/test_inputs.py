@@ -10,147 +10,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from telegram import Update
-from telegram.ext import CallbackContext
 
-from bot.core import BotCore
-from bot.settings import load_settings
-from bot.telegram_app import TelegramFrontend
-from tests.offline import BOT_USER, OfflineRequest
+from tests.factories import (
+    BOT_USER,
+    GROUP_ID,
+    MEDIA,
+    PHOTO,
+    STICKER,
+    Json,
+    as_update,
+    bot_message,
+    callback_query,
+    channel_chat,
+    group_chat,
+    mention_entities,
+    message,
+    now,
+    private_chat,
+    telegram_user,
+    text_fields,
+)
+from tests.offline import MAX_TEXT, OfflineBot, assert_within_limits, offline_bot, settle
 
-Json = dict[str, Any]
 Expect = Literal["reply", "ignored", "group_hint"]
 
 USER = 310001
 OTHER = 310002
-GROUP = -100310001
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_CALLBACK_BYTES = 64
-SEND_METHODS = ("sendMessage", "sendDocument")
-
-
-# --- raw update factories (shared with the property test) ------------------------------------
-
-
-def person(user_id: int, *, is_bot: bool = False) -> Json:
-    """A ``User`` object."""
-    return {"id": user_id, "is_bot": is_bot, "first_name": "测试"}
-
-
-def private_chat(user_id: int) -> Json:
-    """The private chat with ``user_id``."""
-    return {"id": user_id, "type": "private", "first_name": "测试"}
-
-
-def group_chat(chat_id: int = GROUP, kind: str = "supergroup") -> Json:
-    """A group or supergroup."""
-    return {"id": chat_id, "type": kind, "title": "维权群"}
-
-
-def message(user_id: int, chat: Json | None = None, *, message_id: int = 1, **body: Any) -> Json:
-    """A ``Message`` object from ``user_id`` (in their private chat unless ``chat`` is given)."""
-    return {
-        "message_id": message_id,
-        "date": int(time.time()),
-        "chat": chat or private_chat(user_id),
-        "from": person(user_id),
-        **body,
-    }
-
-
-def text_body(text: str) -> Json:
-    """Message fields of a text, with the bot_command entity when it starts with a slash."""
-    body: Json = {"text": text}
-    if text.startswith("/"):
-        head = text.split()[0] if text.split() else text
-        body["entities"] = [
-            {"type": "bot_command", "offset": 0, "length": len(head.encode("utf-16-le")) // 2}
-        ]
-    return body
-
-
-def callback(user_id: int, data: str | None, *, message_id: int = 1, date: int | None = None) -> Json:
-    """A ``callback_query`` update body pressed on the bot's message ``message_id``."""
-    query: Json = {
-        "id": f"cq{user_id}{message_id}{abs(hash(data)) % 10_000}",
-        "from": person(user_id),
-        "chat_instance": "ci",
-        "message": {
-            "message_id": message_id,
-            "date": int(time.time()) if date is None else date,
-            "chat": private_chat(user_id),
-            "from": BOT_USER,
-            "text": "…",
-        },
-    }
-    if data is not None:
-        query["data"] = data
-    return query
-
-
-def _file(prefix: str, **extra: Any) -> Json:
-    return {"file_id": f"{prefix}-id", "file_unique_id": f"{prefix}-u", **extra}
-
-
-STICKER = _file("st", width=512, height=512, is_animated=False, is_video=False, type="regular")
-PHOTO = [_file("ph-s", width=90, height=90), _file("ph-l", width=800, height=800)]
-MEDIA: dict[str, Json] = {
-    "sticker": {"sticker": STICKER},
-    "voice": {"voice": _file("vo", duration=3)},
-    "audio": {"audio": _file("au", duration=30)},
-    "video": {"video": _file("vi", width=640, height=480, duration=5)},
-    "video_note": {"video_note": _file("vn", length=240, duration=5)},
-    "animation": {
-        "animation": _file("an", width=320, height=240, duration=2),
-        "document": _file("an", file_name="a.gif.mp4", mime_type="video/mp4"),
-    },
-    "location": {"location": {"latitude": 31.23, "longitude": 121.47}},
-    "venue": {
-        "venue": {
-            "location": {"latitude": 31.23, "longitude": 121.47},
-            "title": "快递站",
-            "address": "某路1号",
-        },
-        "location": {"latitude": 31.23, "longitude": 121.47},
-    },
-    "contact": {"contact": {"phone_number": "13812345678", "first_name": "张三"}},
-    "poll": {
-        "poll": {
-            "id": "p1",
-            "question": "助力成功了吗？",
-            "options": [
-                {"text": "是", "voter_count": 0, "persistent_id": "o1"},
-                {"text": "否", "voter_count": 0, "persistent_id": "o2"},
-            ],
-            "total_voter_count": 0,
-            "is_closed": False,
-            "is_anonymous": True,
-            "type": "regular",
-            "allows_multiple_answers": False,
-            "allows_revoting": False,
-            "members_only": False,
-        }
-    },
-    "dice": {"dice": {"emoji": "🎲", "value": 6}},
-    "photo_with_caption": {"photo": PHOTO, "caption": "订单截图"},
-    "photo_without_caption": {"photo": PHOTO},
-    "document_without_caption": {
-        "document": _file("doc", file_name="聊天记录.pdf", mime_type="application/pdf")
-    },
-    "document_with_caption": {
-        "document": _file("doc2", file_name="rules.png", mime_type="image/png"),
-        "caption": "活动规则截图",
-    },
-}
 
 LONG_TEXT = "拼多多砍价失败" + "啊" * 5000
 CONTROL = "助力\x00\x01\x07\x1b[31m被吞\u200b\u200c\u200d\u2060\ufeff了"
@@ -199,14 +91,14 @@ def _private(body: Json, user_id: int = USER) -> Callable[[], Json]:
 
 ROWS: list[Row] = [
     *(Row(f"media:{name}", _private(body), "reply") for name, body in MEDIA.items()),
-    *(Row(f"text:{name}", _private(text_body(text)), "reply") for name, text in TEXTS.items()),
-    *(Row(f"command:{name}", _private(text_body(text)), "reply") for name, text in COMMANDS.items()),
+    *(Row(f"text:{name}", _private(text_fields(text)), "reply") for name, text in TEXTS.items()),
+    *(Row(f"command:{name}", _private(text_fields(text)), "reply") for name, text in COMMANDS.items()),
     Row(
         "forwarded_text",
         _private(
             {
                 "text": "帮我看看，助力被吞了",
-                "forward_origin": {"type": "user", "date": int(time.time()) - 60, "sender_user": person(7)},
+                "forward_origin": {"type": "user", "date": now() - 60, "sender_user": telegram_user(7)},
             }
         ),
         "reply",
@@ -218,30 +110,35 @@ ROWS: list[Row] = [
                 "text": "砍价活动最后差0.01",
                 "forward_origin": {
                     "type": "channel",
-                    "date": int(time.time()) - 60,
-                    "chat": {"id": -1007, "type": "channel", "title": "频道"},
+                    "date": now() - 60,
+                    "chat": channel_chat(-1007),
                     "message_id": 9,
                 },
             }
         ),
         "reply",
     ),
-    Row("command_for_other_bot", _private(text_body("/start@otherbot")), "ignored"),
-    Row("command_for_other_bot_with_args", _private(text_body("/draft@some_bot 1 2 3")), "ignored"),
+    Row("command_for_other_bot", _private(text_fields("/start@otherbot")), "ignored"),
+    Row("command_for_other_bot_with_args", _private(text_fields("/draft@some_bot 1 2 3")), "ignored"),
     Row(
         "edited_message",
-        lambda: {"edited_message": message(USER, text="改一下：助力被吞", edit_date=int(time.time()))},
+        lambda: {"edited_message": message(USER, text="改一下：助力被吞", edit_date=now())},
         "ignored",
     ),
     Row(
         "message_from_another_bot",
-        lambda: {"message": {**message(OTHER, text="助力被吞了"), "from": person(OTHER, is_bot=True)}},
+        lambda: {"message": {**message(OTHER, text="助力被吞了"), "from": telegram_user(OTHER, is_bot=True)}},
         "ignored",
         OTHER,
     ),
     Row(
         "button_from_another_bot",
-        lambda: {"callback_query": {**callback(OTHER, "n|new|new"), "from": person(OTHER, is_bot=True)}},
+        lambda: {
+            "callback_query": {
+                **callback_query(OTHER, "n|new|new"),
+                "from": telegram_user(OTHER, is_bot=True),
+            }
+        },
         "ignored",
         OTHER,
     ),
@@ -253,7 +150,7 @@ ROWS: list[Row] = [
     Row("supergroup_plain", lambda: {"message": message(USER, group_chat(), text="砍价失败")}, "ignored"),
     Row(
         "group_command_without_mention",
-        lambda: {"message": message(USER, group_chat(), **text_body("/start"))},
+        lambda: {"message": message(USER, group_chat(), **text_fields("/start"))},
         "ignored",
     ),
     Row(
@@ -263,7 +160,7 @@ ROWS: list[Row] = [
                 USER,
                 group_chat(kind="group"),
                 text="@weiquan_test_bot 助力被吞怎么办",
-                entities=[{"type": "mention", "offset": 0, "length": 17}],
+                entities=mention_entities(),
             )
         },
         "group_hint",
@@ -275,14 +172,14 @@ ROWS: list[Row] = [
                 USER,
                 group_chat(),
                 text="@WEIQUAN_TEST_BOT 在吗",
-                entities=[{"type": "mention", "offset": 0, "length": 17}],
+                entities=mention_entities("@WEIQUAN_TEST_BOT"),
             )
         },
         "group_hint",
     ),
     Row(
         "group_command_addressed_to_us",
-        lambda: {"message": message(USER, group_chat(), **text_body("/start@weiquan_test_bot"))},
+        lambda: {"message": message(USER, group_chat(), **text_fields("/start@weiquan_test_bot"))},
         "group_hint",
     ),
     Row(
@@ -292,13 +189,7 @@ ROWS: list[Row] = [
                 USER,
                 group_chat(),
                 text="然后呢",
-                reply_to_message={
-                    "message_id": 1,
-                    "date": int(time.time()),
-                    "chat": group_chat(),
-                    "from": BOT_USER,
-                    "text": "…",
-                },
+                reply_to_message=bot_message(group_chat()),
             )
         },
         "group_hint",
@@ -311,7 +202,7 @@ ROWS: list[Row] = [
                 group_chat(),
                 photo=PHOTO,
                 caption="@weiquan_test_bot 看图",
-                caption_entities=[{"type": "mention", "offset": 0, "length": 17}],
+                caption_entities=mention_entities(),
             )
         },
         "group_hint",
@@ -323,18 +214,7 @@ ROWS: list[Row] = [
     ),
     Row(
         "group_button",
-        lambda: {
-            "callback_query": {
-                **callback(USER, "n|new|new"),
-                "message": {
-                    "message_id": 3,
-                    "date": int(time.time()),
-                    "chat": group_chat(),
-                    "from": BOT_USER,
-                    "text": "…",
-                },
-            }
-        },
+        lambda: {"callback_query": callback_query(USER, "n|new|new", message_id=3, chat=group_chat())},
         "ignored",
     ),
     Row(
@@ -342,8 +222,8 @@ ROWS: list[Row] = [
         lambda: {
             "channel_post": {
                 "message_id": 5,
-                "date": int(time.time()),
-                "chat": {"id": -100999, "type": "channel", "title": "频道"},
+                "date": now(),
+                "chat": channel_chat(),
                 "text": "@weiquan_test_bot 助力",
             }
         },
@@ -355,9 +235,9 @@ ROWS: list[Row] = [
         lambda: {
             "edited_channel_post": {
                 "message_id": 5,
-                "date": int(time.time()),
-                "edit_date": int(time.time()),
-                "chat": {"id": -100999, "type": "channel", "title": "频道"},
+                "date": now(),
+                "edit_date": now(),
+                "chat": channel_chat(),
                 "text": "改",
             }
         },
@@ -369,8 +249,8 @@ ROWS: list[Row] = [
         lambda: {
             "my_chat_member": {
                 "chat": private_chat(USER),
-                "from": person(USER),
-                "date": int(time.time()),
+                "from": telegram_user(USER),
+                "date": now(),
                 "old_chat_member": {"status": "member", "user": BOT_USER},
                 "new_chat_member": {"status": "kicked", "user": BOT_USER, "until_date": 0},
             }
@@ -382,8 +262,8 @@ ROWS: list[Row] = [
         lambda: {
             "my_chat_member": {
                 "chat": group_chat(),
-                "from": person(USER),
-                "date": int(time.time()),
+                "from": telegram_user(USER),
+                "date": now(),
                 "old_chat_member": {"status": "left", "user": BOT_USER},
                 "new_chat_member": {"status": "member", "user": BOT_USER},
             }
@@ -392,12 +272,12 @@ ROWS: list[Row] = [
     ),
     Row(
         "inline_query",
-        lambda: {"inline_query": {"id": "iq1", "from": person(USER), "query": "助力", "offset": ""}},
+        lambda: {"inline_query": {"id": "iq1", "from": telegram_user(USER), "query": "助力", "offset": ""}},
         "ignored",
     ),
     Row(
         "chosen_inline_result",
-        lambda: {"chosen_inline_result": {"result_id": "r1", "from": person(USER), "query": "砍价"}},
+        lambda: {"chosen_inline_result": {"result_id": "r1", "from": telegram_user(USER), "query": "砍价"}},
         "ignored",
     ),
     Row(
@@ -405,7 +285,7 @@ ROWS: list[Row] = [
         lambda: {
             "poll_answer": {
                 "poll_id": "p1",
-                "user": person(USER),
+                "user": telegram_user(USER),
                 "option_ids": [0],
                 "option_persistent_ids": ["o1"],
             }
@@ -424,8 +304,8 @@ ROWS: list[Row] = [
             "message_reaction": {
                 "chat": private_chat(USER),
                 "message_id": 1,
-                "user": person(USER),
-                "date": int(time.time()),
+                "user": telegram_user(USER),
+                "date": now(),
                 "old_reaction": [],
                 "new_reaction": [{"type": "emoji", "emoji": "👍"}],
             }
@@ -437,9 +317,9 @@ ROWS: list[Row] = [
         lambda: {
             "chat_join_request": {
                 "chat": group_chat(),
-                "from": person(USER),
+                "from": telegram_user(USER),
                 "user_chat_id": USER,
-                "date": int(time.time()),
+                "date": now(),
             }
         },
         "ignored",
@@ -457,7 +337,7 @@ ROWS.append(
                 USER,
                 group_chat(),
                 text="@weiquan_test_bot_fake 你好",
-                entities=[{"type": "mention", "offset": 0, "length": 22}],
+                entities=mention_entities("@weiquan_test_bot_fake"),
             )
         },
         "ignored",
@@ -469,85 +349,11 @@ KNOWN_BUGS: set[str] = set()
 # --- the harness -------------------------------------------------------------------------
 
 
-@dataclass
-class Harness:
-    """The real Application with a recording error handler; feeds raw updates."""
-
-    frontend: TelegramFrontend
-    request: OfflineRequest
-    errors: list[BaseException] = field(default_factory=list)
-    next_update: int = 5_000_000
-
-    async def feed(self, raw: Json) -> list[Json]:
-        """Process one raw update; return the sendMessage/sendDocument calls it caused."""
-        before = len(self.request.calls)
-        self.next_update += 1
-        raw.setdefault("update_id", self.next_update)
-        update = Update.de_json(raw, self.frontend.app.bot)
-        assert update is not None
-        await self.frontend.app.process_update(update)
-        await settle(self.frontend)
-        return [params for name, params, _ in self.request.calls[before:] if name in SEND_METHODS]
-
-    def calls_since(self, start: int, method: str) -> int:
-        """How many calls of ``method`` were made after call number ``start``."""
-        return sum(1 for name, _, _ in self.request.calls[start:] if name == method)
-
-
-async def settle(frontend: TelegramFrontend) -> None:
-    """Wait until every background reply (and screenshot reading) in hand is sent."""
-    for _ in range(10):
-        reading = set(getattr(frontend.reader, "_tasks", ()))
-        if reading:
-            await asyncio.wait(reading, timeout=30)
-        await frontend.deliverer.drain(timeout=30)
-        if not getattr(frontend.reader, "_tasks", ()):
-            return
-
-
-async def build_frontend(tmp_path: Path) -> tuple[BotCore, TelegramFrontend, OfflineRequest]:
-    """The real core and front end on a database file in ``tmp_path``, over the fake network."""
-    settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        telegram_bot_token="1:offline",
-        data_dir=tmp_path,
-    )
-    core = await BotCore.create(settings)
-    request = OfflineRequest()
-    return core, TelegramFrontend(core, request=request, rate_limit=False), request
-
-
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A fresh stack per test; the error handler records instead of only logging."""
-    core, frontend, request = await build_frontend(tmp_path)
-    h = Harness(frontend, request)
-
-    async def record(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        assert context.error is not None
-        h.errors.append(context.error)
-
-    frontend.app.add_error_handler(record)
-    async with frontend.app:
-        yield h
-    await core.close()
-
-
-def assert_within_limits(sent: list[Json]) -> None:
-    """Every message obeys Telegram's limits: non-empty text ≤ 4096, callback data 1..64 bytes."""
-    for params in sent:
-        if "document" in params or "caption" in params:
-            assert len(str(params.get("caption") or "")) <= MAX_CAPTION
-            continue
-        text = str(params["text"])
-        assert text.strip(), "Telegram refuses empty messages"
-        assert len(text) <= MAX_TEXT
-        markup = params.get("reply_markup") or {}
-        for row in markup.get("inline_keyboard", []):
-            for button in row:
-                assert str(button["text"]).strip()
-                data = button.get("callback_data")
-                assert isinstance(data, str) and 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
+async def harness(tmp_path: Path) -> AsyncIterator[OfflineBot]:
+    """A fresh stack per test, reading screenshots; the error handler records instead of only logging."""
+    async with offline_bot(tmp_path, record_errors=True, ocr_enabled=True) as bot:
+        yield bot
 
 
 def error_records(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -572,7 +378,7 @@ def error_records(caplog: pytest.LogCaptureFixture) -> list[str]:
     ],
 )
 async def test_input_gets_a_clear_reply_or_is_ignored(
-    harness: Harness, row: Row, caplog: pytest.LogCaptureFixture
+    harness: OfflineBot, row: Row, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     raw = row.build()
@@ -588,7 +394,7 @@ async def test_input_gets_a_clear_reply_or_is_ignored(
             assert set(counts.values()) == {0}, counts
     elif row.expect == "group_hint":
         assert len(sent) == 1
-        assert int(sent[0]["chat_id"]) == GROUP
+        assert int(sent[0]["chat_id"]) == GROUP_ID
         assert "私聊" in sent[0]["text"]
         counts = await harness.frontend.core.storage.user_row_counts(row.sender)
         assert set(counts.values()) == {0}, "a group message must not open a case"
@@ -597,7 +403,7 @@ async def test_input_gets_a_clear_reply_or_is_ignored(
         assert {int(p["chat_id"]) for p in sent} == {row.sender}
 
 
-async def test_long_text_is_cut_and_still_classified(harness: Harness) -> None:
+async def test_long_text_is_cut_and_still_classified(harness: OfflineBot) -> None:
     sent = await harness.feed({"message": message(USER, text=LONG_TEXT)})
     assert sent
     view = await harness.frontend.core.storage.load_view(USER)
@@ -606,7 +412,7 @@ async def test_long_text_is_cut_and_still_classified(harness: Harness) -> None:
     assert all(len(v) <= MAX_TEXT for v in view.current_case.facts.values())
 
 
-async def test_control_characters_do_not_reach_replies(harness: Harness) -> None:
+async def test_control_characters_do_not_reach_replies(harness: OfflineBot) -> None:
     sent = await harness.feed({"message": message(USER, text=CONTROL)})
     assert sent
     for params in sent:
@@ -614,18 +420,18 @@ async def test_control_characters_do_not_reach_replies(harness: Harness) -> None
         assert "\x1b" not in params["text"]
 
 
-async def test_sql_looking_command_leaves_the_database_intact(harness: Harness) -> None:
-    await harness.feed({"message": message(USER, **text_body("/start"))})
+async def test_sql_looking_command_leaves_the_database_intact(harness: OfflineBot) -> None:
+    await harness.feed({"message": message(USER, **text_fields("/start"))})
     await harness.feed({"message": message(USER, text="拼多多助力被吞了")})
     before = await harness.frontend.core.storage.load_view(USER)
-    sent = await harness.feed({"message": message(USER, **text_body("/close' OR 1=1"))})
+    sent = await harness.feed({"message": message(USER, **text_fields("/close' OR 1=1"))})
     assert sent and "不认识" in sent[0]["text"]
     after = await harness.frontend.core.storage.load_view(USER)
     assert after.cases == before.cases
     assert harness.errors == []
 
 
-async def test_animation_is_not_taken_as_evidence(harness: Harness) -> None:
+async def test_animation_is_not_taken_as_evidence(harness: OfflineBot) -> None:
     sent = await harness.feed({"message": message(USER, **MEDIA["animation"])})
     assert sent
     view = await harness.frontend.core.storage.load_view(USER)
@@ -645,7 +451,7 @@ def _first_case_button(sent: list[Json]) -> str:
     raise AssertionError("no case button in the replies")
 
 
-async def _open_case(harness: Harness, user_id: int) -> str:
+async def _open_case(harness: OfflineBot, user_id: int) -> str:
     sent = await harness.feed(
         {"message": message(user_id, text="拼多多帮好友助力，显示成功了但是他说没收到")}
     )
@@ -675,14 +481,14 @@ FORGED: dict[str, str | None] = {
 
 @pytest.mark.parametrize("name", list(FORGED), ids=list(FORGED))
 async def test_forged_button_data_gets_a_polite_answer(
-    harness: Harness, name: str, caplog: pytest.LogCaptureFixture
+    harness: OfflineBot, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     await _open_case(harness, USER)
     before_view = await harness.frontend.core.storage.load_view(USER)
     start = len(harness.request.calls)
 
-    sent = await harness.feed({"callback_query": callback(USER, FORGED[name])})
+    sent = await harness.feed({"callback_query": callback_query(USER, FORGED[name])})
 
     assert harness.errors == []
     assert error_records(caplog) == []
@@ -695,15 +501,15 @@ async def test_forged_button_data_gets_a_polite_answer(
     ]
 
 
-async def test_stale_button_from_an_old_message_is_answered_without_moving(harness: Harness) -> None:
+async def test_stale_button_from_an_old_message_is_answered_without_moving(harness: OfflineBot) -> None:
     data = await _open_case(harness, USER)
     assert data.startswith("s|")
-    moved = await harness.feed({"callback_query": callback(USER, data)})
+    moved = await harness.feed({"callback_query": callback_query(USER, data)})
     assert moved
     view = await harness.frontend.core.storage.load_view(USER)
     position = (view.current_case.stage, view.current_case.step) if view.current_case else None
 
-    again = await harness.feed({"callback_query": callback(USER, data, message_id=1, date=0)})
+    again = await harness.feed({"callback_query": callback_query(USER, data, message_id=1, date=0)})
 
     assert again and "过期" in again[0]["text"]
     view_after = await harness.frontend.core.storage.load_view(USER)
@@ -712,7 +518,7 @@ async def test_stale_button_from_an_old_message_is_answered_without_moving(harne
     assert harness.errors == []
 
 
-async def test_button_of_another_persons_case_does_nothing_to_it(harness: Harness) -> None:
+async def test_button_of_another_persons_case_does_nothing_to_it(harness: OfflineBot) -> None:
     theirs = await _open_case(harness, OTHER)
     await harness.feed({"message": message(OTHER, text="订单号231118-492817365029174")})
     their_view = await harness.frontend.core.storage.load_view(OTHER)
@@ -722,7 +528,7 @@ async def test_button_of_another_persons_case_does_nothing_to_it(harness: Harnes
 
     forged = [theirs, f"k|{case_id}", f"x|{case_id}|resolved", f"f|{case_id}|order_no", f"n|{case_id}|draft"]
     for data in forged:
-        sent = await harness.feed({"callback_query": callback(USER, data)})
+        sent = await harness.feed({"callback_query": callback_query(USER, data)})
         assert sent, data
         assert {int(p["chat_id"]) for p in sent} == {USER}
         for params in sent:
@@ -735,10 +541,8 @@ async def test_button_of_another_persons_case_does_nothing_to_it(harness: Harnes
     assert harness.errors == []
 
 
-async def test_button_without_message_inline_mode_is_answered(harness: Harness) -> None:
-    query = callback(USER, "n|new|new")
-    del query["message"]
-    query["inline_message_id"] = "AAAA"
+async def test_button_without_message_inline_mode_is_answered(harness: OfflineBot) -> None:
+    query = callback_query(USER, "n|new|new", inline=True)
     start = len(harness.request.calls)
     sent = await harness.feed({"callback_query": query})
     assert harness.errors == []
@@ -750,7 +554,7 @@ async def test_button_without_message_inline_mode_is_answered(harness: Harness) 
 
 
 async def test_a_repeated_update_is_not_answered_twice_while_its_replies_are_in_flight(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+    harness: OfflineBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Telegram (or a webhook retry) delivers the same update again while the first copy's
     # replies are still being sent: they must go out once.
@@ -764,9 +568,7 @@ async def test_a_repeated_update_is_not_answered_twice_while_its_replies_are_in_
     monkeypatch.setattr(harness.request, "do_request", slow)
     raw = {"update_id": 424242, "message": message(USER, text="拼多多帮好友助力，显示成功了但是他说没收到")}
     for _ in range(3):
-        update = Update.de_json(raw, harness.frontend.app.bot)
-        assert update is not None
-        await harness.frontend.app.process_update(update)
+        await harness.frontend.app.process_update(as_update(raw, harness.frontend.app.bot))
     await settle(harness.frontend)
 
     sent = [p["text"] for name, p, _ in harness.request.calls if name == "sendMessage"]
@@ -778,7 +580,7 @@ async def test_a_repeated_update_is_not_answered_twice_while_its_replies_are_in_
 
 
 async def test_redelivery_does_not_resend_replies_waiting_behind_a_rate_limit(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+    harness: OfflineBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Telegram rate-limits the chat; while the lane waits, the redelivery loop scans the outbox.
     answer = harness.request.do_request
@@ -797,18 +599,16 @@ async def test_redelivery_does_not_resend_replies_waiting_behind_a_rate_limit(
 
     monkeypatch.setattr(harness.request, "do_request", limited)
     deliverer = harness.frontend.deliverer
-    update = Update.de_json(
+    update = as_update(
         {"update_id": 515151, "message": message(USER, text="拼多多帮好友助力，显示成功了但是他说没收到")},
         harness.frontend.app.bot,
     )
-    assert update is not None
     await harness.frontend.app.process_update(update)
     await first.wait()
     # Another update's reply queues behind the held lane: in hand too, not yet in flight.
-    queued = Update.de_json(
-        {"update_id": 515152, "message": message(USER, **text_body("/help"))}, harness.frontend.app.bot
+    queued = as_update(
+        {"update_id": 515152, "message": message(USER, **text_fields("/help"))}, harness.frontend.app.bot
     )
-    assert queued is not None
     await harness.frontend.app.process_update(queued)
     assert await deliverer.redeliver(older_than=timedelta(0)) == 0, "in-hand replies are not redelivered"
     release.set()

@@ -30,7 +30,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from telegram import Update
 from telegram.ext import CallbackContext
 
 from bot.runner import process_batch
@@ -39,19 +38,19 @@ from guide import COMMANDS
 from guide.model import new_id
 from intents.match import ISSUE_TYPES
 from storage import OutboxEntry
-from tests.bot.test_inputs import (
+from tests.factories import (
     MEDIA,
-    SEND_METHODS,
     Json,
-    assert_within_limits,
-    build_frontend,
-    callback,
+    UpdateStream,
+    as_update,
+    callback_query,
+    channel_chat,
     group_chat,
     message,
-    person,
-    settle,
-    text_body,
+    telegram_user,
+    text_fields,
 )
+from tests.offline import SEND_METHODS, assert_within_limits, offline_frontend, settle
 
 PEOPLE = (720001, 720002, 720003, 720004, 720005)
 BATCHES = 260
@@ -94,7 +93,7 @@ class Stack:
     errors: list[BaseException] = field(default_factory=list)
     error_logs: list[str] = field(default_factory=list)
     buttons: dict[int, list[str]] = field(default_factory=dict)
-    next_update: int = 1
+    updates: UpdateStream = field(default_factory=UpdateStream)
     updates_fed: int = 0
     stages: dict[str, int] = field(default_factory=dict)
     recent: list[Json] = field(default_factory=list)
@@ -102,7 +101,9 @@ class Stack:
 
     def start(self) -> None:
         """Build the stack inside the runner's loop."""
-        self.core, self.frontend, self.request = self.runner.run(build_frontend(self.root))
+        self.core, self.frontend, self.request = self.runner.run(
+            offline_frontend(self.root, ocr_enabled=True)
+        )
         # The per-person flood limit would drop most of a random burst; it has its own tests.
         self.frontend.throttle = Throttle(limit=10**9)
         self.stages = {stage.id: len(stage.steps) for stage in self.core.content.stages}
@@ -135,12 +136,7 @@ class Stack:
         before = len(self.request.calls)
         updates = []
         for raw in raws:
-            if "update_id" not in raw:
-                raw["update_id"] = self.next_update
-                self.next_update += 1
-            update = Update.de_json(raw, self.frontend.app.bot)
-            assert update is not None
-            updates.append(update)
+            updates.append(as_update(self.updates.numbered(raw), self.frontend.app.bot))
             self.recent.append(copy.deepcopy(raw))
         del self.recent[:-30]
 
@@ -236,7 +232,7 @@ forged_data = st.one_of(
 @st.composite
 def update_for(draw: st.DrawFn, stack: Stack) -> Json:
     """One raw update of a random kind from one of the people."""
-    user = draw(st.sampled_from(PEOPLE))
+    sender = draw(st.sampled_from(PEOPLE))
     kind = draw(
         st.sampled_from(
             ["text"] * 6
@@ -252,48 +248,57 @@ def update_for(draw: st.DrawFn, stack: Stack) -> Json:
         body: Json = {"text": draw(texts)}
         if draw(st.booleans()) and draw(st.booleans()):
             body["forward_origin"] = {"type": "hidden_user", "date": 1, "sender_user_name": "某人"}
-        return {"message": message(user, message_id=message_id, **body)}
+        return {"message": message(sender, message_id=message_id, **body)}
     if kind == "command":
-        return {"message": message(user, message_id=message_id, **text_body(draw(commands)))}
+        return {"message": message(sender, message_id=message_id, **text_fields(draw(commands)))}
     if kind in ("press", "other_persons_button"):
-        owner = user if kind == "press" else draw(st.sampled_from(PEOPLE))
+        owner = sender if kind == "press" else draw(st.sampled_from(PEOPLE))
         # Draw the same shapes whatever the state (Hypothesis checks that), then pick.
         pick, fallback = draw(st.integers(min_value=0, max_value=10**6)), draw(forged_data)
         known = stack.buttons.get(owner, [])
         data = known[-1 - pick % len(known)] if known else fallback
-        return {"callback_query": callback(user, data, message_id=message_id)}
+        return {"callback_query": callback_query(sender, data, message_id=message_id)}
     if kind == "forged":
         return {
-            "callback_query": callback(user, draw(st.one_of(st.none(), forged_data)), message_id=message_id)
+            "callback_query": callback_query(
+                sender, draw(st.one_of(st.none(), forged_data)), message_id=message_id
+            )
         }
     if kind == "media":
         body = dict(MEDIA[draw(st.sampled_from(sorted(MEDIA)))])
         if draw(st.booleans()):
             body["caption"] = draw(texts)[:1024]
-        return {"message": message(user, message_id=message_id, **body)}
+        return {"message": message(sender, message_id=message_id, **body)}
     if kind == "group":
         text = draw(st.sampled_from(["", "@weiquan_test_bot "])) + draw(texts)
         chat = group_chat(kind=draw(st.sampled_from(["group", "supergroup"])))
-        return {"message": message(user, chat, message_id=message_id, text=text or "x")}
+        return {"message": message(sender, chat, message_id=message_id, text=text or "x")}
     if kind == "channel":
-        chat = {"id": -100777, "type": "channel", "title": "频道"}
+        chat = channel_chat(-100777)
         return {
             "channel_post": {"message_id": message_id, "date": 1, "chat": chat, "text": draw(texts) or "x"}
         }
     if kind == "edited":
-        return {"edited_message": message(user, message_id=message_id, text=draw(texts) or "x", edit_date=2)}
+        return {
+            "edited_message": message(sender, message_id=message_id, text=draw(texts) or "x", edit_date=2)
+        }
     if kind == "inline":
         return {
-            "inline_query": {"id": str(message_id), "from": person(user), "query": draw(texts), "offset": ""}
+            "inline_query": {
+                "id": str(message_id),
+                "from": telegram_user(sender),
+                "query": draw(texts),
+                "offset": "",
+            }
         }
     if kind == "bot":
-        raw = message(user, message_id=message_id, text=draw(texts) or "x")
-        return {"message": {**raw, "from": person(user, is_bot=True)}}
+        raw = message(sender, message_id=message_id, text=draw(texts) or "x")
+        return {"message": {**raw, "from": telegram_user(sender, is_bot=True)}}
     # "duplicate": Telegram (or a webhook retry) delivers an update already applied.
     pick = draw(st.integers(min_value=0, max_value=10**6))
     if stack.recent:
         return copy.deepcopy(stack.recent[-1 - pick % len(stack.recent)])
-    return {"message": message(user, message_id=message_id, text="助力被吞了")}
+    return {"message": message(sender, message_id=message_id, text="助力被吞了")}
 
 
 # --- the database's invariants -----------------------------------------------------------

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from bot.core import BotCore
 from bot.reading import EvidenceReader
 from guide.model import Incoming
-from tests.offline import offline_settings
+from tests.offline import FileBot, RecordingDeliverer
 
 A, B = 5100001, 5100002
-
-
-@dataclass
-class _File:
-    file_size: int = 1000
-
-    async def download_as_bytearray(self) -> bytearray:
-        return bytearray(b"image bytes")
-
-
-class _Bot:
-    def __init__(self) -> None:
-        self.downloads = 0
-
-    async def get_file(self, file_id: str) -> _File:
-        self.downloads += 1
-        return _File()
 
 
 @dataclass
@@ -48,27 +27,12 @@ class _Recognizer:
         return None
 
 
-class _Deliverer:
-    def __init__(self) -> None:
-        self.entries: list[Any] = []
-
-    def submit(self, entries: list[Any], query_id: str | None = None) -> None:
-        self.entries.extend(entries)
-
-
-@pytest.fixture
-async def core(tmp_path: Path) -> AsyncIterator[BotCore]:
-    core = await BotCore.create(offline_settings(tmp_path))
-    yield core
-    await core.close()
-
-
 def _photo(unique_id: str) -> Incoming:
     return Incoming(kind="photo", at=datetime.now(UTC), file_id=f"F-{unique_id}", file_unique_id=unique_id)
 
 
 async def test_same_file_is_read_once_per_person_and_for_each_person(core: BotCore) -> None:
-    bot, deliverer = _Bot(), _Deliverer()
+    bot, deliverer = FileBot(b"image bytes"), RecordingDeliverer()
     reader = EvidenceReader(core, bot, deliverer, _Recognizer())  # type: ignore[arg-type]
     for user in (A, B):  # each has a case the screenshot belongs to
         text = Incoming(kind="text", at=datetime.now(UTC), text="拼多多助力被吞了")

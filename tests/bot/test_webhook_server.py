@@ -6,12 +6,13 @@ import asyncio
 import errno
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from tornado.web import Application, RequestHandler
 
 from bot.webhook import RateLimitedLog, WebhookServer, accept_error_handler
+from tests.waiting import poll_until
 
 DEADLINE = 30.0  # generous: the machine may be busy; the waits below end as soon as the event occurs
 
@@ -27,17 +28,6 @@ async def _closed_by_server(reader: asyncio.StreamReader) -> bool:
         return await asyncio.wait_for(reader.read(), timeout=DEADLINE) == b""
     except ConnectionResetError:
         return True
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    """Wait until ``condition()`` holds (polling the server's own counter), failing after DEADLINE."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + DEADLINE
-    while True:
-        if condition():
-            return
-        assert loop.time() < end, "condition not reached"
-        await asyncio.sleep(0.01)
 
 
 async def _get(port: int) -> bytes:
@@ -72,7 +62,8 @@ async def test_stalled_connections_are_cut_and_the_cap_holds(server: tuple[Webho
         writer.write(b"POST /telegram/webhook HTTP/1.1\r\nHost: x\r\n")
         await writer.drain()
         stalled.append((reader, writer))
-    await _until(lambda: srv.open_connections == 20)  # the server has accepted them all
+    # The server has accepted them all (its own counter; no event to wait on).
+    await poll_until(lambda: srv.open_connections == 20, timeout=DEADLINE, what="20 open connections")
     # Beyond the cap a connection is closed at once, without an answer.
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     assert await _closed_by_server(reader)
@@ -85,7 +76,7 @@ async def test_stalled_connections_are_cut_and_the_cap_holds(server: tuple[Webho
     # ...and a real request is answered again.
     answer = await _get(port)
     assert answer.startswith(b"HTTP/1.1 200")
-    await _until(lambda: srv.open_connections == 0)
+    await poll_until(lambda: srv.open_connections == 0, timeout=DEADLINE, what="no open connection")
 
 
 async def test_a_slow_body_is_cut(server: tuple[WebhookServer, int]) -> None:

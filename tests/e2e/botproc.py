@@ -1,14 +1,18 @@
-"""Starting and stopping the real bot process (the ``weiquan-bot`` console script) for end-to-end tests."""
+"""Starting and stopping the real bot process (the ``weiquan-bot`` console script) for end-to-end tests,
+in polling mode or as a webhook worker (:func:`start_worker`)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import aiohttp
 
 SCRIPT = Path(sys.executable).with_name("weiquan-bot")
 
@@ -72,3 +76,42 @@ class BotProcess:
     def log(self) -> str:
         """Everything the process printed so far."""
         return self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
+
+
+#: The secret token webhook workers started by :func:`start_worker` check.
+WEBHOOK_SECRET = "s3cret-Token_for-tests"
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _healthy(url: str) -> bool:
+    try:
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            return response.status == 200
+    except aiohttp.ClientError:
+        return False
+
+
+async def start_worker(make: Callable[..., BotProcess]) -> tuple[BotProcess, str]:
+    """Start a webhook worker (``make`` is the ``start_bot`` fixture); return it and its webhook URL
+    once its health check answers."""
+    port = free_port()
+    proc = make(
+        MODE="webhook",
+        WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+        WEBHOOK_URL="https://bot.example",
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+    )
+    proc.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = asyncio.get_running_loop().time() + 30
+    while not await _healthy(f"{base}/healthz"):
+        assert proc.proc is not None and proc.proc.poll() is None, proc.log()
+        assert asyncio.get_running_loop().time() < deadline, proc.log()
+        await asyncio.sleep(0.1)
+    return proc, f"{base}/telegram/webhook"

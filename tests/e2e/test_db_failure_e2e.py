@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.botproc import BotProcess
+from tests.e2e.botproc import WEBHOOK_SECRET as SECRET
+from tests.e2e.botproc import BotProcess, start_worker
 from tests.e2e.conftest import running_bot
 from tests.e2e.database import Database
-from tests.e2e.test_webhook_e2e import SECRET, start_worker, text_update
+from tests.factories import text_update
 from tests.fake_telegram import FakeTelegram
+from tests.waiting import poll_until
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -21,16 +22,6 @@ USER = 7300001
 ORDER_NO = "231118-492817365029174"
 PHONE = "13812345678"
 DEADLINE = 90.0  # generous: each attempt waits out SQLite's 5 s busy timeout on a busy machine
-
-
-async def _until(condition: Callable[[], bool], what: str) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + DEADLINE
-    while True:
-        if condition():
-            return
-        assert loop.time() < end, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 async def test_a_write_lock_past_the_busy_timeout_loses_nothing(
@@ -47,7 +38,9 @@ async def test_a_write_lock_past_the_busy_timeout_loses_nothing(
         update = await telegram.send_text(
             USER, f"拼多多助力被吞了，朋友都点了没算，订单号 {ORDER_NO}，电话 {PHONE}"
         )
-        await _until(lambda: "not applied" in bot.log(), "the failed attempt")
+        await poll_until(
+            lambda: "not applied" in bot.log(), timeout=DEADLINE, what="the failed attempt", every=0.05
+        )
         # The failed attempt left nothing behind: no answer, no confirmation.
         assert telegram.unread_messages(USER) == []
         assert telegram.confirmed_update_id < update["update_id"]
@@ -74,7 +67,7 @@ async def test_the_webhook_answers_503_while_the_database_cannot_take_the_update
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess], database_url: str
 ) -> None:
     """Telegram redelivers an update the webhook answered with 5xx: applied once, when it can be."""
-    bot, url = await start_worker(start_bot, telegram)
+    bot, url = await start_worker(start_bot)
     db = Database(database_url)
     path = Path(database_url.split("///", 1)[1])
     await telegram.send_text(USER, "hi")  # lets the bot write to this chat (as on Telegram)

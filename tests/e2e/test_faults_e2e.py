@@ -17,6 +17,7 @@ import pytest
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import running_bot
 from tests.e2e.database import db_path, query
+from tests.factories import private_chat, telegram_user
 from tests.fake_telegram import FakeTelegram
 
 #: SQLite only: these tests are about the Telegram side (faults) and read the file directly;
@@ -211,9 +212,9 @@ async def test_an_update_the_library_cannot_parse_does_not_stop_the_bot(
     bot = await running_bot(start_bot, telegram)
     # A poll without the fields python-telegram-bot 22.8 requires (Bot API 9.6): its parser raises.
     poll = {"id": "p1", "question": "?", "options": [{"text": "a", "voter_count": 0}], "total_voter_count": 0}
-    sender = {"id": ALICE, "is_bot": False, "first_name": "测试"}
-    chat = {"id": ALICE, "type": "private", "first_name": "测试"}
-    await telegram.send_update({"message": {"from": sender, "chat": chat, "poll": poll}})
+    await telegram.send_update(
+        {"message": {"from": telegram_user(ALICE), "chat": private_chat(ALICE), "poll": poll}}
+    )
     await telegram.send_command(ALICE, "/help")
     await telegram.send_command(BOB, "/help")
 

@@ -3,71 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Callable
 
-import aiohttp
 import pytest
 
-from tests.e2e.botproc import BotProcess
+from tests.e2e.botproc import WEBHOOK_SECRET as SECRET
+from tests.e2e.botproc import BotProcess, start_worker
 from tests.e2e.conftest import stored_view
+from tests.factories import text_update
 from tests.fake_telegram import FakeTelegram
-
-SECRET = "s3cret-Token_for-tests"
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _healthy(url: str) -> bool:
-    try:
-        async with aiohttp.ClientSession() as session, session.get(url) as response:
-            return response.status == 200
-    except aiohttp.ClientError:
-        return False
-
-
-async def start_worker(make: Callable[..., BotProcess], telegram: FakeTelegram) -> tuple[BotProcess, str]:
-    """Start a webhook worker; return it and its webhook URL once its health check answers."""
-    port = free_port()
-    proc = make(
-        MODE="webhook",
-        WEBHOOK_LISTEN=f"127.0.0.1:{port}",
-        WEBHOOK_URL="https://bot.example",
-        WEBHOOK_SECRET=SECRET,
-    )
-    proc.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = asyncio.get_running_loop().time() + 30
-    while not await _healthy(f"{base}/healthz"):
-        assert proc.proc is not None and proc.proc.poll() is None, proc.log()
-        assert asyncio.get_running_loop().time() < deadline, proc.log()
-        await asyncio.sleep(0.1)
-    return proc, f"{base}/telegram/webhook"
-
-
-def text_update(update_id: int, user_id: int, text: str) -> dict[str, object]:
-    """A raw private text message update."""
-    message: dict[str, object] = {
-        "message_id": update_id,
-        "date": 1_764_000_000,
-        "chat": {"id": user_id, "type": "private", "first_name": "测试"},
-        "from": {"id": user_id, "is_bot": False, "first_name": "测试"},
-        "text": text,
-    }
-    if text.startswith("/"):
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-    return {"update_id": update_id, "message": message}
 
 
 async def test_webhook_checks_secret_answers_health_and_dedupes(
     telegram: FakeTelegram, start_bot: Callable[..., BotProcess]
 ) -> None:
-    _, url = await start_worker(start_bot, telegram)
+    _, url = await start_worker(start_bot)
     assert telegram.webhook.get("url") == "https://bot.example/telegram/webhook"
     user = 6100001
     await telegram.send_text(user, "hi")  # lets the bot write to this chat (as on Telegram)
@@ -122,7 +72,7 @@ async def test_two_workers_behave_as_one_bot(
 ) -> None:
     if database_url.startswith("sqlite"):
         pytest.skip("several workers need PostgreSQL (SQLite serves one process)")
-    urls = [(await start_worker(start_bot, telegram))[1] for _ in range(workers)]
+    urls = [(await start_worker(start_bot))[1] for _ in range(workers)]
     users = [6200000 + i for i in range(PEOPLE)]
     for user in users:
         await telegram.send_text(user, "hi")

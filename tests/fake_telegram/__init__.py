@@ -14,12 +14,15 @@ Quick reference (details in :mod:`tests.fake_telegram.server`)::
 
 * The user: ``send_text``, ``send_command``, ``press_button``, ``send_photo`` (``tiny_png``
   in :mod:`tests.fake_telegram.users` makes an image), ``send_document``, ``send_update``.
-* What the bot did: ``sent_messages(chat_id)`` (:class:`SentMessage`: ``text`` as shown,
-  ``sent_text`` with markup, ``buttons``, ``callback_data``, ``reply_keyboard``, ``document``,
-  ``edits``, ``text_history``, ``reply_to_message_id``, ``raw``), ``wait_for_messages`` (a per-chat cursor: exactly the next ``count``),
-  ``unread_messages``, ``mark_read``, ``wait_for_edits``, ``wait_for_calls``, ``wait_until``,
-  ``calls``/``calls_of``, ``answered_callbacks``, ``commands``/``commands_for``,
-  ``chat_actions``, ``pending_updates_count``, ``confirmed_update_id``, ``webhook``.
+* What the bot did: ``sent_messages(chat_id)`` (:class:`SentMessage`: ``text`` (plain: a
+  ``parse_mode`` is refused with 400), ``buttons``, ``callback_data``, ``document``, ``raw``),
+  ``wait_for_messages`` (a per-chat cursor: exactly the next ``count``), ``unread_messages``,
+  ``mark_read``, ``wait_for_calls``, ``wait_until``, ``calls``/``calls_of``,
+  ``answered_callbacks``, ``commands``/``commands_for``, ``pending_updates_count``,
+  ``confirmed_update_id``, ``webhook``.
+* It serves the methods the bot calls (getMe, getUpdates, sendMessage, sendDocument,
+  answerCallbackQuery, getFile, setMyCommands, setWebhook, deleteWebhook) and, for its own
+  tests, getMyCommands and getWebhookInfo; any other is an unexpected call.
 * Failures: ``inject(method, "429" | "400" | "403" | "500" | "502" | "slow" | "drop", ...)``;
   unknown methods and wrong tokens land in ``unexpected_calls`` (the fixture fails on them).
 * Webhooks: the bot must register an ``https://`` URL (as with Telegram); set
@@ -31,7 +34,7 @@ Quick reference (details in :mod:`tests.fake_telegram.server`)::
 """
 
 from tests.fake_telegram.faults import Fault
-from tests.fake_telegram.models import AnsweredCallback, ApiCall, MessageEdit, SentMessage, StoredFile
+from tests.fake_telegram.models import AnsweredCallback, ApiCall, SentMessage, StoredFile
 from tests.fake_telegram.server import FakeTelegram
 from tests.fake_telegram.users import tiny_png
 
@@ -40,7 +43,6 @@ __all__ = [
     "ApiCall",
     "FakeTelegram",
     "Fault",
-    "MessageEdit",
     "SentMessage",
     "StoredFile",
     "tiny_png",

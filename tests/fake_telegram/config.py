@@ -48,11 +48,6 @@ class BotConfig:
         """getMyCommands: the list stored for the scope and language (empty if none)."""
         return list(self.commands.get(self._commands_key(params), []))
 
-    async def delete_my_commands(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """deleteMyCommands: forget the list for the scope and language."""
-        self.commands.pop(self._commands_key(params), None)
-        return True
-
     async def set_webhook(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
         """setWebhook: store url and secret token (HTTPS only, like Telegram)."""
         url = str(params.get("url") or "")

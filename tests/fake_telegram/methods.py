@@ -15,7 +15,6 @@ from tests.fake_telegram.config import BotConfig
 from tests.fake_telegram.models import (
     AnsweredCallback,
     JsonDict,
-    MessageEdit,
     SentMessage,
     StoredFile,
     Upload,
@@ -25,11 +24,9 @@ from tests.fake_telegram.models import (
 from tests.fake_telegram.updates import UpdateQueue, now
 from tests.fake_telegram.validation import (
     CALLBACK_TOO_OLD,
-    CHAT_ACTIONS,
     MAX_CAPTION,
     MAX_TEXT,
     WEBHOOK_ACTIVE,
-    CheckedText,
     as_bool,
     checked_text,
     int_param,
@@ -39,10 +36,6 @@ from tests.fake_telegram.validation import (
 )
 
 Handler = Callable[[JsonDict, dict[str, Upload]], Awaitable[Any]]
-
-
-def _reply_keyboard(markup: JsonDict | None) -> JsonDict | None:
-    return markup if markup and "inline_keyboard" not in markup else None
 
 
 class BotApi:
@@ -56,7 +49,6 @@ class BotApi:
         self.files: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, tuple[int, str | None]] = {}
         self.answered_callbacks: list[AnsweredCallback] = []
-        self.chat_actions: list[tuple[int, str]] = []
         self.config = BotConfig(queue)
         self._message_ids: dict[int, int] = {}
         self.handlers: dict[str, Handler] = {
@@ -65,24 +57,14 @@ class BotApi:
                 "getMe": self.get_me,
                 "getUpdates": self.get_updates,
                 "sendMessage": self.send_message,
-                "editMessageText": self.edit_message_text,
-                "editMessageReplyMarkup": self.edit_message_reply_markup,
-                "deleteMessage": self.delete_message,
                 "answerCallbackQuery": self.answer_callback_query,
                 "setMyCommands": self.config.set_my_commands,
                 "getMyCommands": self.config.get_my_commands,
-                "deleteMyCommands": self.config.delete_my_commands,
                 "setWebhook": self.config.set_webhook,
                 "deleteWebhook": self.config.delete_webhook,
                 "getWebhookInfo": self.config.get_webhook_info,
                 "getFile": self.get_file,
                 "sendDocument": self.send_document,
-                "sendChatAction": self.send_chat_action,
-                "setMyDescription": self.set_bot_setting,
-                "setMyShortDescription": self.set_bot_setting,
-                "setChatMenuButton": self.set_bot_setting,
-                "close": self.accept,
-                "logOut": self.accept,
             }.items()
         }
 
@@ -117,48 +99,20 @@ class BotApi:
         return chat
 
     def find_message(self, chat_id: int, message_id: int) -> SentMessage | None:
-        """The bot's message ``message_id`` in ``chat_id``, unless unknown or deleted."""
+        """The bot's message ``message_id`` in ``chat_id``, if it sent one."""
         for message in self.messages.get(chat_id, []):
-            if message.message_id == message_id and not message.deleted:
+            if message.message_id == message_id:
                 return message
         return None
-
-    def _message_to_edit(self, params: JsonDict) -> SentMessage:
-        if params.get("inline_message_id"):
-            raise bad_request("MESSAGE_ID_INVALID")
-        chat = self._chat(params)
-        message = self.find_message(chat["id"], int_param(params, "message_id"))
-        if message is None:
-            raise bad_request("message to edit not found")
-        return message
 
     def _message_dict(self, chat: JsonDict, message_id: int, body: JsonDict) -> JsonDict:
         return {"message_id": message_id, "from": self.bot_user, "chat": chat, "date": now(), **body}
 
-    def _reply_target(self, chat: JsonDict, params: JsonDict) -> int | None:
-        """The message replied to (reply_parameters or the legacy reply_to_message_id)."""
-        reply = json_param(params, "reply_parameters") or {}
-        if not isinstance(reply, dict):
-            raise bad_request("can't parse reply parameters JSON object")
-        target = reply.get("message_id", params.get("reply_to_message_id"))
-        if target is None:
-            return None
-        target = int(target)
-        deleted = any(m.message_id == target and m.deleted for m in self.messages.get(chat["id"], []))
-        if 1 <= target <= self._message_ids.get(chat["id"], 0) and not deleted:
-            return target
-        if as_bool(reply.get("allow_sending_without_reply", params.get("allow_sending_without_reply"))):
-            return None
-        raise bad_request("message to be replied not found")
-
     def _record(
         self, chat: JsonDict, method: str, body: JsonDict, params: JsonDict, **fields: Any
     ) -> JsonDict:
-        reply_to = self._reply_target(chat, params)
         message_id = self.next_message_id(chat["id"])
         raw = self._message_dict(chat, message_id, body)
-        if reply_to is not None:
-            raw["reply_to_message"] = {"message_id": reply_to, "chat": chat, "date": raw["date"]}
         markup = body.get("reply_markup")
         self.messages.setdefault(chat["id"], []).append(
             SentMessage(
@@ -168,18 +122,12 @@ class BotApi:
                 buttons=inline_buttons(markup),
                 reply_markup=markup,
                 raw=raw,
-                reply_to_message_id=reply_to,
-                original_text=fields.get("text", ""),
                 **fields,
             )
         )
         return raw
 
     # -- methods --------------------------------------------------------------------------
-
-    async def accept(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """close / logOut: nothing to do but say yes."""
-        return True
 
     async def get_me(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
         """getMe: the bot's own User object."""
@@ -208,11 +156,9 @@ class BotApi:
     async def send_message(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
         """sendMessage: validate text, markup and chat; record and return the Message."""
         chat = self._chat(params)
-        checked = checked_text(params, MAX_TEXT, "text")
+        text = checked_text(params, MAX_TEXT, "text")
         markup = validate_reply_markup(json_param(params, "reply_markup"))
-        body: JsonDict = {"text": checked.shown}
-        if checked.entities:
-            body["entities"] = checked.entities
+        body: JsonDict = {"text": text}
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
         return self._record(
@@ -220,73 +166,8 @@ class BotApi:
             "sendMessage",
             body,
             params,
-            text=checked.shown,
-            sent_text=checked.sent,
-            parse_mode=checked.parse_mode,
-            reply_keyboard=_reply_keyboard(markup),
+            text=text,
         )
-
-    @staticmethod
-    def _entities_key(message: SentMessage) -> str:
-        return "caption_entities" if message.document is not None else "entities"
-
-    def _apply_edit(
-        self, message: SentMessage, method: str, checked: CheckedText, markup: JsonDict | None
-    ) -> JsonDict:
-        inline = markup if markup and "inline_keyboard" in markup else None
-        entities_key = self._entities_key(message)
-        if (
-            checked.shown == message.text
-            and checked.entities == message.raw.get(entities_key, [])
-            and inline == message.reply_markup
-        ):
-            raise bad_request(
-                "message is not modified: specified new message content and reply markup are exactly "
-                "the same as a current content and reply markup of the message"
-            )
-        message.text, message.sent_text, message.parse_mode = checked.shown, checked.sent, checked.parse_mode
-        message.reply_markup = inline
-        message.buttons = inline_buttons(inline)
-        message.edits.append(
-            MessageEdit(method=method, text=checked.shown, buttons=message.buttons, reply_markup=inline)
-        )
-        key = "caption" if message.document is not None else "text"
-        message.raw = {**message.raw, key: checked.shown, "edit_date": now()}
-        for optional, value in ((entities_key, checked.entities), ("reply_markup", inline)):
-            message.raw.pop(optional, None)
-            if value:
-                message.raw[optional] = value
-        return message.raw
-
-    async def edit_message_text(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
-        """editMessageText: replace text; an omitted reply_markup removes the inline keyboard."""
-        message = self._message_to_edit(params)
-        if message.document is not None:
-            raise bad_request("there is no text in the message to edit")
-        checked = checked_text(params, MAX_TEXT, "text")
-        markup = validate_reply_markup(json_param(params, "reply_markup"))
-        return self._apply_edit(message, "editMessageText", checked, markup)
-
-    async def edit_message_reply_markup(self, params: JsonDict, uploads: dict[str, Upload]) -> JsonDict:
-        """editMessageReplyMarkup: replace (or, when omitted, remove) the inline keyboard."""
-        message = self._message_to_edit(params)
-        markup = validate_reply_markup(json_param(params, "reply_markup"))
-        unchanged = CheckedText(
-            message.sent_text,
-            message.text,
-            message.parse_mode,
-            message.raw.get(self._entities_key(message), []),
-        )
-        return self._apply_edit(message, "editMessageReplyMarkup", unchanged, markup)
-
-    async def delete_message(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """deleteMessage: mark one of the bot's messages deleted."""
-        chat = self._chat(params)
-        message = self.find_message(chat["id"], int_param(params, "message_id"))
-        if message is None:
-            raise bad_request("message to delete not found")
-        message.deleted = True
-        return True
 
     async def answer_callback_query(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
         """answerCallbackQuery: each query can be answered once."""
@@ -352,7 +233,7 @@ class BotApi:
         """sendDocument: keep the uploaded bytes and file name; return the Message."""
         chat = self._chat(params)
         stored = self._input_file(params.get("document"), uploads, "document")
-        checked = checked_text(params, MAX_CAPTION, "caption")
+        caption = checked_text(params, MAX_CAPTION, "caption")
         markup = validate_reply_markup(json_param(params, "reply_markup"))
         body: JsonDict = {
             "document": {
@@ -363,10 +244,8 @@ class BotApi:
                 "file_size": len(stored.data),
             }
         }
-        if checked.shown:
-            body["caption"] = checked.shown
-        if checked.entities:
-            body["caption_entities"] = checked.entities
+        if caption:
+            body["caption"] = caption
         if markup and "inline_keyboard" in markup:
             body["reply_markup"] = markup
         return self._record(
@@ -374,22 +253,6 @@ class BotApi:
             "sendDocument",
             body,
             params,
-            text=checked.shown,
-            sent_text=checked.sent,
-            parse_mode=checked.parse_mode,
+            text=caption,
             document=stored,
-            reply_keyboard=_reply_keyboard(markup),
         )
-
-    async def send_chat_action(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """sendChatAction: only Telegram's action names are accepted."""
-        chat = self._chat(params)
-        action = str(params.get("action") or "")
-        if action not in CHAT_ACTIONS:
-            raise bad_request("wrong parameter action in request")
-        self.chat_actions.append((chat["id"], action))
-        return True
-
-    async def set_bot_setting(self, params: JsonDict, uploads: dict[str, Upload]) -> bool:
-        """setMyDescription / setMyShortDescription / setChatMenuButton: stored, not checked."""
-        return True

@@ -1,6 +1,6 @@
 """Plain records the fake Bot API server keeps about what the bot did.
 
-These are what tests read: the messages the bot sent (with their edit history), the raw
+These are what tests read: the messages the bot sent, the raw
 API calls, answered callback queries, stored files and the faults queued for injection.
 """
 
@@ -67,49 +67,24 @@ class StoredFile:
 
 
 @dataclass(slots=True)
-class MessageEdit:
-    """One successful edit of a bot message: the method and the state it left behind."""
-
-    method: str
-    text: str
-    buttons: list[ButtonRow]
-    reply_markup: JsonDict | None
-
-
-@dataclass(slots=True)
 class SentMessage:
-    """A message the bot sent; ``text`` and ``buttons`` are its current state after edits.
+    """A message the bot sent (the bot never edits or deletes one).
 
-    ``text`` is the text as the user sees it (markup applied), or the caption for documents;
-    ``sent_text`` is what the bot sent, markup included. ``buttons`` is the inline
+    ``text`` is the text as sent (the bot sends plain text: no parse_mode, no entities), or the
+    caption for documents. ``buttons`` is the inline
     keyboard as rows of ``(label, callback_data)`` (``None`` for URL and other buttons).
-    ``reply_keyboard`` holds a non-inline reply_markup (``keyboard``, ``remove_keyboard``,
-    ``force_reply``), which Telegram does not echo back in the Message.
     ``document`` is set for sendDocument and holds the uploaded bytes and file name.
-    ``edits`` lists every successful edit (``text_history`` adds the original text first);
-    ``raw`` is the Message object as Telegram returned it last (entities included).
+    ``raw`` is the Message object as Telegram returned it.
     """
 
     message_id: int
     chat_id: int
     method: str
     text: str
-    parse_mode: str | None
     buttons: list[ButtonRow]
     reply_markup: JsonDict | None
     raw: JsonDict
-    sent_text: str = ""
-    reply_keyboard: JsonDict | None = None
-    reply_to_message_id: int | None = None
-    original_text: str = ""
     document: StoredFile | None = None
-    edits: list[MessageEdit] = field(default_factory=list)
-    deleted: bool = False
-
-    @property
-    def text_history(self) -> list[str]:
-        """The text as first sent, then after each edit."""
-        return [self.original_text, *(edit.text for edit in self.edits)]
 
     @property
     def callback_data(self) -> list[str]:

@@ -14,8 +14,7 @@ Requests go to ``POST|GET /bot<TOKEN>/<method>`` and files to
 Reading what the bot sent, per chat, uses a cursor: :meth:`FakeTelegram.wait_for_messages`
 returns exactly the next ``count`` messages after the cursor and moves the cursor past
 them; :meth:`FakeTelegram.mark_read` moves it to the end; :meth:`FakeTelegram.unread_messages`
-peeks. Edits do not create messages: they change the message in place and are kept in
-``SentMessage.edits``.
+peeks.
 """
 
 from __future__ import annotations
@@ -280,7 +279,7 @@ class FakeTelegram(UserActions):
             raise AssertionError(f"unexpected Bot API calls: {listed}")
 
     def sent_messages(self, chat_id: int) -> list[SentMessage]:
-        """Every message the bot sent to ``chat_id``, oldest first (deleted ones included)."""
+        """Every message the bot sent to ``chat_id``, oldest first."""
         return list(self.api.messages.get(chat_id, []))
 
     def message(self, chat_id: int, message_id: int) -> SentMessage:
@@ -337,22 +336,6 @@ class FakeTelegram(UserActions):
         self._cursors[chat_id] = start + count
         return self.sent_messages(chat_id)[start : start + count]
 
-    async def wait_for_edits(
-        self,
-        chat_id: int,
-        message_id: int,
-        count: int = 1,
-        timeout: float = 15.0,
-    ) -> SentMessage:
-        """Wait until the bot's message has been edited at least ``count`` times in all; return it."""
-        message = self.message(chat_id, message_id)
-        await self.wait_until(
-            lambda: len(message.edits) >= count,
-            timeout,
-            f"{count} edit(s) of message {message_id} in chat {chat_id}",
-        )
-        return message
-
     async def wait_for_calls(
         self,
         method: str,
@@ -379,11 +362,6 @@ class FakeTelegram(UserActions):
         """The command list set for ``scope`` (e.g. ``{"type": "all_private_chats"}``) and language."""
         key = json.dumps(scope or {"type": "default"}, sort_keys=True), language_code
         return list(self.api.commands.get(key, []))
-
-    @property
-    def chat_actions(self) -> list[tuple[int, str]]:
-        """Every sendChatAction as ``(chat_id, action)``."""
-        return list(self.api.chat_actions)
 
     @property
     def pending_updates_count(self) -> int:

@@ -1,6 +1,6 @@
 """The fake Bot API server, exercised through the real python-telegram-bot client.
 
-Messages, keyboards, edits, callbacks, commands, getUpdates, files and a whole Application.
+Messages, keyboards, callbacks, commands, getUpdates, files and a whole Application.
 Errors, fault injection, webhooks and a bot in another process are tested in
 ``tests/fake_telegram/test_faults_and_webhooks.py``.
 """
@@ -8,6 +8,7 @@ Errors, fault injection, webhooks and a bot in another process are tested in
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import pytest
 from telegram import Bot as TelegramBot
@@ -16,11 +17,9 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Conflict
+from telegram.error import BadRequest, Conflict, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from tests.fake_telegram import FakeTelegram
@@ -84,15 +83,9 @@ async def test_text_longer_than_4096_characters_is_rejected(tg: FakeTelegram, bo
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(USER, "维" * 4097)
     with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
-        await bot.send_message(USER, "<b> </b>", parse_mode="HTML")
+        await bot.send_message(USER, " \n ")
     assert len(tg.sent_messages(USER)) == 1
     assert tg.calls_of("sendMessage")[-1].status == 400
-
-
-async def test_length_is_counted_after_html_markup(tg: FakeTelegram, bot: TelegramBot) -> None:
-    await tg.send_text(USER, "hi")
-    await bot.send_message(USER, "<b>" + "a" * 4096 + "</b>", parse_mode="HTML")
-    assert tg.sent_messages(USER)[0].text == "a" * 4096
 
 
 async def test_callback_data_over_64_bytes_is_rejected(tg: FakeTelegram, bot: TelegramBot) -> None:
@@ -105,91 +98,26 @@ async def test_callback_data_over_64_bytes_is_rejected(tg: FakeTelegram, bot: Te
         await bot.send_message(USER, "too long", reply_markup=keyboard([("x", "维" * 22)]))
 
 
-@pytest.mark.parametrize(
-    ("text", "parse_mode", "error"),
-    [
-        ("a <foo> b", "HTML", 'Unsupported start tag "foo"'),
-        ("a < b", "HTML", "Unclosed start tag"),
-        ("<b>bold", "HTML", "Can't find end tag"),
-        ("<b>x</i>", "HTML", "Unmatched end tag"),
-        ("第1步.", "MarkdownV2", "Character '.' is reserved"),
-        ("*bold", "MarkdownV2", "Can't find end of Bold entity"),
-    ],
-)
-async def test_bad_markup_is_a_bad_request(
-    tg: FakeTelegram, bot: TelegramBot, text: str, parse_mode: str, error: str
-) -> None:
+async def test_text_is_stored_as_sent_without_entities(tg: FakeTelegram, bot: TelegramBot) -> None:
+    """The bot sends plain text: characters that would be markup are kept, no entity is made."""
     await tg.send_text(USER, "hi")
-    with pytest.raises(BadRequest, match=r"(?i)can't parse entities") as raised:
-        await bot.send_message(USER, text, parse_mode=parse_mode)
-    # python-telegram-bot drops "Bad Request: " and lower-cases the rest of Telegram's text.
-    assert error.lower() in raised.value.message.lower()
-
-
-@pytest.mark.parametrize(
-    ("text", "parse_mode", "visible"),
-    [
-        ("<b>粗</b> &lt;3 &amp; <a href='https://x.y'>链接</a>", "HTML", "粗 <3 & 链接"),
-        ("*粗* 第1步\\. _斜_ [链接](https://x.y/a\\)b) `a.b`", "MarkdownV2", "粗 第1步. 斜 链接 a.b"),
-        ("*粗* _斜_", "Markdown", "粗 斜"),
-        (
-            "**>展开\n>引用 ![👍](tg://emoji?id=5368324170671202286) ||剧透||",
-            "MarkdownV2",
-            "展开\n引用 👍 剧透",
-        ),
-    ],
-)
-async def test_good_markup_is_accepted_and_stored_as_seen(
-    tg: FakeTelegram, bot: TelegramBot, text: str, parse_mode: str, visible: str
-) -> None:
-    await tg.send_text(USER, "hi")
-    sent = await bot.send_message(USER, text, parse_mode=parse_mode)
-    assert sent.text == visible
-    # Telegram answers with entities (legacy Markdown aside, which the fake does not model).
-    assert bool(sent.entities) == (parse_mode != "Markdown")
+    text = "<b>第1步.</b> *订单号* _12_ [链接](https://x.y) &amp;"
+    sent = await bot.send_message(USER, text)
+    assert sent.text == text and sent.entities == ()
     [recorded] = tg.sent_messages(USER)
-    assert (recorded.text, recorded.sent_text, recorded.parse_mode) == (visible, text, parse_mode)
+    assert recorded.text == text and "entities" not in recorded.raw
 
 
-async def test_reply_keyboards_are_recorded_but_not_echoed(tg: FakeTelegram, bot: TelegramBot) -> None:
+@pytest.mark.parametrize("parse_mode", ["HTML", "MarkdownV2", "Markdown"])
+async def test_a_parse_mode_is_refused(tg: FakeTelegram, bot: TelegramBot, parse_mode: str) -> None:
+    """The fake parses no markup, so a bot that starts using it fails loudly, not silently."""
     await tg.send_text(USER, "hi")
-    markup = ReplyKeyboardMarkup([[KeyboardButton("是"), KeyboardButton("否")]], one_time_keyboard=True)
-    sent = await bot.send_message(USER, "回答", reply_markup=markup)
-    assert sent.reply_markup is None
-    [recorded] = tg.sent_messages(USER)
-    assert recorded.buttons == [] and recorded.reply_keyboard is not None
-    assert [b["text"] for b in recorded.reply_keyboard["keyboard"][0]] == ["是", "否"]
+    with pytest.raises(BadRequest, match=r"(?i)unsupported parse_mode"):
+        await bot.send_message(USER, "<b>粗</b>", parse_mode=parse_mode)
+    assert tg.sent_messages(USER) == []
 
 
-# -- edits and callbacks -------------------------------------------------------------------
-
-
-async def test_edit_message_text_keeps_history_and_drops_omitted_keyboard(
-    tg: FakeTelegram, bot: TelegramBot
-) -> None:
-    await tg.send_text(USER, "hi")
-    sent = await bot.send_message(USER, "第一版", reply_markup=keyboard([("A", "a")]))
-    edited = await bot.edit_message_text("第二版", chat_id=USER, message_id=sent.message_id)
-    assert isinstance(edited, type(sent)) and edited.text == "第二版"
-    recorded = tg.message(USER, sent.message_id)
-    assert recorded.text == "第二版" and recorded.buttons == []
-    assert [edit.text for edit in recorded.edits] == ["第二版"]
-    await bot.edit_message_reply_markup(
-        chat_id=USER, message_id=sent.message_id, reply_markup=keyboard([("B", "b")])
-    )
-    assert recorded.buttons == [[("B", "b")]]
-    assert [edit.method for edit in recorded.edits] == ["editMessageText", "editMessageReplyMarkup"]
-    assert recorded.text_history == ["第一版", "第二版", "第二版"]
-    assert len(tg.sent_messages(USER)) == 1
-
-
-async def test_editing_without_change_or_unknown_message_fails(tg: FakeTelegram, bot: TelegramBot) -> None:
-    await tg.send_text(USER, "hi")
-    sent = await bot.send_message(USER, "same")
-    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
-        await bot.edit_message_text("same", chat_id=USER, message_id=sent.message_id)
-    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
-        await bot.edit_message_text("new", chat_id=USER, message_id=sent.message_id + 10)
+# -- callbacks -----------------------------------------------------------------------------
 
 
 async def test_pressed_button_is_delivered_and_answered_once(tg: FakeTelegram, bot: TelegramBot) -> None:
@@ -207,20 +135,6 @@ async def test_pressed_button_is_delivered_and_answered_once(tg: FakeTelegram, b
         await query.answer()
 
 
-async def test_wait_for_edits_wakes_when_the_bot_edits(tg: FakeTelegram, bot: TelegramBot) -> None:
-    await tg.send_text(USER, "hi")
-    sent = await bot.send_message(USER, "进度 0%")
-    waiting = asyncio.create_task(tg.wait_for_edits(USER, sent.message_id, 2, timeout=10))
-    await bot.edit_message_text("进度 50%", chat_id=USER, message_id=sent.message_id)
-    await asyncio.sleep(0)
-    assert not waiting.done()
-    await bot.edit_message_text("进度 100%", chat_id=USER, message_id=sent.message_id)
-    edited = await waiting
-    assert [e.text for e in edited.edits] == ["进度 50%", "进度 100%"]
-    with pytest.raises(AssertionError, match=r"3 edit"):
-        await tg.wait_for_edits(USER, sent.message_id, 3, timeout=0.05)
-
-
 async def test_a_user_cannot_press_a_button_that_is_not_there(tg: FakeTelegram, bot: TelegramBot) -> None:
     await tg.send_text(USER, "hi")
     sent = await bot.send_message(USER, "选一个", reply_markup=keyboard([("是", "yes")]))
@@ -230,7 +144,7 @@ async def test_a_user_cannot_press_a_button_that_is_not_there(tg: FakeTelegram, 
         await tg.press_button(USER, sent.message_id + 5, "yes")
 
 
-# -- commands, chat actions ----------------------------------------------------------------
+# -- commands, and methods the bot never calls-------------------------------------------------------------
 
 
 async def test_commands_are_stored_per_scope(tg: FakeTelegram, bot: TelegramBot) -> None:
@@ -243,16 +157,30 @@ async def test_commands_are_stored_per_scope(tg: FakeTelegram, bot: TelegramBot)
         await bot.set_my_commands([BotCommand("Start", "大写不行")])
     await bot.set_my_commands([BotCommand("help", "帮助")], scope=BotCommandScopeAllPrivateChats())
     assert tg.commands_for({"type": "all_private_chats"}) == [{"command": "help", "description": "帮助"}]
-    await bot.delete_my_commands()
-    assert tg.commands == [] and len(tg.commands_for({"type": "all_private_chats"})) == 1
+    assert [c["command"] for c in tg.commands] == ["start", "export"]
 
 
-async def test_chat_actions_are_validated(tg: FakeTelegram, bot: TelegramBot) -> None:
+NEVER_CALLED: dict[str, Callable[[TelegramBot, int], Awaitable[object]]] = {
+    "editMessageText": lambda bot, mid: bot.edit_message_text("x", chat_id=USER, message_id=mid),
+    "editMessageReplyMarkup": lambda bot, mid: bot.edit_message_reply_markup(chat_id=USER, message_id=mid),
+    "deleteMessage": lambda bot, mid: bot.delete_message(USER, mid),
+    "sendChatAction": lambda bot, mid: bot.send_chat_action(USER, "typing"),
+    "deleteMyCommands": lambda bot, mid: bot.delete_my_commands(),
+}
+
+
+@pytest.mark.parametrize("method", list(NEVER_CALLED))
+async def test_a_method_the_bot_never_calls_is_an_unexpected_call(
+    tg: FakeTelegram, bot: TelegramBot, method: str
+) -> None:
+    """The fake serves what the bot uses; should the bot start editing, deleting or showing
+    "typing…", its tests fail on the unexpected call until the fake learns the method."""
     await tg.send_text(USER, "hi")
-    assert await bot.send_chat_action(USER, "typing")
-    with pytest.raises(BadRequest, match=r"(?i)wrong parameter action"):
-        await bot.send_chat_action(USER, "dancing")
-    assert tg.chat_actions == [(USER, "typing")]
+    sent = await bot.send_message(USER, "第一版")
+    with pytest.raises(TelegramError, match=r"(?i)not found"):  # the 404 of an unknown method
+        await NEVER_CALLED[method](bot, sent.message_id)
+    assert [call.method for call in tg.unexpected_calls] == [method]
+    tg.unexpected_calls.clear()
 
 
 # -- getUpdates ----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 from telegram import Bot as TelegramBot
-from telegram import ReplyParameters
 from telegram.error import (
     BadRequest,
     Conflict,
@@ -26,6 +25,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from tests.factories import STICKER, group_chat, telegram_user
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN as TOKEN
 from tests.fake_telegram.models import JsonDict, Upload
@@ -233,24 +233,8 @@ async def test_setting_a_webhook_ends_a_waiting_long_poll(tg: FakeTelegram, bot:
 
 
 async def test_arbitrary_updates_get_ids_and_known_chats(tg: FakeTelegram, bot: TelegramBot) -> None:
-    group = {"id": -100123, "type": "supergroup", "title": "维权群"}
-    sticker = {
-        "file_id": "s",
-        "file_unique_id": "su",
-        "type": "regular",
-        "width": 1,
-        "height": 1,
-        "is_animated": False,
-        "is_video": False,
-    }
     await tg.send_update(
-        {
-            "message": {
-                "chat": group,
-                "from": {"id": USER, "is_bot": False, "first_name": "A"},
-                "sticker": sticker,
-            }
-        }
+        {"message": {"chat": group_chat(-100123), "from": telegram_user(USER), "sticker": STICKER}}
     )
     await tg.send_text(USER, "群里", chat_type="group", chat_id=-5)
     updates = await bot.get_updates()
@@ -338,15 +322,3 @@ async def test_a_bot_process_polls_answers_and_confirms_on_shutdown(tg: FakeTele
     # run_polling confirms the last update with one more getUpdates before it exits.
     assert tg.pending_updates_count == 0
     assert [c.method for c in tg.calls][:2] == ["getMe", "deleteWebhook"]
-
-
-async def test_replies_must_point_at_an_existing_message(tg: FakeTelegram, bot: TelegramBot) -> None:
-    update = await tg.send_text(USER, "原话")
-    asked = update["message"]["message_id"]
-    sent = await bot.send_message(USER, "回复", reply_parameters=ReplyParameters(asked))
-    assert sent.reply_to_message is not None and sent.reply_to_message.message_id == asked
-    assert tg.message(USER, sent.message_id).reply_to_message_id == asked
-    with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
-        await bot.send_message(USER, "x", reply_parameters=ReplyParameters(asked + 99))
-    lenient = ReplyParameters(asked + 99, allow_sending_without_reply=True)
-    assert (await bot.send_message(USER, "y", reply_parameters=lenient)).reply_to_message is None

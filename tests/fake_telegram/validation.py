@@ -5,29 +5,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from typing import Any, NamedTuple
+from typing import Any
 
-from tests.fake_telegram.formatting import parse_formatted
 from tests.fake_telegram.models import ApiError, JsonDict, bad_request
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA_BYTES = 64
-CHAT_ACTIONS: frozenset[str] = frozenset(
-    {
-        "typing",
-        "upload_photo",
-        "record_video",
-        "upload_video",
-        "record_voice",
-        "upload_voice",
-        "upload_document",
-        "choose_sticker",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    }
-)
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 WEBHOOK_ACTIVE = ApiError(
@@ -101,23 +85,18 @@ def validate_reply_markup(markup: Any) -> JsonDict | None:
     return markup
 
 
-class CheckedText(NamedTuple):
-    """A text or caption that passed Telegram's checks."""
+def checked_text(params: JsonDict, limit: int, field: str) -> str:
+    """Check ``text`` or ``caption``: length and emptiness; returned as sent, with no entities.
 
-    sent: str
-    shown: str
-    parse_mode: str | None
-    entities: list[JsonDict]
-
-
-def checked_text(params: JsonDict, limit: int, field: str) -> CheckedText:
-    """Check ``text`` or ``caption`` with its parse_mode: visible length, emptiness, markup."""
+    The bot sends plain text only, so the fake parses no markup: a ``parse_mode`` is refused
+    (Telegram's answer to one it does not know) rather than stored unparsed.
+    """
+    if params.get("parse_mode"):
+        raise bad_request("unsupported parse_mode")
     raw = params.get(field)
-    sent = "" if raw is None else str(raw)
-    parse_mode = params.get("parse_mode") or None
-    shown, entities = parse_formatted(sent, parse_mode)
-    if field == "text" and not shown.strip():
+    text = "" if raw is None else str(raw)
+    if field == "text" and not text.strip():
         raise bad_request("message text is empty")
-    if len(shown) > limit:
+    if len(text) > limit:
         raise bad_request("message is too long" if field == "text" else "message caption is too long")
-    return CheckedText(sent, shown, parse_mode, entities)
+    return text
