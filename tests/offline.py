@@ -93,7 +93,7 @@ class OfflineRequest(BaseRequest):
         result: Any
         if api_method == "getMe":
             result = BOT_USER
-        elif api_method in ("sendMessage", "sendDocument", "editMessageText"):
+        elif api_method in ("sendMessage", "sendDocument"):
             self._message_id += 1
             chat_id = int(params.get("chat_id", 0))
             result = {
@@ -108,8 +108,6 @@ class OfflineRequest(BaseRequest):
             "setMyCommands",
             "deleteWebhook",
             "setWebhook",
-            "editMessageReplyMarkup",
-            "sendChatAction",
         ):
             result = True
         elif api_method == "getUpdates":
