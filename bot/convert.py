@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from telegram import Message, Update
 
-from guide.model import Incoming, Reply
+from domain.messages import Incoming, Reply
 
 #: Telegram's limit for one message; longer input is cut before it reaches the dialogue.
 MAX_TEXT = 4096

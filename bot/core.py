@@ -16,8 +16,8 @@ from pathlib import Path
 from watchfiles import awatch
 
 from bot.settings import Settings
+from domain.messages import Incoming
 from guide import Dialogue, GuideContent, GuideFileError, default_content_dir, load_content, reads_timeline
-from guide.model import Incoming
 from intents import Classifier, IntentReloader, Problem, load_intents, unknown_tokens
 from intents.match import IntentMatch
 from storage import HandleResult, Storage

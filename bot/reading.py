@@ -23,7 +23,7 @@ from telegram.error import TelegramError
 
 from bot.core import BotCore
 from bot.delivery import Deliverer
-from guide.model import Incoming
+from domain.messages import Incoming
 from ocr import OcrError, OcrUnavailable, Recognizer, is_available, read_screenshot
 
 log = logging.getLogger(__name__)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
+from domain.case import CaseOutcome, CaseState
+from domain.messages import Button, Reply
+from domain.outcome import DeleteUser, RecordClassification
 from guide import callbacks, ops, overwrite, prompt, solved
 from guide.callbacks import Callback
 from guide.content import SIMPLE_ACTIONS, ButtonSpec
 from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, RIGHTS_KINDS
-from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification, Reply
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
 from guide.turn import Turn
 

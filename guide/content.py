@@ -11,8 +11,8 @@ from guide.questionbook import QuestionBook, QuestionSpec
 from guide.talk import TalkContent
 
 if TYPE_CHECKING:
+    from domain.case import CaseState
     from guide.citations import Citations
-    from guide.model import CaseState
     from guide.tracks import Track
 
 #: Actions a step button may carry (``goto:``, ``say:`` and ``ask:`` take an argument).

@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
+from domain.case import CaseState, UserView
+from domain.messages import Button, Incoming
+from domain.outcome import DeleteUser, Outcome, RecordClassification, ScheduleReminder
 from guide import (
     buttons,
     callbacks,
@@ -29,16 +32,6 @@ from guide import (
 from guide.content import GuideContent
 from guide.facts import extract_facts, parse_fact
 from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT
-from guide.model import (
-    Button,
-    CaseState,
-    DeleteUser,
-    Incoming,
-    Outcome,
-    RecordClassification,
-    ScheduleReminder,
-    UserView,
-)
 from guide.render import nav_button, type_buttons
 from guide.scam import is_scam_text
 from guide.tracking import Tracking, load_tracking

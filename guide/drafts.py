@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from domain.case import CaseState, EvidenceItem
 from guide.content import GuideContent
 from guide.labels import CATEGORY_LABELS, FACT_LABELS, KIND_FACT, RIGHTS_KINDS
-from guide.model import CaseState, EvidenceItem
 from guide.script import to_simplified
 from guide.tracks import FALLBACK, Track
 

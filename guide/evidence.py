@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from domain.case import EvidenceItem, new_id
+from domain.outcome import AddEvidence, MarkReminderDone
 from guide import buttons, ops, overwrite
 from guide.facts import extract_facts, simplified
-from guide.model import AddEvidence, EvidenceItem, MarkReminderDone, new_id
 from guide.render import missing_evidence, nav_button, type_buttons
 from guide.scam import is_scam_text
 from guide.turn import Turn

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.case import CaseState, EvidenceItem, TimelineEntry
+from domain.messages import Document
 from guide.clock import shown
 from guide.content import GuideContent
 from guide.drafts import case_facts, render_drafts
@@ -16,7 +18,6 @@ from guide.labels import (
     STAGE_NAMES,
     issue_label,
 )
-from guide.model import CaseState, Document, EvidenceItem, TimelineEntry
 from guide.pdf import render_pdf
 
 #: Timeline event -> Chinese label.

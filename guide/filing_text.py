@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from domain.outcome import UpdateFiling
 from guide import clocks, filings, ops
 from guide.clock import local_date
 from guide.facts import extract_facts, simplified
-from guide.model import UpdateFiling
 from guide.render import type_buttons
 from guide.tracking import CHANNELS, Tracking
 from guide.turn import Turn

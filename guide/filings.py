@@ -14,24 +14,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import cast, get_args
 
+from domain.case import CaseState, Filing, FilingChannel, FilingStatus, Reminder, new_id
+from domain.messages import Button, Reply
+from domain.outcome import AddFiling, CancelReminders, MarkReminderDone, ScheduleReminder, UpdateFiling
 from guide import clocks, filing_reading, ladder, ops
 from guide.clock import local_date
 from guide.export import render_export_pdf
-from guide.model import (
-    AddFiling,
-    Button,
-    CancelReminders,
-    CaseState,
-    Filing,
-    FilingChannel,
-    FilingStatus,
-    MarkReminderDone,
-    Reminder,
-    Reply,
-    ScheduleReminder,
-    UpdateFiling,
-    new_id,
-)
 from guide.pdf import NoCjkFont
 from guide.render import type_buttons
 from guide.tracking import CHANNELS, Tracking

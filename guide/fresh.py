@@ -9,8 +9,8 @@ them; they are dropped once the person carries on with the open case instead.
 
 from __future__ import annotations
 
+from domain.messages import Incoming
 from guide import callbacks, ops
-from guide.model import Incoming
 from guide.render import type_buttons
 from guide.turn import Turn
 

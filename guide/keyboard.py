@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 
+from domain.messages import Button
+from domain.outcome import DeleteUser
 from guide import ops
 from guide.facts import simplified
-from guide.model import Button, DeleteUser
 from guide.render import step_reply
 from guide.talk import TalkContent
 from guide.turn import Turn

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from domain.case import CaseState
+from domain.messages import Reply
 from guide import ops
-from guide.model import CaseState, Reply
 from guide.questionbook import QuestionSpec
 from guide.render import nav_button
 from guide.turn import Turn

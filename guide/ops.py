@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from domain.case import CaseOutcome, CaseState, Reminder, new_id
+from domain.messages import Button, Reply
+from domain.outcome import CancelReminders, ScheduleReminder, SetPending
 from guide import callbacks
 from guide.clock import shown
 from guide.drafts import render_drafts
@@ -20,17 +23,6 @@ from guide.labels import (
     issue_label,
 )
 from guide.ladder import filing_lines
-from guide.model import (
-    Button,
-    CancelReminders,
-    CaseOutcome,
-    CaseState,
-    Reminder,
-    Reply,
-    ScheduleReminder,
-    SetPending,
-    new_id,
-)
 from guide.render import brief_step_reply, nav_button, stage_menu, step_reply, type_buttons
 from guide.tracks import detect_kind
 from guide.turn import Turn

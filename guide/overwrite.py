@@ -8,9 +8,10 @@ replaces the value directly: the person chose to change it.
 
 from __future__ import annotations
 
+from domain.case import CaseState
+from domain.messages import Button
 from guide import callbacks, ops
 from guide.labels import FACT_LABELS
-from guide.model import Button, CaseState
 from guide.turn import Turn
 
 OP = "w"

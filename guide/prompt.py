@@ -8,10 +8,10 @@ second miss in a row offers buttons to skip or stop. The miss count waits in the
 
 from __future__ import annotations
 
+from domain.case import CaseState
 from guide import ops
 from guide.facts import fact_hint
 from guide.keyboard import normalized
-from guide.model import CaseState
 from guide.render import nav_button
 from guide.turn import Turn
 

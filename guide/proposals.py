@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 
+from domain.case import CaseState
+from domain.messages import Button
+from domain.outcome import DeleteUser
 from guide import ops
 from guide.facts import simplified
 from guide.labels import FACT_LABELS
-from guide.model import Button, CaseState, DeleteUser
 from guide.render import nav_button
 from guide.turn import Turn
 

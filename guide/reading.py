@@ -1,7 +1,7 @@
 """Screenshots read by OCR become proposed case facts, which the person confirms with buttons.
 
 The bot reads an attached screenshot off the event loop and hands the dialogue a ``reading``
-incoming (see :class:`guide.model.Incoming`). Here the evidence item gets its category from the
+incoming (see :class:`domain.messages.Incoming`). Here the evidence item gets its category from the
 kind of screenshot, and the facts it shows are *proposed* in the reply, never stored unconfirmed
 (not even as scratch values): the reply's buttons adopt them (:mod:`guide.proposals`). A fact the person already gave is never
 overwritten without asking; a value equal to the stored one needs no question.
@@ -13,10 +13,11 @@ import json
 import re
 from dataclasses import dataclass, replace
 
+from domain.case import CaseState, EvidenceItem
+from domain.outcome import UpdateEvidence
 from guide import filing_reading, ops
 from guide.facts import parse_fact
 from guide.labels import FACT_LABELS
-from guide.model import CaseState, EvidenceItem, UpdateEvidence
 from guide.proposals import CASE_FACTS, SAME_NOTE, done_rows, proposal_line, proposal_rows
 from guide.render import missing_evidence
 from guide.turn import Turn

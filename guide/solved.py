@@ -8,9 +8,10 @@ reopen the last closed one (``z|<case>``), which ``/cases`` also offers for any 
 
 from __future__ import annotations
 
+from domain.case import CaseState
+from domain.messages import Button
 from guide import callbacks, ops
 from guide.facts import simplified
-from guide.model import Button, CaseState
 from guide.render import nav_button
 from guide.turn import Turn
 

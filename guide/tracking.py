@@ -14,10 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from domain.case import FilingChannel
 from guide.content import GuideFileError
 from guide.labels import FACT_LABELS
 from guide.locate import LineIndex
-from guide.model import FilingChannel
 
 LADDER_FILE = "ladder.toml"
 CHANNELS: tuple[str, ...] = get_args(FilingChannel)

@@ -5,23 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from domain.case import CaseState, TimelineEntry, UserView, new_id
+from domain.messages import Button, Incoming, Reply
+from domain.outcome import AddTimeline, Effect, Outcome, SaveCase, SetCurrentCase, SetPending
 from guide import script
 from guide.content import GuideContent
-from guide.model import (
-    AddTimeline,
-    Button,
-    CaseState,
-    Effect,
-    Incoming,
-    Outcome,
-    Reply,
-    SaveCase,
-    SetCurrentCase,
-    SetPending,
-    TimelineEntry,
-    UserView,
-    new_id,
-)
 from guide.tracking import Tracking
 
 MAX_REPLY = 4096

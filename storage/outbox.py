@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 
-from guide.model import Reply
+from domain.messages import Reply
 from storage.convert import reply_from_payload, reply_to_payload
 from storage.models import OUTBOX
 from storage.prepared import Prepared

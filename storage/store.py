@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from guide.model import Outcome, Reminder, UserView
+from domain.case import Reminder, UserView
+from domain.outcome import Outcome
 from storage import maintenance, reports
 from storage.coltypes import utcnow
 from storage.convert import reminder_from_row

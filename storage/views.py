@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from guide.model import CaseState, TimelineEntry, UserView
+from domain.case import CaseState, TimelineEntry, UserView
 from storage.convert import case_from_row, evidence_from_row, filing_from_row, reminder_from_row
 from storage.models import CASE_FACTS, CASES, EVIDENCE, FILINGS, REMINDERS, TIMELINE, USERS
 from storage.prepared import Prepared

@@ -12,7 +12,7 @@ import pytest
 
 from bot.core import BotCore
 from bot.reading import EvidenceReader
-from guide.model import Incoming
+from domain.messages import Incoming
 from tests.offline import offline_settings
 
 A, B = 5100001, 5100002

@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.convert import keyboard_json
 from bot.replybot import ReplyBot
-from guide.model import Button, Reply
+from domain.messages import Button, Reply
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import fake_telegram, timedelta_durations  # noqa: F401  (fixtures)
 

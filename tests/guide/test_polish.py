@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.outcome import AddEvidence, ScheduleReminder
 from guide import GuideContent, extract_facts
 from guide.clock import shown
 from guide.facts import parse_fact
-from guide.model import AddEvidence, ScheduleReminder
 from guide.ops import delay_text
 from tests.guide.memory import Conversation
 

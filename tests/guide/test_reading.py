@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from domain.outcome import DeleteUser, SaveCase, SetPending, UpdateEvidence
 from guide import proposals, reading
-from guide.model import DeleteUser, SaveCase, SetPending, UpdateEvidence
 from ocr.model import KIND_LABELS as OCR_KIND_LABELS
 from tests.guide.memory import Conversation
 

@@ -7,7 +7,7 @@ import asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guide.model import Button, Document, Reply
+from domain.messages import Button, Document, Reply
 from storage.convert import reply_from_payload, reply_to_payload
 from storage.locks import KeyedLock
 
