@@ -27,7 +27,7 @@ class Incoming:
     * ``reminder``: a stored reminder fell due, ``data`` is the reminder id;
     * ``reading``: a screenshot the person sent was read (OCR); ``data`` is a JSON object
       ``{"file_unique_id": ..., "kind": ..., "facts": {name: value}, "error": ""}`` where
-      ``kind`` is one of ``ocr.KIND_LABELS`` and ``error`` a message for the person when the
+      ``kind`` is one of ``domain.screenshots.KIND_LABELS`` and ``error`` a message for the person when the
       image could not be read (the raw recognised text never reaches the dialogue);
     * ``other``: anything else (sticker, voice, location...), ``data`` names the kind.
     """

@@ -6,12 +6,13 @@ from datetime import timedelta
 from typing import cast
 
 from domain.case import CaseOutcome, CaseState
+from domain.issues import ISSUE_LABELS, RIGHTS_KINDS
+from domain.labels import FACT_LABELS, OUTCOME_LABELS
 from domain.messages import Button, Reply
 from domain.outcome import DeleteUser, RecordClassification
 from guide import callbacks, ops, overwrite, prompt, solved
 from guide.callbacks import Callback
 from guide.content import SIMPLE_ACTIONS, ButtonSpec
-from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, RIGHTS_KINDS
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
 from guide.turn import Turn
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.case import CaseState, new_id
+from domain.labels import NOTICE
 from domain.messages import Button
 from guide import callbacks, clock, fresh, ops, script
-from guide.labels import NOTICE
 from guide.render import evidence_reply, nav_button, status_reply, type_buttons
 from guide.turn import Turn
 

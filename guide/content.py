@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guide.labels import KIND_FACT, STAGE_IDS
+from domain.issues import KIND_FACT
+from domain.stages import STAGE_IDS
 from guide.questionbook import QuestionBook, QuestionSpec
 from guide.talk import TalkContent
 

@@ -8,6 +8,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from domain.case import CaseState, UserView
+from domain.issues import ISSUE_LABELS, KIND_FACT
+from domain.labels import FACT_LABELS
+from domain.limits import MAX_MESSAGE_LENGTH
 from domain.messages import Button, Incoming
 from domain.outcome import DeleteUser, Outcome, RecordClassification, ScheduleReminder
 from guide import (
@@ -31,7 +34,6 @@ from guide import (
 )
 from guide.content import GuideContent
 from guide.facts import extract_facts, parse_fact
-from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT
 from guide.render import nav_button, type_buttons
 from guide.scam import is_scam_text
 from guide.tracking import Tracking, load_tracking
@@ -131,12 +133,12 @@ class Dialogue:
     def _text(self, turn: Turn, text: str) -> None:
         """Answer a free-text message (a long one also gets an ack and its questions answered)."""
         self._text_body(turn, text)
-        if longtext.is_long(text) and not is_scam_text(text[:4096], self.content.scam_keywords):
+        if longtext.is_long(text) and not is_scam_text(text[:MAX_MESSAGE_LENGTH], self.content.scam_keywords):
             longtext.acknowledge(turn, longtext.questions_in(turn, text))
 
     def _text_body(self, turn: Turn, text: str) -> None:
         """Answer a free-text message."""
-        if is_scam_text(text[:4096], self.content.scam_keywords):
+        if is_scam_text(text[:MAX_MESSAGE_LENGTH], self.content.scam_keywords):
             self._scam(turn)
             return
         if not _MEANINGFUL.search(text):

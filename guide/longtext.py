@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 from domain.case import CaseState
+from domain.limits import MAX_MESSAGE_LENGTH
 from domain.messages import Reply
 from guide import ops
 from guide.questionbook import QuestionSpec
@@ -32,7 +33,7 @@ def is_long(text: str) -> bool:
 def questions_in(turn: Turn, text: str) -> tuple[QuestionSpec, ...]:
     """The common questions asked in the sentences of ``text`` (each once, at most three)."""
     found: dict[str, QuestionSpec] = {}
-    for sentence in _SENTENCE.findall(text[:4096]):
+    for sentence in _SENTENCE.findall(text[:MAX_MESSAGE_LENGTH]):
         for spec in turn.content.question_book.asked(sentence):
             found.setdefault(spec.id, spec)
     return tuple(found.values())[:MAX_ANSWERS]

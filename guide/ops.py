@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from domain.case import CaseOutcome, CaseState, Reminder, new_id
+from domain.issues import ISSUE_LABELS, KIND_FACT, RIGHTS_KINDS, issue_label
+from domain.labels import FACT_LABELS, NOTICE, OUTCOME_LABELS
 from domain.messages import Button, Reply
 from domain.outcome import CancelReminders, ScheduleReminder, SetPending
 from guide import callbacks
@@ -13,15 +15,6 @@ from guide.clock import shown
 from guide.drafts import render_drafts
 from guide.export import render_export
 from guide.facts import simplified
-from guide.labels import (
-    FACT_LABELS,
-    ISSUE_LABELS,
-    KIND_FACT,
-    NOTICE,
-    OUTCOME_LABELS,
-    RIGHTS_KINDS,
-    issue_label,
-)
 from guide.ladder import filing_lines
 from guide.render import brief_step_reply, nav_button, stage_menu, step_reply, type_buttons
 from guide.tracks import detect_kind

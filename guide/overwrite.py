@@ -9,9 +9,9 @@ replaces the value directly: the person chose to change it.
 from __future__ import annotations
 
 from domain.case import CaseState
+from domain.labels import FACT_LABELS
 from domain.messages import Button
 from guide import callbacks, ops
-from guide.labels import FACT_LABELS
 from guide.turn import Turn
 
 OP = "w"

@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 
 from domain.case import CaseState
+from domain.labels import FACT_LABELS
+from domain.limits import MAX_CALLBACK_DATA
 from domain.messages import Button
 from domain.outcome import DeleteUser
 from guide import ops
 from guide.facts import simplified
-from guide.labels import FACT_LABELS
 from guide.render import nav_button
 from guide.turn import Turn
 
@@ -97,7 +98,7 @@ def owns(data: str) -> bool:
 
 def _parse_button(data: str) -> tuple[str, str, str] | None:
     """(case id, fact or ``all``, choice) of proposal button ``data``, or ``None``."""
-    if len(data.encode("utf-8")) > 64 or not data.isascii():
+    if len(data.encode("utf-8")) > MAX_CALLBACK_DATA or not data.isascii():
         return None
     parts = data.split("|")
     if len(parts) != 4 or parts[0] != OP:

@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass, replace
 
 from domain.case import CaseState, EvidenceItem
+from domain.labels import FACT_LABELS
 from domain.outcome import UpdateEvidence
+from domain.screenshots import KIND_LABELS
 from guide import filing_reading, ops
 from guide.facts import parse_fact
-from guide.labels import FACT_LABELS
 from guide.proposals import CASE_FACTS, SAME_NOTE, done_rows, proposal_line, proposal_rows
 from guide.render import missing_evidence
 from guide.turn import Turn
-from ocr.model import KIND_LABELS  # plain data: the dialogue never runs the OCR engine
 
 MAX_DATA = 20_000
 MAX_VALUE = 300

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from domain.case import FilingChannel
+from domain.labels import FACT_LABELS
 from guide.content import GuideFileError
-from guide.labels import FACT_LABELS
 from guide.locate import LineIndex
 
 LADDER_FILE = "ladder.toml"

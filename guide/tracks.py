@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from domain.issues import ISSUE_LABELS, RIGHTS_KINDS
+from domain.labels import FACT_LABELS
 from guide.citations import Citations
 from guide.content import GuideFileError
-from guide.labels import FACT_LABELS, ISSUE_LABELS, RIGHTS_KINDS
 from guide.locate import LineIndex
 
 TRACKS_FILE = "tracks.toml"

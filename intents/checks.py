@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from domain.issues import ISSUE_TYPES
 from intents.loader import collect_problems
 from intents.locate import TomlLines
-from intents.match import ISSUE_TYPES
 from intents.model import Problem
 
 

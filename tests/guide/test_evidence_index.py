@@ -8,8 +8,8 @@ import json
 
 import pytest
 
+from domain.labels import NOTICE
 from domain.outcome import UpdateEvidence
-from guide.labels import NOTICE
 from guide.pdf import find_font
 from tests.guide.memory import Conversation
 

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from domain.case import Filing
+from domain.labels import NOTICE
 from domain.outcome import AddFiling, ScheduleReminder, UpdateFiling
 from guide import load_content
 from guide.filing_text import parse_text
-from guide.labels import NOTICE
 from guide.tracking import load_tracking
 from tests.guide.memory import Conversation
 

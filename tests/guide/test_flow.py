@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from domain.case import CaseState
+from domain.labels import NOTICE
 from domain.messages import Document
 from domain.outcome import AddTimeline, ScheduleReminder
 from guide import GuideContent
-from guide.labels import NOTICE
 from intents.match import ISSUE_TYPES
 from tests.guide.memory import Conversation
 

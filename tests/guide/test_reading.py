@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from domain.outcome import DeleteUser, SaveCase, SetPending, UpdateEvidence
+from domain.screenshots import KIND_LABELS as OCR_KIND_LABELS
 from guide import proposals, reading
-from ocr.model import KIND_LABELS as OCR_KIND_LABELS
 from tests.guide.memory import Conversation
 
 ORDER_NO = "231118-492817365029174"
