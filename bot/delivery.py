@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.convert import keyboard_json
 from bot.pacing import ChatPacer
 from bot.replybot import ReplyBot
+from bot.updates import keyboard_json
 from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)

@@ -79,7 +79,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "facts_next",
     "duplicate_evidence",
     "scam_warning",
-    # screenshots read by OCR (guide/reading.py)
+    # screenshots read by OCR (guide/screenshot_facts.py)
     "reading_kept",
     "reading_gone",
     "reading_blank",

@@ -29,7 +29,7 @@ from guide import (
     prompt,
     proposals,
     questions,
-    reading,
+    screenshot_facts,
     solved,
 )
 from guide.content import GuideContent
@@ -103,7 +103,7 @@ class Dialogue:
         elif incoming.kind == "reminder":
             evidence.follow_up_due(turn)
         elif incoming.kind == "reading":
-            reading.receive(turn)
+            screenshot_facts.receive(turn)
         else:
             ops.show_current_or_types(turn, ops.msg(turn, "unsupported"))
         proposals.tidy(turn)  # a closed case's proposals leave the scratch values

@@ -25,8 +25,8 @@ from domain.outcome import (
     UpdateEvidence,
     UpdateFiling,
 )
-from storage.convert import case_columns, evidence_columns, filing_columns
 from storage.errors import StorageError
+from storage.rows import case_columns, evidence_columns, filing_columns
 from storage.statements import CASE_COLUMNS, statements_for
 
 #: Longest token stored in ``unknown_tokens`` (longer ones are cut).

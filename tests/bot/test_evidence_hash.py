@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.core import BotCore
-from bot.reading import EvidenceReader
+from bot.evidence_files import EvidenceReader
 from domain.messages import Incoming
 from tests.offline import offline_settings
 

@@ -9,8 +9,8 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.convert import keyboard_json
 from bot.replybot import ReplyBot
+from bot.updates import keyboard_json
 from domain.messages import Button, Reply
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import fake_telegram, timedelta_durations  # noqa: F401  (fixtures)

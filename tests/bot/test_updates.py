@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import Bot, Update
 
-from bot.convert import to_incoming
+from bot.updates import to_incoming
 
 BOT = Bot("1:offline")
 USER = {"id": 7, "is_bot": False, "first_name": "A"}
