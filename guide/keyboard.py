@@ -13,7 +13,7 @@ import re
 
 from domain.messages import Button
 from domain.outcome import DeleteUser
-from guide import ops
+from guide import scratch
 from guide.facts import simplified
 from guide.render import step_reply
 from guide.talk import TalkContent
@@ -45,7 +45,7 @@ def remember(turn: Turn) -> None:
     pending = {k: v for k, v in turn.pending.items() if k != KEYBOARD_KEY}
     if shown:
         pending[KEYBOARD_KEY] = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
-    ops.set_pending(turn, pending)
+    scratch.set_pending(turn, pending)
 
 
 def last_rows(turn: Turn) -> list[list[Button]]:

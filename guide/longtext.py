@@ -14,7 +14,7 @@ from datetime import timedelta
 from domain.case import CaseState
 from domain.limits import MAX_MESSAGE_LENGTH
 from domain.messages import Reply
-from guide import ops
+from guide import followup
 from guide.questionbook import QuestionSpec
 from guide.render import nav_button
 from guide.turn import Turn
@@ -50,4 +50,4 @@ def acknowledge(turn: Turn, asked: tuple[QuestionSpec, ...]) -> None:
 def offer_reminder(turn: Turn, case: CaseState, delay: timedelta) -> None:
     """Ask whether to set the follow-up reminder (the person said customer service was contacted)."""
     rows = [[nav_button(case, "⏰ 好，提醒我", "contacted"), nav_button(case, "不用提醒", "resume")]]
-    turn.say(turn.content.talk.message("reminder_offer").replace("{delay}", ops.delay_text(delay)), rows)
+    turn.say(turn.content.talk.message("reminder_offer").replace("{delay}", followup.delay_text(delay)), rows)

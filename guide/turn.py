@@ -143,3 +143,11 @@ def _traditional(reply: Reply) -> Reply:
             document, caption=clip(script.to_traditional(document.caption), MAX_CAPTION_LENGTH)
         )
     return Reply(clip(script.to_traditional(reply.text)), rows, document)
+
+
+def msg(turn: Turn, key: str, **values: str) -> str:
+    """The common message ``key`` with ``{name}`` placeholders filled in."""
+    text = turn.content.message(key)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
