@@ -10,6 +10,7 @@ FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY domain ./domain
 COPY guide ./guide
 COPY intents ./intents
 COPY storage ./storage
