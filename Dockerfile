@@ -11,6 +11,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY datafiles ./datafiles
+COPY domain ./domain
 COPY guide ./guide
 COPY intents ./intents
 COPY storage ./storage

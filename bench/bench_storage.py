@@ -16,18 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guide.model import (
-    AddTimeline,
-    CaseState,
-    Outcome,
-    RecordClassification,
-    Reply,
-    SaveCase,
-    SetCurrentCase,
-    SetPending,
-    TimelineEntry,
-    UserView,
-)
+from domain.case import CaseState, TimelineEntry, UserView
+from domain.messages import Reply
+from domain.outcome import AddTimeline, Outcome, RecordClassification, SaveCase, SetCurrentCase, SetPending
 from storage.coltypes import utcnow
 from storage.store import Storage
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bot.hot_reload import ReloadableFolder
 from bot.settings import Settings
+from domain.messages import Incoming
 from guide import Dialogue, GuideContent, GuideFileError, default_content_dir, load_content, reads_timeline
-from guide.model import Incoming
 from intents import Classifier, load_intents, unknown_tokens
 from intents.loader import collect_problems
 from intents.match import IntentMatch

@@ -18,8 +18,8 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.convert import keyboard
 from bot.pacing import ChatPacer
+from bot.updates import keyboard
 from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)

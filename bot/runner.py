@@ -23,7 +23,7 @@ from telegram.ext import ExtBot
 from bot.core import BotCore
 from bot.delivery import retry_seconds
 from bot.telegram_app import TelegramFrontend
-from guide.model import Incoming
+from domain.messages import Incoming
 from storage import Storage
 
 log = logging.getLogger(__name__)

@@ -23,12 +23,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.convert import to_incoming, update_key
 from bot.core import BotCore
 from bot.delivery import Deliverer
+from bot.evidence_files import EvidenceReader
 from bot.pacing import ChatPacer
-from bot.reading import EvidenceReader
 from bot.throttle import FLOOD_NOTICE, Throttle, Verdict
+from bot.updates import to_incoming, update_key
 from guide import COMMANDS
 from storage import StorageUnavailable
 

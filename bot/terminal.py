@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple, TextIO
 
 from bot.core import BotCore
-from guide.model import Button, Incoming, Reply
+from domain.messages import Button, Incoming, Reply
 from storage import OutboxEntry
 
 HELP = "（输入文字交谈；输入数字选择按钮；/help 查看命令；/photo 说明 模拟发送截图；/quit 退出）"

@@ -5,13 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from guide import callbacks, ops, overwrite, prompt, solved
+from domain.case import CaseOutcome, CaseState
+from domain.issues import ISSUE_LABELS, RIGHTS_KINDS
+from domain.labels import FACT_LABELS, OUTCOME_LABELS
+from domain.messages import Button, Reply
+from domain.outcome import DeleteUser, RecordClassification
+from guide import (
+    callbacks,
+    fact_records,
+    followup,
+    lifecycle,
+    navigation,
+    overwrite,
+    paperwork,
+    prompt,
+    scratch,
+    solved,
+)
 from guide.callbacks import Callback
 from guide.content import SIMPLE_ACTIONS, ButtonSpec
-from guide.labels import FACT_LABELS, ISSUE_LABELS, OUTCOME_LABELS, RIGHTS_KINDS
-from guide.model import Button, CaseOutcome, CaseState, DeleteUser, RecordClassification, Reply
 from guide.render import evidence_reply, facts_menu, nav_button, status_reply
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
 NAV_ACTIONS = (*SIMPLE_ACTIONS, "resume", "skip", "unask")
 
@@ -23,7 +37,7 @@ def button(label: str, op: str, *args: str) -> Button:
 
 def stale(turn: Turn) -> None:
     """Say the button is out of date and show where the person is."""
-    ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+    navigation.show_current_or_types(turn, msg(turn, "stale"))
 
 
 def _current_case(turn: Turn, case_id: str, *, allow_closed: bool = False) -> CaseState | None:
@@ -33,17 +47,17 @@ def _current_case(turn: Turn, case_id: str, *, allow_closed: bool = False) -> Ca
         stale(turn)
         return None
     if case.id != turn.current_id and case.status != "open":
-        turn.say(ops.msg(turn, "case_closed_already"))
+        turn.say(msg(turn, "case_closed_already"))
         return None
     if case.id != turn.current_id and turn.open_current is None:
         turn.set_current(case.id)  # no other case in progress: take the button's case up again
     if case.id != turn.current_id:
         other = turn.current
-        label = ops.case_label(other) if other is not None else "无"
-        ops.show_current_or_types(turn, ops.msg(turn, "other_case_button", case=label))
+        label = lifecycle.case_label(other) if other is not None else "无"
+        navigation.show_current_or_types(turn, msg(turn, "other_case_button", case=label))
         return None
     if case.status != "open" and not allow_closed:
-        turn.say(ops.msg(turn, "case_closed_already"))
+        turn.say(msg(turn, "case_closed_already"))
         return None
     return case
 
@@ -63,17 +77,17 @@ def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> No
     content = turn.content
     name, _, arg = action.partition(":")
     if name == "next":
-        ops.step_forward(turn, case)
+        navigation.step_forward(turn, case)
     elif name == "back":
-        ops.step_back(turn, case)
+        navigation.step_back(turn, case)
     elif name == "resume":
-        ops.show_step(turn, case)
+        navigation.show_step(turn, case)
     elif name == "skip":
         prompt.skip(turn, case)
     elif name == "unask":
         prompt.stop(turn, case)
     elif name == "menu":
-        ops.show_menu(turn, case)
+        navigation.show_menu(turn, case)
     elif name == "status":
         turn.reply(status_reply(content, case, turn.view.evidence, turn.view.reminders))
     elif name == "facts":
@@ -81,17 +95,17 @@ def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> No
     elif name == "evidence":
         turn.reply(evidence_reply(content, case, turn.view.evidence))
     elif name == "draft":
-        ops.send_drafts(turn, case)
+        paperwork.send_drafts(turn, case)
     elif name == "export":
-        ops.send_export(turn, case)
+        paperwork.send_export(turn, case)
     elif name == "close":
-        ops.ask_close(turn, case)
+        lifecycle.ask_close(turn, case)
     elif name == "contacted":
-        ops.mark_contacted(turn, case, delay)
+        followup.mark_contacted(turn, case, delay)
     elif name == "say" and arg in content.messages:
         turn.say(content.messages[arg], [[nav_button(case, "▶️ 继续", "resume")]])
     elif name == "ask" and arg in FACT_LABELS:
-        ops.ask_fact(turn, case, arg)
+        fact_records.ask_fact(turn, case, arg)
     elif name == "goto":
         stage_id, _, step_text = arg.partition(".")
         stage = content.stage(stage_id)
@@ -99,7 +113,7 @@ def run_action(turn: Turn, case: CaseState, action: str, delay: timedelta) -> No
         if stage is None or step >= len(stage.steps):
             stale(turn)
             return
-        ops.move(turn, case, stage_id, step)
+        navigation.move(turn, case, stage_id, step)
     else:
         stale(turn)
 
@@ -134,7 +148,7 @@ def _nav_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
     case_id, action = cb.args
     if case_id == callbacks.NEW and action == "new":
         turn.say(
-            ops.msg(turn, "choose_type"),
+            msg(turn, "choose_type"),
             [[button(v, "t", callbacks.NEW, k) for k, v in ISSUE_LABELS.items()]],
         )
         return
@@ -146,7 +160,7 @@ def _nav_button(turn: Turn, cb: Callback, delay: timedelta) -> None:
         stale(turn)
         return
     if case.issue_type is None and action in ("next", "back", "resume", "menu"):
-        ops.show_current_or_types(turn, ops.msg(turn, "choose_type"))
+        navigation.show_current_or_types(turn, msg(turn, "choose_type"))
         return
     run_action(turn, case, action, delay)
 
@@ -155,18 +169,18 @@ def _choose_type(turn: Turn, target: str, issue_type: str) -> None:
     current = turn.open_current
     if target == callbacks.NEW and current is not None and current.issue_type == issue_type:
         # A type button of an old greeting pressed again: do not open a duplicate case.
-        ops.show_step(turn, current, ops.msg(turn, "same_type_open", case=ops.case_label(current)))
+        navigation.show_step(turn, current, msg(turn, "same_type_open", case=lifecycle.case_label(current)))
         return
     if target in (callbacks.NEW, callbacks.FRESH):
-        ops.begin_case(turn, issue_type)
+        lifecycle.begin_case(turn, issue_type)
         return
     case = _current_case(turn, target)
     if case is None:
         return
     if case.issue_type is None:
-        ops.set_type(turn, case, issue_type)
+        lifecycle.set_type(turn, case, issue_type)
     elif case.issue_type == issue_type:
-        ops.show_step(turn, case)
+        navigation.show_step(turn, case)
     else:
         stale(turn)
 
@@ -178,7 +192,9 @@ def _clarified(turn: Turn, target: str, issue_type: str) -> None:
         return
     intent = turn.pending.get("clarify_intent") or issue_type
     turn.emit(RecordClassification(intent=intent, clarified_as=issue_type, needed_clarification=True))
-    ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in ("clarify", "clarify_intent")})
+    scratch.set_pending(
+        turn, {k: v for k, v in turn.pending.items() if k not in ("clarify", "clarify_intent")}
+    )
     if target not in (callbacks.NEW, callbacks.FRESH) and turn.cases.get(target) is None:
         stale(turn)
         return
@@ -190,9 +206,9 @@ def _retype(turn: Turn, case_id: str, issue_type: str) -> None:
     if case is None:
         return
     if case.issue_type == issue_type:
-        ops.show_step(turn, case)
+        navigation.show_step(turn, case)
         return
-    ops.set_type(turn, case, issue_type)
+    lifecycle.set_type(turn, case, issue_type)
 
 
 def _follow_up(turn: Turn, case_id: str, answer: str, delay: timedelta) -> None:
@@ -204,17 +220,19 @@ def _follow_up(turn: Turn, case_id: str, answer: str, delay: timedelta) -> None:
         rows = [
             [button("🏁 结案（已解决）", "x", case.id, "resolved"), nav_button(case, "暂不结案", "resume")]
         ]
-        turn.say(ops.msg(turn, "follow_up_resolved"), rows)
+        turn.say(msg(turn, "follow_up_resolved"), rows)
     elif answer == "no":
         turn.log(case, "follow_up", "unresolved")
         stage = turn.content.stage("complain")
         if stage is None:  # pragma: no cover - the loader requires every stage
             stale(turn)
             return
-        ops.move(turn, case, "complain", 0, ops.msg(turn, "follow_up_unresolved"))
+        navigation.move(turn, case, "complain", 0, msg(turn, "follow_up_unresolved"))
     elif answer == "wait":
-        ops.schedule(turn, case, delay)
-        turn.say(ops.msg(turn, "follow_up_waiting", delay=ops.delay_text(delay)), ops.reminder_buttons(case))
+        followup.schedule(turn, case, delay)
+        turn.say(
+            msg(turn, "follow_up_waiting", delay=followup.delay_text(delay)), followup.reminder_buttons(case)
+        )
     else:
         stale(turn)
 
@@ -224,12 +242,12 @@ def _reminder_change(turn: Turn, case_id: str, days_text: str) -> None:
     if case is None:
         return
     if days_text == "0":
-        ops.cancel_reminders(turn, case)
+        followup.cancel_reminders(turn, case)
         turn.log(case, "reminder", "cancelled")
-        turn.say(ops.msg(turn, "reminder_cancelled"))
-    elif days_text in {str(d) for d in ops.REMINDER_DAYS}:
-        ops.schedule(turn, case, timedelta(days=int(days_text)))
-        waiting = ops.msg(turn, "follow_up_waiting", delay=ops.delay_text(timedelta(days=int(days_text))))
+        turn.say(msg(turn, "reminder_cancelled"))
+    elif days_text in {str(d) for d in followup.REMINDER_DAYS}:
+        followup.schedule(turn, case, timedelta(days=int(days_text)))
+        waiting = msg(turn, "follow_up_waiting", delay=followup.delay_text(timedelta(days=int(days_text))))
         turn.say(waiting)
     else:
         stale(turn)
@@ -245,21 +263,21 @@ def _switch(turn: Turn, case_id: str) -> None:
         status = status_reply(turn.content, case, turn.view.evidence, turn.view.reminders)
         turn.reply(Reply(status.text, ((solved.reopen_button(case),), *status.buttons)))
     elif case.issue_type is None:
-        ops.show_current_or_types(turn, f"已切换到案件：{ops.case_label(case)}")
+        navigation.show_current_or_types(turn, f"已切换到案件：{lifecycle.case_label(case)}")
     else:
-        ops.show_step(turn, case, f"已切换到案件：{ops.case_label(case)}")
+        navigation.show_step(turn, case, f"已切换到案件：{lifecycle.case_label(case)}")
 
 
 def _delete(turn: Turn, token: str) -> None:
     expected = turn.pending.get("delete")
     if token == "no":
-        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != "delete"})
-        turn.say(ops.msg(turn, "delete_kept"))
+        scratch.set_pending(turn, {k: v for k, v in turn.pending.items() if k != "delete"})
+        turn.say(msg(turn, "delete_kept"))
     elif expected and token == expected:
         turn.emit(DeleteUser())
-        turn.say(ops.msg(turn, "deleted"))
+        turn.say(msg(turn, "deleted"))
     else:
-        turn.say(ops.msg(turn, "stale").split("。")[0] + "。需要删除数据请重新发送 /delete。")
+        turn.say(msg(turn, "stale").split("。")[0] + "。需要删除数据请重新发送 /delete。")
 
 
 def press(turn: Turn, data: str, delay: timedelta) -> None:
@@ -276,7 +294,7 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
     elif cb.op == "m":
         case = _current_case(turn, first)
         if case is not None and turn.content.stage(cb.args[1]) is not None and case.issue_type is not None:
-            ops.move(turn, case, cb.args[1], 0)
+            navigation.move(turn, case, cb.args[1], 0)
         elif case is not None:
             stale(turn)
     elif cb.op in ("t", "c", "y") and cb.args[1] not in ISSUE_LABELS:
@@ -290,19 +308,19 @@ def press(turn: Turn, data: str, delay: timedelta) -> None:
     elif cb.op == "g":
         case = _current_case(turn, first)
         if case is not None and case.issue_type == "rights_damaged" and cb.args[1] in RIGHTS_KINDS:
-            ops.choose_kind(turn, case, cb.args[1])
+            lifecycle.choose_kind(turn, case, cb.args[1])
         elif case is not None:
             stale(turn)
     elif cb.op == "f":
         case = _current_case(turn, first)
         if case is not None and cb.args[1] in FACT_LABELS:
-            ops.ask_fact(turn, case, cb.args[1])
+            fact_records.ask_fact(turn, case, cb.args[1])
         elif case is not None:
             stale(turn)
     elif cb.op == "x":
         case = _current_case(turn, first)
         if case is not None and cb.args[1] in OUTCOME_LABELS:
-            ops.close_case(turn, case, cast(CaseOutcome, cb.args[1]))
+            lifecycle.close_case(turn, case, cast(CaseOutcome, cb.args[1]))
         elif case is not None:
             stale(turn)
     elif cb.op == "o":

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_BYTES = 64
+from domain.limits import MAX_CALLBACK_DATA
+
 #: Placeholder for "no case yet" in callback data (e.g. choose a type before a case exists).
 NEW = "new"
 #: "Always a new case" (from /new): unlike NEW, never reuses an open case of the same type.
@@ -57,7 +58,7 @@ def step_data(case_id: str, stage: str, step: int, action: str) -> str:
 
 def fits(data: str) -> bool:
     """True when ``data`` is within Telegram's 64-byte limit."""
-    return len(data.encode("utf-8")) <= MAX_BYTES
+    return len(data.encode("utf-8")) <= MAX_CALLBACK_DATA
 
 
 def parse(data: str) -> Callback | None:

@@ -3,7 +3,7 @@
 A filing has at most one running clock: the acceptance clock of a 12315 complaint becomes the
 mediation clock once it is accepted. Its reminder's purpose is ``filing:<filing id>``, so
 scheduling the next clock of the same filing replaces the previous one (see
-:class:`guide.model.ScheduleReminder`).
+:class:`domain.outcome.ScheduleReminder`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from domain.case import Filing
 from guide.clock import CHINA, local_date, shown
-from guide.model import Filing
 from guide.tracking import ClockSpec, Tracking
 from guide.workdays import Deadline, add_days, add_workdays
 

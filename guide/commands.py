@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from guide import callbacks, clock, fresh, ops, script
-from guide.labels import NOTICE
-from guide.model import Button, CaseState, new_id
+from domain.case import CaseState, new_id
+from domain.labels import NOTICE
+from domain.messages import Button
+from guide import callbacks, clock, fresh, lifecycle, navigation, paperwork, scratch, script
 from guide.render import evidence_reply, nav_button, status_reply, type_buttons
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
 #: (command, Chinese description) for /help and Telegram's setMyCommands.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -48,10 +49,10 @@ def _need_case(turn: Turn, *, open_only: bool = True, announce: bool = True) -> 
         if case is not None:
             turn.set_current(case.id)  # as if picked in /cases, so its buttons keep working
             if announce:
-                turn.say(ops.msg(turn, "closed_shown", case=ops.case_label(case)))
+                turn.say(msg(turn, "closed_shown", case=lifecycle.case_label(case)))
             return case
     if case is None:
-        turn.say(ops.msg(turn, "no_case"), type_buttons(callbacks.NEW))
+        turn.say(msg(turn, "no_case"), type_buttons(callbacks.NEW))
     return case
 
 
@@ -64,22 +65,22 @@ def _last_closed(turn: Turn) -> CaseState | None:
 def _start(turn: Turn) -> None:
     case = turn.open_current
     if case is not None and case.issue_type is not None:
-        prefix = f"欢迎回来 👋 当前案件：{ops.case_label(case)}\n遇到新问题可以发送 /new。"
-        ops.show_step(turn, case, prefix)
+        prefix = f"欢迎回来 👋 当前案件：{lifecycle.case_label(case)}\n遇到新问题可以发送 /new。"
+        navigation.show_step(turn, case, prefix)
         return
     target = case.id if case is not None else callbacks.NEW
-    turn.say(ops.msg(turn, "welcome"), type_buttons(target))
+    turn.say(msg(turn, "welcome"), type_buttons(target))
 
 
 def _cases(turn: Turn) -> None:
     cases = sorted(turn.cases.values(), key=lambda c: (c.status != "open", c.created_at), reverse=False)
     if not cases:
-        turn.say(ops.msg(turn, "no_case"), type_buttons(callbacks.NEW))
+        turn.say(msg(turn, "no_case"), type_buttons(callbacks.NEW))
         return
     lines = ["你的案件："]
     rows: list[list[Button]] = []
     shown = cases[:MAX_CASES_LISTED]
-    labels = [ops.case_label(case) for case in shown]
+    labels = [lifecycle.case_label(case) for case in shown]
     for case, label in zip(shown, labels, strict=True):
         if labels.count(label) > 1:  # two cases of one type, platform and day: tell them apart
             label += f" · {clock.shown(case.created_at, '%H:%M')} #{case.id[:4]}"
@@ -97,27 +98,29 @@ def _cancel(turn: Turn) -> None:
     case = turn.open_current
     if case is not None and case.awaiting:
         case = turn.save(case.evolve(awaiting=""))
-        ops.show_step(turn, case, ops.msg(turn, "cancelled"))
+        navigation.show_step(turn, case, msg(turn, "cancelled"))
         return
     questions = [
         key
         for key in turn.pending
-        if not key.startswith(ops.PENDING_FACT) and key not in ops.SCRATCH_KEYS and key != script.SCRIPT_KEY
+        if not key.startswith(scratch.PENDING_FACT)
+        and key not in scratch.SCRATCH_KEYS
+        and key != script.SCRIPT_KEY
     ]
     if questions:  # a confirmation or a choice was waiting, not a question of the case
-        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in questions})
+        scratch.set_pending(turn, {k: v for k, v in turn.pending.items() if k not in questions})
         turn.say(turn.content.talk.message("cancelled_other"))
         return
-    turn.say(ops.msg(turn, "nothing_to_cancel"))
+    turn.say(msg(turn, "nothing_to_cancel"))
 
 
 def _delete(turn: Turn) -> None:
     token = new_id()[:8]
-    ops.set_pending(turn, {**turn.pending, "delete": token})
+    scratch.set_pending(turn, {**turn.pending, "delete": token})
     rows = [
         [Button("⚠️ 确认删除全部数据", callbacks.make("d", token)), Button("取消", callbacks.make("d", "no"))]
     ]
-    turn.say(ops.msg(turn, "delete_ask"), rows)
+    turn.say(msg(turn, "delete_ask"), rows)
 
 
 def run(turn: Turn, command: str, follow_up_delay: timedelta) -> None:
@@ -147,18 +150,18 @@ def run(turn: Turn, command: str, follow_up_delay: timedelta) -> None:
     elif name == "draft":
         case = _need_case(turn, open_only=False)
         if case is not None:
-            ops.send_drafts(turn, case)
+            paperwork.send_drafts(turn, case)
     elif name == "export":
         case = _need_case(turn, open_only=False, announce=False)
         if case is not None and case.id != turn.view.current_case_id:
             # The view holds the timeline of the current case only: export once it is current.
-            text = ops.msg(turn, "closed_shown", case=ops.case_label(case))
+            text = msg(turn, "closed_shown", case=lifecycle.case_label(case))
             turn.say(text, [[nav_button(case, "📄 导出案件摘要", "export")]])
         elif case is not None:
-            ops.send_export(turn, case)
+            paperwork.send_export(turn, case)
     elif name == "close":
         case = _need_case(turn)
         if case is not None:
-            ops.ask_close(turn, case)
+            lifecycle.ask_close(turn, case)
     else:
-        turn.say(ops.msg(turn, "unknown_command"))
+        turn.say(msg(turn, "unknown_command"))

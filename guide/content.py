@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guide.labels import KIND_FACT, STAGE_IDS
+from domain.issues import KIND_FACT
+from domain.stages import STAGE_IDS
 from guide.questionbook import QuestionBook, QuestionSpec
 from guide.talk import TalkContent
 
 if TYPE_CHECKING:
+    from domain.case import CaseState
     from guide.citations import Citations
-    from guide.model import CaseState
     from guide.tracks import Track
 
 #: Actions a step button may carry (``goto:``, ``say:`` and ``ask:`` take an argument).
@@ -78,7 +79,7 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "facts_next",
     "duplicate_evidence",
     "scam_warning",
-    # screenshots read by OCR (guide/reading.py)
+    # screenshots read by OCR (guide/screenshot_facts.py)
     "reading_kept",
     "reading_gone",
     "reading_blank",

@@ -7,42 +7,41 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
+from domain.case import CaseState, UserView
+from domain.issues import ISSUE_LABELS, KIND_FACT
+from domain.labels import FACT_LABELS
+from domain.limits import MAX_MESSAGE_LENGTH
+from domain.messages import Button, Incoming
+from domain.outcome import DeleteUser, Outcome, RecordClassification, ScheduleReminder
 from guide import (
     buttons,
     callbacks,
     commands,
     evidence,
+    fact_records,
     filing_text,
     filings,
+    followup,
     fresh,
     keyboard,
     language,
+    lifecycle,
     longtext,
-    ops,
+    navigation,
     overwrite,
     prompt,
     proposals,
     questions,
-    reading,
+    scratch,
+    screenshot_facts,
     solved,
 )
 from guide.content import GuideContent
 from guide.facts import extract_facts, parse_fact
-from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT
-from guide.model import (
-    Button,
-    CaseState,
-    DeleteUser,
-    Incoming,
-    Outcome,
-    RecordClassification,
-    ScheduleReminder,
-    UserView,
-)
 from guide.render import nav_button, type_buttons
 from guide.scam import is_scam_text
 from guide.tracking import Tracking, load_tracking
-from guide.turn import Turn
+from guide.turn import Turn, msg
 from intents.match import IntentMatch
 
 Classify = Callable[[str], IntentMatch]
@@ -108,9 +107,9 @@ class Dialogue:
         elif incoming.kind == "reminder":
             evidence.follow_up_due(turn)
         elif incoming.kind == "reading":
-            reading.receive(turn)
+            screenshot_facts.receive(turn)
         else:
-            ops.show_current_or_types(turn, ops.msg(turn, "unsupported"))
+            navigation.show_current_or_types(turn, msg(turn, "unsupported"))
         proposals.tidy(turn)  # a closed case's proposals leave the scratch values
         if not any(isinstance(e, DeleteUser) for e in turn.effects):
             overwrite.tidy(turn)
@@ -138,19 +137,19 @@ class Dialogue:
     def _text(self, turn: Turn, text: str) -> None:
         """Answer a free-text message (a long one also gets an ack and its questions answered)."""
         self._text_body(turn, text)
-        if longtext.is_long(text) and not is_scam_text(text[:4096], self.content.scam_keywords):
+        if longtext.is_long(text) and not is_scam_text(text[:MAX_MESSAGE_LENGTH], self.content.scam_keywords):
             longtext.acknowledge(turn, longtext.questions_in(turn, text))
 
     def _text_body(self, turn: Turn, text: str) -> None:
         """Answer a free-text message."""
-        if is_scam_text(text[:4096], self.content.scam_keywords):
+        if is_scam_text(text[:MAX_MESSAGE_LENGTH], self.content.scam_keywords):
             self._scam(turn)
             return
         if not _MEANINGFUL.search(text):
             if language.is_foreign(text):  # Cyrillic, Thai...: letters, just not ours
                 language.note(turn)
             else:
-                ops.show_current_or_types(turn, ops.msg(turn, "empty_text"))
+                navigation.show_current_or_types(turn, msg(turn, "empty_text"))
             return
         case = turn.open_current
         asked = self.content.question_book.asked(text)
@@ -205,7 +204,7 @@ class Dialogue:
         elif match.is_issue:
             turn.emit(RecordClassification(intent=match.intent))
             fresh.drop_flag(turn)
-            ops.begin_case(turn, match.intent, self._new_facts({}, facts, " ".join(text.split())[:300]))
+            lifecycle.begin_case(turn, match.intent, self._new_facts({}, facts, " ".join(text.split())[:300]))
             self._maybe_contacted(turn, facts)
         else:  # no type yet: the facts wait for the type button, the flag for a description
             unknown = match.tokens if match.intent == "other" else ()
@@ -213,7 +212,7 @@ class Dialogue:
             if facts:
                 fresh.stash(turn, facts)
             key = "greeting" if match.intent == "greeting" else "other"
-            turn.say(ops.msg(turn, key), type_buttons(callbacks.FRESH))
+            turn.say(msg(turn, key), type_buttons(callbacks.FRESH))
 
     def _scam(self, turn: Turn) -> None:
         """Warn about a likely scam, then go back to where the person was.
@@ -221,12 +220,12 @@ class Dialogue:
         The message is neither classified nor mined for facts: an amount a fraudster asked for
         is not a fact of the case, and a warning never opens a case.
         """
-        turn.say(ops.msg(turn, "scam_warning"))
+        turn.say(msg(turn, "scam_warning"))
         case = turn.open_current
         if case is not None and case.awaiting in FACT_LABELS:
             turn.say(self.content.prompts[case.awaiting])
             return
-        ops.show_current_or_types(turn, "")
+        navigation.show_current_or_types(turn, "")
 
     def _at_question(self, turn: Turn, case: CaseState, text: str) -> None:
         """Text while a fact question waits: the answer, a new problem, a skip, a button, or a miss."""
@@ -250,7 +249,7 @@ class Dialogue:
     def _answer(self, turn: Turn, case: CaseState, value: str) -> None:
         """Take the answer to the fact the bot asked for."""
         name = case.awaiting
-        case, changed = ops.record_facts(turn, case, {name: value})
+        case, changed = fact_records.record_facts(turn, case, {name: value})
         case = prompt.leave(turn, case)
         if name == "cs_contacted":
             self._maybe_contacted(turn, {name: value})
@@ -259,7 +258,7 @@ class Dialogue:
             [nav_button(case, "▶️ 继续当前步骤", "resume"), nav_button(case, "📝 其他信息", "facts")],
             [nav_button(case, "✍️ 生成草稿", "draft")],
         ]
-        text_out = ops.saved_line(turn, shown) + "\n" + ops.msg(turn, "facts_next")
+        text_out = fact_records.saved_line(turn, shown) + "\n" + msg(turn, "facts_next")
         turn.say(text_out, rows)
 
     def _clarify(
@@ -268,25 +267,25 @@ class Dialogue:
         """Ask which issue type the person means (``target``: the case, NEW or FRESH)."""
         stash = {**facts}
         stash.setdefault("description", " ".join(text.split())[:300])
-        pending = {k: v for k, v in turn.pending.items() if not k.startswith(ops.PENDING_FACT)}
-        pending.update({ops.PENDING_FACT + k: v for k, v in stash.items()})
+        pending = {k: v for k, v in turn.pending.items() if not k.startswith(scratch.PENDING_FACT)}
+        pending.update({scratch.PENDING_FACT + k: v for k, v in stash.items()})
         pending["clarify"] = ",".join(c for c in match.candidates if c in ISSUE_LABELS)
         pending["clarify_intent"] = match.intent
-        ops.set_pending(turn, pending)
+        scratch.set_pending(turn, pending)
         case = turn.open_current
         target = target or (case.id if case is not None else callbacks.NEW)
-        turn.say(ops.msg(turn, "clarify"), type_buttons(target, "c", match.candidates))
+        turn.say(msg(turn, "clarify"), type_buttons(target, "c", match.candidates))
 
     def _issue(self, turn: Turn, issue_type: str, facts: dict[str, str], text: str) -> None:
         """A message naming an issue type: open or type a case, or offer to switch."""
         case = turn.open_current
         description = " ".join(text.split())[:300]
         if case is None:
-            ops.begin_case(turn, issue_type, self._new_facts({}, facts, description))
+            lifecycle.begin_case(turn, issue_type, self._new_facts({}, facts, description))
             self._maybe_contacted(turn, facts)
             return
         if case.issue_type is None:
-            ops.set_type(turn, case, issue_type, self._new_facts(case.facts, facts, description))
+            lifecycle.set_type(turn, case, issue_type, self._new_facts(case.facts, facts, description))
             self._maybe_contacted(turn, facts)
             return
         if issue_type != case.issue_type:
@@ -299,15 +298,15 @@ class Dialogue:
             turn, case, self._new_facts(case.facts, facts, description)
         )
         if changed and KIND_FACT not in changed:
-            ops.show_brief(turn, case, ops.saved_line(turn, changed))
+            navigation.show_brief(turn, case, fact_records.saved_line(turn, changed))
         else:  # nothing new, or the 权益受损 kind just became clear: the step written for it
-            ops.show_step(turn, case, ops.saved_line(turn, changed) if changed else "收到 👌")
+            navigation.show_step(turn, case, fact_records.saved_line(turn, changed) if changed else "收到 👌")
         overwrite.ask(turn, case, conflicts)
         self._maybe_contacted(turn, facts)  # after what was recorded: the reminder is news
 
     def _switch_offer(self, turn: Turn, case: CaseState, issue_type: str) -> None:
         """Ask whether a message of another type retypes ``case`` or opens a new case."""
-        text_out = ops.msg(turn, "switch_offer", new=ISSUE_LABELS[issue_type], old=ops.case_label(case))
+        text_out = msg(turn, "switch_offer", new=ISSUE_LABELS[issue_type], old=lifecycle.case_label(case))
         rows = [
             [buttons.button(f"把当前案件改为「{ISSUE_LABELS[issue_type]}」", "y", case.id, issue_type)],
             [buttons.button(f"新建「{ISSUE_LABELS[issue_type]}」案件", "t", callbacks.FRESH, issue_type)],
@@ -328,28 +327,30 @@ class Dialogue:
         if case is not None and facts:
             case, changed, conflicts = overwrite.record(turn, case, facts)
             if changed and case.issue_type is not None:
-                ops.show_brief(turn, case, ops.saved_line(turn, changed))
+                navigation.show_brief(turn, case, fact_records.saved_line(turn, changed))
             else:
-                ops.show_current_or_types(turn, ops.saved_line(turn, changed) if changed else "收到 👌")
+                navigation.show_current_or_types(
+                    turn, fact_records.saved_line(turn, changed) if changed else "收到 👌"
+                )
             overwrite.ask(turn, case, conflicts)
             self._maybe_contacted(turn, facts)
             return
         if case is None and facts:
             pending = dict(turn.pending)
-            pending.update({ops.PENDING_FACT + k: v for k, v in facts.items()})
-            ops.set_pending(turn, pending)
+            pending.update({scratch.PENDING_FACT + k: v for k, v in facts.items()})
+            scratch.set_pending(turn, pending)
         if intent == "greeting":
             if case is not None and case.issue_type is not None:
-                ops.show_step(turn, case, ops.msg(turn, "greeting").split("。")[0] + "。我们继续 👇")
+                navigation.show_step(turn, case, msg(turn, "greeting").split("。")[0] + "。我们继续 👇")
             else:
                 target = case.id if case is not None else callbacks.NEW
-                turn.say(ops.msg(turn, "greeting"), type_buttons(target))
+                turn.say(msg(turn, "greeting"), type_buttons(target))
             return
         if case is not None and case.issue_type is not None:
             self._in_case(turn, case, turn.incoming.text)
             return
         target = case.id if case is not None else callbacks.NEW
-        turn.say(ops.msg(turn, "other"), type_buttons(target))
+        turn.say(msg(turn, "other"), type_buttons(target))
 
     def _shortcut(self, turn: Turn, text: str) -> bool:
         """True when ``text`` is a shortcut word while a case is open (``ok``, ``next``)."""
@@ -359,9 +360,9 @@ class Dialogue:
         """An unmatched message during a case: a shortcut, or the current step again."""
         shortcut = self.content.shortcut(text[:200])
         if shortcut == "next":
-            ops.step_forward(turn, case)
+            navigation.step_forward(turn, case)
         elif shortcut == "ack":
-            ops.show_step(turn, case, "收到 👌")
+            navigation.show_step(turn, case, "收到 👌")
         elif shortcut is not None and shortcut != case.stage and (stage := self.content.stage(shortcut)):
             rows = [
                 [buttons.button(f"去「{stage.title}」", "m", case.id, stage.id)],
@@ -369,7 +370,7 @@ class Dialogue:
             ]
             turn.say(f"要进入「{stage.title}」吗？（{stage.summary}）", rows)
         else:
-            ops.show_step(turn, case, ops.msg(turn, "other_in_case"))
+            navigation.show_step(turn, case, msg(turn, "other_in_case"))
 
     def _maybe_contacted(self, turn: Turn, facts: dict[str, str]) -> None:
         """Schedule the follow-up when the text says customer service was contacted."""
@@ -383,6 +384,6 @@ class Dialogue:
         if longtext.is_long(turn.incoming.text):  # a story mentioning customer service: ask first
             longtext.offer_reminder(turn, case, self.follow_up_delay)
             return
-        ops.schedule(turn, case, self.follow_up_delay)
-        delay = ops.delay_text(self.follow_up_delay)
-        turn.say(ops.msg(turn, "reminder_set", delay=delay), ops.reminder_buttons(case))
+        followup.schedule(turn, case, self.follow_up_delay)
+        delay = followup.delay_text(self.follow_up_delay)
+        turn.say(msg(turn, "reminder_set", delay=delay), followup.reminder_buttons(case))

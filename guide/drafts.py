@@ -12,9 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from domain.case import CaseState, EvidenceItem
+from domain.issues import KIND_FACT, RIGHTS_KINDS
+from domain.labels import CATEGORY_LABELS, FACT_LABELS
 from guide.content import GuideContent
-from guide.labels import CATEGORY_LABELS, FACT_LABELS, KIND_FACT, RIGHTS_KINDS
-from guide.model import CaseState, EvidenceItem
 from guide.script import to_simplified
 from guide.tracks import FALLBACK, Track
 

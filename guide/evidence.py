@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from guide import buttons, ops, overwrite
+from domain.case import EvidenceItem, new_id
+from domain.outcome import AddEvidence, MarkReminderDone
+from guide import buttons, lifecycle, navigation, overwrite
 from guide.facts import extract_facts, simplified
-from guide.model import AddEvidence, EvidenceItem, MarkReminderDone, new_id
 from guide.render import missing_evidence, nav_button, type_buttons
 from guide.scam import is_scam_text
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
 
 def receive(turn: Turn) -> None:
@@ -16,7 +17,7 @@ def receive(turn: Turn) -> None:
     caption = incoming.caption[:1000]
     scam = is_scam_text(caption, turn.content.scam_keywords)
     if scam:
-        turn.say(ops.msg(turn, "scam_warning"))
+        turn.say(msg(turn, "scam_warning"))
     case = turn.open_current
     if case is None:
         case = turn.open_case(None)
@@ -24,7 +25,7 @@ def receive(turn: Turn) -> None:
         item.case_id == case.id and item.file_unique_id == incoming.file_unique_id
         for item in turn.view.evidence
     ):
-        ops.show_current_or_types(turn, ops.msg(turn, "duplicate_evidence"))
+        navigation.show_current_or_types(turn, msg(turn, "duplicate_evidence"))
         return
     category = _category(turn, caption, case.issue_type)
     item = EvidenceItem(
@@ -46,9 +47,9 @@ def receive(turn: Turn) -> None:
     evidence = (*turn.view.evidence, item)
     count = sum(1 for e in evidence if e.case_id == case.id)
     labels = {spec.category: spec.label for spec in turn.content.evidence}
-    text = ops.msg(turn, "evidence_saved", category=labels.get(category, "未分类"), count=str(count))
+    text = msg(turn, "evidence_saved", category=labels.get(category, "未分类"), count=str(count))
     if case.issue_type is None:
-        turn.say(text + "\n" + ops.msg(turn, "evidence_need_type"), type_buttons(case.id))
+        turn.say(text + "\n" + msg(turn, "evidence_need_type"), type_buttons(case.id))
         return
     missing = missing_evidence(turn.content, case, evidence)
     if missing:
@@ -83,4 +84,4 @@ def follow_up_due(turn: Turn) -> None:
         ],
         [buttons.button("⏳ 还在处理", "o", case.id, "wait")],
     ]
-    turn.say(ops.msg(turn, "follow_up", case=ops.case_label(case)), rows)
+    turn.say(msg(turn, "follow_up", case=lifecycle.case_label(case)), rows)

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.case import CaseState, EvidenceItem, TimelineEntry
+from domain.issues import KIND_FACT, issue_label
+from domain.labels import CATEGORY_LABELS, FACT_LABELS, NOTICE, OUTCOME_LABELS
+from domain.messages import Document
+from domain.stages import STAGE_NAMES
 from guide.clock import shown
 from guide.content import GuideContent
 from guide.drafts import case_facts, render_drafts
-from guide.labels import (
-    CATEGORY_LABELS,
-    FACT_LABELS,
-    KIND_FACT,
-    NOTICE,
-    OUTCOME_LABELS,
-    STAGE_NAMES,
-    issue_label,
-)
-from guide.model import CaseState, Document, EvidenceItem, TimelineEntry
 from guide.pdf import render_pdf
 
 #: Timeline event -> Chinese label.

@@ -8,41 +8,14 @@ from functools import cache
 
 import opencc
 
+from domain.labels import FACT_LABELS
+from domain.limits import MAX_MESSAGE_LENGTH
+from domain.shops import ACTIVITIES, STORE_NAME, find_platform
 from guide import money
 from guide.clock import local_date
 from guide.dates import relative_date
-from guide.labels import FACT_LABELS
 
 MAX_FACT = 300
-
-#: Canonical platform name -> spellings (ASCII ones match as whole words only).
-PLATFORMS: dict[str, tuple[str, ...]] = {
-    "拼多多": ("拼多多", "拼夕夕", "拼dd", "pdd", "pinduoduo", "多多买菜"),
-    "天猫": ("天猫", "tmall"),
-    "淘宝": ("淘宝", "taobao", "tb", "淘特"),
-    "京东": ("京东", "jd", "jingdong"),
-    "抖音": ("抖音", "dy", "douyin"),
-    "快手": ("快手", "kuaishou"),
-    "美团": ("美团", "meituan"),
-    "饿了么": ("饿了么", "饿了吗", "eleme"),
-    "唯品会": ("唯品会", "vip.com"),
-    "闲鱼": ("闲鱼",),
-    "苏宁": ("苏宁",),
-    "小红书": ("小红书",),
-}
-ACTIVITIES: tuple[str, ...] = (
-    "砍价免费拿",
-    "现金大转盘",
-    "助力免费领",
-    "天天领现金",
-    "百亿补贴",
-    "多多果园",
-    "免单",
-    "0元购",
-    "好评返现",
-    "新人首单",
-    "抽奖",
-)
 
 _AMOUNT_NUMBER = r"(\d{1,7}(?:\.\d{1,2})?)"
 _PDD_ORDER = re.compile(r"(?<![\d-])(\d{6}-\d{12,18})(?![\d-])")
@@ -64,7 +37,6 @@ _RELATIVE = {"大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "昨晚": 1,
 _MERCHANT = re.compile(
     r"(?:商家|店铺|店家|卖家)(?:名称|名字|叫|是|：|:){1,3}\s{0,3}([^\s，。,.!！?？;；]{2,30})"
 )
-_STORE = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9]{2,20}(?:旗舰店|专营店|专卖店|官方店|自营店))")
 _ACTIVITY = re.compile(r"活动(?:名称|名字|叫|是|：|:){1,3}\s{0,3}[「“\"]?([^\s，。,.!！?？;；」”\"]{2,30})")
 _DEMAND = re.compile(r"(?:我要求|要求|希望|我想要|诉求是?[：:]?)\s{0,3}([^。！!？?\n]{2,80})")
 _CS_REPLY = re.compile(
@@ -122,18 +94,6 @@ def _money(value: str) -> str:
     """``9.90`` -> ``9.9元``."""
     number = value.rstrip("0").rstrip(".") if "." in value else value
     return f"{number or '0'}元"
-
-
-def _platform(text: str) -> str | None:
-    lowered = text.lower()
-    for name, spellings in PLATFORMS.items():
-        for spelling in spellings:
-            if spelling.isascii():
-                if re.search(rf"(?<![a-z]){re.escape(spelling)}(?![a-z])", lowered):
-                    return name
-            elif spelling in text:
-                return name
-    return None
 
 
 def _order_no(text: str) -> str | None:
@@ -203,18 +163,18 @@ def _progress(text: str) -> str | None:
 
 def extract_facts(text: str, now: datetime) -> dict[str, str]:
     """Facts found in free ``text`` (dates relative to ``now``), keyed by fact name."""
-    original = text[:4096]
+    original = text[:MAX_MESSAGE_LENGTH]
     # Patterns match the simplified text; free-text values are cut from the original.
     text = simplified(original)
     facts: dict[str, str] = {}
     found: dict[str, str | None] = {
-        "platform": _platform(text),
+        "platform": find_platform(text),
         "order_no": _order_no(text),
         "date": _date(text, now),
     }
     found["amount"], found["shortfall"] = _amounts(money.normalize(text))
     found["progress"] = _progress(text)
-    merchant = _MERCHANT.search(text) or _STORE.search(text)
+    merchant = _MERCHANT.search(text) or STORE_NAME.search(text)
     found["merchant"] = _span(merchant, original, "在从去到于是的了买家个那这")
     activity = _ACTIVITY.search(text)
     found["activity"] = _span(activity, original) or next((a for a in ACTIVITIES if a in text), None)

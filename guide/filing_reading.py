@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from domain.case import CaseState
+from domain.messages import Button
 from guide import ladder
 from guide.facts import parse_fact, simplified
-from guide.model import Button, CaseState
 from guide.turn import Turn
 
 NUMBER_LABEL = "投诉编号"

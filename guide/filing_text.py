@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from guide import clocks, filings, ops
+from domain.outcome import UpdateFiling
+from guide import clocks, filings, scratch
 from guide.clock import local_date
 from guide.facts import extract_facts, simplified
-from guide.model import UpdateFiling
 from guide.render import type_buttons
 from guide.tracking import CHANNELS, Tracking
-from guide.turn import Turn
+from guide.turn import Turn, msg
 from guide.workdays import add_days, add_workdays
 
 _NUMBER = re.compile(
@@ -61,7 +61,7 @@ def take_text(turn: Turn, tracking: Tracking, text: str) -> bool:
     """
     waiting = turn.pending.get(filings.PENDING_KEY, "")
     if waiting:
-        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != filings.PENDING_KEY})
+        scratch.set_pending(turn, {k: v for k, v in turn.pending.items() if k != filings.PENDING_KEY})
         if _waited(turn, tracking, waiting, text.strip()):
             return True
     parsed = parse_text(tracking, text)
@@ -74,7 +74,7 @@ def take_text(turn: Turn, tracking: Tracking, text: str) -> bool:
     promised = _promise(simplified(text), filed_on, turn.at)
     filings.record(turn, tracking, case, channel, filed_on=filed_on, number=number, promised_until=promised)
     if case.issue_type is None:
-        turn.say(ops.msg(turn, "evidence_need_type"), type_buttons(case.id))
+        turn.say(msg(turn, "evidence_need_type"), type_buttons(case.id))
     return True
 
 

@@ -14,28 +14,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import cast, get_args
 
-from guide import clocks, filing_reading, ladder, ops
+from domain.case import CaseState, Filing, FilingChannel, FilingStatus, Reminder, new_id
+from domain.messages import Button, Reply
+from domain.outcome import AddFiling, CancelReminders, MarkReminderDone, ScheduleReminder, UpdateFiling
+from guide import clocks, filing_reading, ladder, lifecycle, navigation, paperwork, scratch
 from guide.clock import local_date
 from guide.export import render_export_pdf
-from guide.model import (
-    AddFiling,
-    Button,
-    CancelReminders,
-    CaseState,
-    Filing,
-    FilingChannel,
-    FilingStatus,
-    MarkReminderDone,
-    Reminder,
-    Reply,
-    ScheduleReminder,
-    UpdateFiling,
-    new_id,
-)
 from guide.pdf import NoCjkFont
 from guide.render import type_buttons
 from guide.tracking import CHANNELS, Tracking
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
 PENDING_KEY = "filing_text"
 MAX_NUMBER = 40
@@ -123,7 +111,7 @@ def record(
         lines.append(clock)
     rows: list[list[Button]] = [[Button("📋 我的投诉记录", ladder.data("v", case.id))]]
     if not number:
-        ops.set_pending(turn, {**turn.pending, PENDING_KEY: f"no:{filing.id}"})
+        scratch.set_pending(turn, {**turn.pending, PENDING_KEY: f"no:{filing.id}"})
         lines.append("有投诉编号或工单号吗？直接发给我；没有就点「没有编号」。")
         rows.insert(0, [Button("没有编号", ladder.data("x", filing.id))])
     turn.say("\n".join(lines), rows)
@@ -150,7 +138,7 @@ def _update(turn: Turn, tracking: Tracking, filing: Filing, status: str) -> None
         text, rows = ladder.proposal(tracking, case, ladder.next_channels(tracking, filing), reason)
         turn.say(text, rows)
     elif status == "settled" and case.status == "open":
-        ops.ask_close(turn, case)
+        lifecycle.ask_close(turn, case)
 
 
 # --- listing -------------------------------------------------------------------------------
@@ -170,7 +158,7 @@ def show(turn: Turn, tracking: Tracking, case: CaseState) -> None:
     filings = _filings_of(turn, case.id)
     rows: list[list[Button]] = []
     if filings:
-        text = f"{ops.case_label(case)} 的投诉记录：\n" + "\n".join(
+        text = f"{lifecycle.case_label(case)} 的投诉记录：\n" + "\n".join(
             ladder.filing_lines(tracking, filings[-MAX_LISTED:], turn.at)
         )
         for number, filing in enumerate(filings[-MAX_LISTED:], start=1):
@@ -201,7 +189,7 @@ def command(turn: Turn, tracking: Tracking, command: str = "filings") -> None:
     """/filings or /export pdf for the current case (or the most recent one)."""
     case = turn.current or max(turn.cases.values(), key=lambda c: c.updated_at, default=None)
     if case is None:
-        turn.say(ops.msg(turn, "no_case"), type_buttons("new"))
+        turn.say(msg(turn, "no_case"), type_buttons("new"))
         return
     if _name(command) == "export":
         send_pdf(turn, case)
@@ -215,10 +203,10 @@ def send_pdf(turn: Turn, case: CaseState) -> None:
     if case.id != turn.view.current_case_id:
         # The view holds the current case's timeline only: export once this case is current.
         turn.set_current(case.id)
-        turn.say(ops.msg(turn, "closed_shown", case=ops.case_label(case)), [[_pdf_button(case)]])
+        turn.say(msg(turn, "closed_shown", case=lifecycle.case_label(case)), [[_pdf_button(case)]])
         return
     try:
-        sections = ops.filing_sections(turn, case)
+        sections = paperwork.filing_sections(turn, case)
         document = render_export_pdf(turn.content, case, turn.view.evidence, turn.view.timeline, **sections)
     except NoCjkFont:
         turn.say("这台服务器上没有中文字体，暂时做不了 PDF；发送 /export 可以拿到文本版的案件摘要。")
@@ -247,7 +235,7 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
     filing = filing_of(turn, target) if action in ("x", "u", "s", "r", "w") else None
     case = turn.cases.get(filing.case_id if filing is not None else target)
     if case is None or len(parts) > 4:
-        ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+        navigation.show_current_or_types(turn, msg(turn, "stale"))
         return
     turn.set_current(case.id)
     if action == "v":
@@ -273,7 +261,7 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
     elif action == "p":
         send_pdf(turn, case)
     elif action == "x" and filing is not None:
-        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != PENDING_KEY})
+        scratch.set_pending(turn, {k: v for k, v in turn.pending.items() if k != PENDING_KEY})
         turn.say("好的，没有编号也没关系。发送 /filings 可以随时查看和补充。")
     elif action == "u" and filing is not None:
         rows = [[Button(ladder.STATUS_LABELS[s], ladder.data("s", filing.id, s))] for s in STATUSES[1:]]
@@ -282,19 +270,19 @@ def press(turn: Turn, tracking: Tracking, data: str) -> None:
     elif action == "s" and filing is not None and arg in STATUSES:
         _update(turn, tracking, filing, arg)
     elif action == "w" and filing is not None:
-        ops.set_pending(turn, {**turn.pending, PENDING_KEY: f"answer:{filing.id}"})
+        scratch.set_pending(turn, {**turn.pending, PENDING_KEY: f"answer:{filing.id}"})
         turn.say("对方的答复是怎么说的？直接发给我，我记在这条投诉里。发送 /cancel 可跳过。")
     elif action == "r" and filing is not None:
         _no_reply(turn, tracking, case, filing)
     else:
-        ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+        navigation.show_current_or_types(turn, msg(turn, "stale"))
 
 
 def _record_shown(turn: Turn, tracking: Tracking, case: CaseState, channel: str) -> None:
     """Record the filing a screenshot showed, read back from the pressed message (never stored before)."""
     read = filing_reading.shown(turn.incoming.message_text)
     if read is None:
-        turn.say(ops.msg(turn, "reading_gone"))
+        turn.say(msg(turn, "reading_gone"))
         return
     number, filed_on = read
     if any(f.number == number[:MAX_NUMBER] for f in _filings_of(turn, case.id)):

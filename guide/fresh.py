@@ -3,18 +3,18 @@
 ``/new`` leaves a flag in the scratch values; the next free text is then never attached to the
 case that was current. The flag lives for one message, and any button or other command drops it
 (the person went somewhere else). Facts of a message waiting for a decision (the switch offer,
-a clarification) wait in the scratch under :data:`guide.ops.PENDING_FACT` until a case takes
+a clarification) wait in the scratch under :data:`guide.scratch.PENDING_FACT` until a case takes
 them; they are dropped once the person carries on with the open case instead.
 """
 
 from __future__ import annotations
 
-from guide import callbacks, ops
-from guide.model import Incoming
+from domain.messages import Incoming
+from guide import callbacks, scratch
 from guide.render import type_buttons
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
-NEW_FLAG = ops.NEW_FLAG
+NEW_FLAG = scratch.NEW_FLAG
 #: Buttons that use the facts waiting in the scratch (type choice, clarification, retype).
 _USES_STASH = ("t", "c", "y")
 
@@ -24,8 +24,8 @@ def start(turn: Turn) -> None:
     case = turn.open_current
     if case is not None and case.awaiting:
         turn.save(case.evolve(awaiting=""))  # the question of the old case is left, not answered
-    ops.set_pending(turn, {**turn.pending, NEW_FLAG: "1"})
-    turn.say(ops.msg(turn, "choose_type"), type_buttons(callbacks.FRESH))
+    scratch.set_pending(turn, {**turn.pending, NEW_FLAG: "1"})
+    turn.say(msg(turn, "choose_type"), type_buttons(callbacks.FRESH))
 
 
 def wanted(turn: Turn) -> bool:
@@ -36,7 +36,7 @@ def wanted(turn: Turn) -> bool:
 def drop_flag(turn: Turn) -> None:
     """Forget the ``/new`` flag."""
     if NEW_FLAG in turn.pending:
-        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != NEW_FLAG})
+        scratch.set_pending(turn, {k: v for k, v in turn.pending.items() if k != NEW_FLAG})
 
 
 def tidy_before(turn: Turn, incoming: Incoming) -> None:
@@ -53,13 +53,13 @@ def tidy_before(turn: Turn, incoming: Incoming) -> None:
 
 def drop_stash(turn: Turn) -> None:
     """Forget the facts waiting for a case."""
-    kept = {k: v for k, v in turn.pending.items() if not k.startswith(ops.PENDING_FACT)}
+    kept = {k: v for k, v in turn.pending.items() if not k.startswith(scratch.PENDING_FACT)}
     if len(kept) != len(turn.pending):
-        ops.set_pending(turn, kept)
+        scratch.set_pending(turn, kept)
 
 
 def stash(turn: Turn, facts: dict[str, str]) -> None:
     """Keep ``facts`` of a message until a case takes them (replacing any older waiting facts)."""
-    pending = {k: v for k, v in turn.pending.items() if not k.startswith(ops.PENDING_FACT)}
-    pending.update({ops.PENDING_FACT + k: v for k, v in facts.items()})
-    ops.set_pending(turn, pending)
+    pending = {k: v for k, v in turn.pending.items() if not k.startswith(scratch.PENDING_FACT)}
+    pending.update({scratch.PENDING_FACT + k: v for k, v in facts.items()})
+    scratch.set_pending(turn, pending)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 
-from guide import ops
+from domain.messages import Button
+from domain.outcome import DeleteUser
+from guide import scratch
 from guide.facts import simplified
-from guide.model import Button, DeleteUser
 from guide.render import step_reply
 from guide.talk import TalkContent
 from guide.turn import Turn
@@ -44,7 +45,7 @@ def remember(turn: Turn) -> None:
     pending = {k: v for k, v in turn.pending.items() if k != KEYBOARD_KEY}
     if shown:
         pending[KEYBOARD_KEY] = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
-    ops.set_pending(turn, pending)
+    scratch.set_pending(turn, pending)
 
 
 def last_rows(turn: Turn) -> list[list[Button]]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from domain.case import CaseState, EvidenceItem, Filing
+from domain.labels import FACT_LABELS, NOTICE
+from domain.messages import Button
 from guide import clocks
 from guide.content import GuideContent
 from guide.drafts import placeholder, render_drafts, value
-from guide.labels import FACT_LABELS, NOTICE
-from guide.model import Button, CaseState, EvidenceItem, Filing
 from guide.tracking import CHANNELS, Tracking
 
 OP = "fl"

@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from domain.issues import ISSUE_TYPES, RIGHTS_KINDS
+from domain.labels import CATEGORY_LABELS, FACT_LABELS
+from domain.limits import MAX_CALLBACK_DATA
+from domain.stages import STAGE_IDS
 from guide import callbacks
 from guide.citations import CITATIONS_FILE, Citations, load_citations
 from guide.content import (
@@ -17,14 +21,12 @@ from guide.content import (
     StageSpec,
     StepSpec,
 )
-from guide.labels import CATEGORY_LABELS, FACT_LABELS, RIGHTS_KINDS, STAGE_IDS
 from guide.questionbook import QUESTIONS_FILE, QuestionBook, parse_questions
 from guide.talk import TALK_FILE, TalkContent, parse_talk
 from guide.tomlfile import GuideFileError
 from guide.tomlfile import Report as _Report
 from guide.tomlfile import read as _read
 from guide.tracks import TRACKS_FILE, load_tracks
-from intents.match import ISSUE_TYPES
 
 COMMON_FILE = "common.toml"
 MAX_TEXT = 700
@@ -302,13 +304,13 @@ def load_directory(directory: Path) -> GuideContent:
                 if reason is None and not callbacks.fits(
                     callbacks.step_data(_CASE_ID, stage_id, index, button.action)
                 ):
-                    reason = f"callback data of button '{button.label}' is over 64 bytes"
+                    reason = f"callback data of button '{button.label}' is over {MAX_CALLBACK_DATA} bytes"
                 if reason is not None:
                     problems.append(f"{name}:{line}: {reason}")
     for button, line in common["nav"]:
         reason = _check_action(button.action, messages, stage_steps)
         if reason is None and not callbacks.fits(callbacks.make("n", _CASE_ID, button.action)):
-            reason = f"callback data of button '{button.label}' is over 64 bytes"
+            reason = f"callback data of button '{button.label}' is over {MAX_CALLBACK_DATA} bytes"
         if reason is not None:
             problems.append(f"{COMMON_FILE}:{line}: {reason}")
     if problems:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from guide import ops
-from guide.model import CaseState, Reply
+from domain.case import CaseState
+from domain.limits import MAX_MESSAGE_LENGTH
+from domain.messages import Reply
+from guide import followup
 from guide.questionbook import QuestionSpec
 from guide.render import nav_button
 from guide.turn import Turn
@@ -31,7 +33,7 @@ def is_long(text: str) -> bool:
 def questions_in(turn: Turn, text: str) -> tuple[QuestionSpec, ...]:
     """The common questions asked in the sentences of ``text`` (each once, at most three)."""
     found: dict[str, QuestionSpec] = {}
-    for sentence in _SENTENCE.findall(text[:4096]):
+    for sentence in _SENTENCE.findall(text[:MAX_MESSAGE_LENGTH]):
         for spec in turn.content.question_book.asked(sentence):
             found.setdefault(spec.id, spec)
     return tuple(found.values())[:MAX_ANSWERS]
@@ -48,4 +50,4 @@ def acknowledge(turn: Turn, asked: tuple[QuestionSpec, ...]) -> None:
 def offer_reminder(turn: Turn, case: CaseState, delay: timedelta) -> None:
     """Ask whether to set the follow-up reminder (the person said customer service was contacted)."""
     rows = [[nav_button(case, "⏰ 好，提醒我", "contacted"), nav_button(case, "不用提醒", "resume")]]
-    turn.say(turn.content.talk.message("reminder_offer").replace("{delay}", ops.delay_text(delay)), rows)
+    turn.say(turn.content.talk.message("reminder_offer").replace("{delay}", followup.delay_text(delay)), rows)

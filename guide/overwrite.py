@@ -8,10 +8,11 @@ replaces the value directly: the person chose to change it.
 
 from __future__ import annotations
 
-from guide import callbacks, ops
-from guide.labels import FACT_LABELS
-from guide.model import Button, CaseState
-from guide.turn import Turn
+from domain.case import CaseState
+from domain.labels import FACT_LABELS
+from domain.messages import Button
+from guide import callbacks, fact_records, navigation, scratch
+from guide.turn import Turn, msg
 
 OP = "w"
 PREFIX = "ow:"
@@ -32,11 +33,13 @@ def record(
         for name, value in facts.items()
         if name not in _FREE and case.facts.get(name) and case.facts[name] != value
     }
-    case, changed = ops.record_facts(turn, case, {k: v for k, v in facts.items() if k not in conflicts})
+    case, changed = fact_records.record_facts(
+        turn, case, {k: v for k, v in facts.items() if k not in conflicts}
+    )
     if conflicts:
         pending = dict(turn.pending)
         pending.update({_key(case.id, name): value for name, value in conflicts.items()})
-        ops.set_pending(turn, pending)
+        scratch.set_pending(turn, pending)
     return case, changed, conflicts
 
 
@@ -65,12 +68,12 @@ def press(turn: Turn, case_id: str, name: str, choice: str) -> None:
         or name not in FACT_LABELS
         or choice not in "yn"
     ):
-        ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+        navigation.show_current_or_types(turn, msg(turn, "stale"))
         return
-    ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != key})
+    scratch.set_pending(turn, {k: v for k, v in turn.pending.items() if k != key})
     if choice == "y":
-        ops.record_facts(turn, case, {name: value})
-        turn.say(ops.saved_line(turn, {name: value}))
+        fact_records.record_facts(turn, case, {name: value})
+        turn.say(fact_records.saved_line(turn, {name: value}))
     else:
         turn.say(f"好的，{FACT_LABELS[name]}保留原来的「{case.facts.get(name, '')}」。")
 
@@ -85,4 +88,4 @@ def tidy(turn: Turn) -> None:
         if not key.startswith(PREFIX) or (case is not None and case.status == "open"):
             kept[key] = value
     if len(kept) != len(turn.pending):
-        ops.set_pending(turn, kept)
+        scratch.set_pending(turn, kept)

@@ -8,12 +8,12 @@ second miss in a row offers buttons to skip or stop. The miss count waits in the
 
 from __future__ import annotations
 
-from guide import ops
+from domain.case import CaseState
+from guide import navigation, scratch
 from guide.facts import fact_hint
 from guide.keyboard import normalized
-from guide.model import CaseState
 from guide.render import nav_button
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
 MISS_KEY = "miss"
 #: Misses after which the skip/stop buttons are offered.
@@ -31,7 +31,7 @@ def is_skip(turn: Turn, text: str) -> bool:
 def leave(turn: Turn, case: CaseState) -> CaseState:
     """Stop waiting for the answer (and forget the misses)."""
     if MISS_KEY in turn.pending:
-        ops.set_pending(turn, {k: v for k, v in turn.pending.items() if k != MISS_KEY})
+        scratch.set_pending(turn, {k: v for k, v in turn.pending.items() if k != MISS_KEY})
     if case.awaiting:
         case = turn.save(case.evolve(awaiting=""))
     return case
@@ -40,13 +40,13 @@ def leave(turn: Turn, case: CaseState) -> CaseState:
 def skip(turn: Turn, case: CaseState) -> None:
     """Skip the question and show the current step."""
     case = leave(turn, case)
-    ops.show_step(turn, case, turn.content.talk.message("skipped"))
+    navigation.show_step(turn, case, turn.content.talk.message("skipped"))
 
 
 def stop(turn: Turn, case: CaseState) -> None:
     """Stop asking (the ✖️ button): a short confirmation, no step re-sent."""
     case = leave(turn, case)
-    turn.say(ops.msg(turn, "cancelled"), [[nav_button(case, "▶️ 继续当前步骤", "resume")]])
+    turn.say(msg(turn, "cancelled"), [[nav_button(case, "▶️ 继续当前步骤", "resume")]])
 
 
 def miss(turn: Turn, case: CaseState) -> None:
@@ -55,11 +55,11 @@ def miss(turn: Turn, case: CaseState) -> None:
     prefix = f"{case.id}:{name}:"
     previous = turn.pending.get(MISS_KEY, "")
     count = int(previous[len(prefix) :]) + 1 if previous.startswith(prefix) else 1
-    ops.set_pending(turn, {**turn.pending, MISS_KEY: f"{prefix}{count}"})
+    scratch.set_pending(turn, {**turn.pending, MISS_KEY: f"{prefix}{count}"})
     if count >= STUCK_AFTER:
         rows = [
             [nav_button(case, "⏭ 跳过这个问题", "skip"), nav_button(case, "✖️ 不填了", "unask")],
         ]
         turn.say(turn.content.talk.message("fact_stuck") + "\n" + turn.content.prompts[name], rows)
         return
-    turn.say(ops.msg(turn, "fact_invalid", hint=fact_hint(name)) + "\n" + turn.content.prompts[name])
+    turn.say(msg(turn, "fact_invalid", hint=fact_hint(name)) + "\n" + turn.content.prompts[name])

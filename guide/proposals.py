@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 
-from guide import ops
+from domain.case import CaseState
+from domain.labels import FACT_LABELS
+from domain.limits import MAX_CALLBACK_DATA
+from domain.messages import Button
+from domain.outcome import DeleteUser
+from guide import fact_records, scratch
 from guide.facts import simplified
-from guide.labels import FACT_LABELS
-from guide.model import Button, CaseState, DeleteUser
 from guide.render import nav_button
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
 OP = "ocr"
 ALL = "all"
@@ -95,7 +98,7 @@ def owns(data: str) -> bool:
 
 def _parse_button(data: str) -> tuple[str, str, str] | None:
     """(case id, fact or ``all``, choice) of proposal button ``data``, or ``None``."""
-    if len(data.encode("utf-8")) > 64 or not data.isascii():
+    if len(data.encode("utf-8")) > MAX_CALLBACK_DATA or not data.isascii():
         return None
     parts = data.split("|")
     if len(parts) != 4 or parts[0] != OP:
@@ -160,21 +163,21 @@ def _drop(turn: Turn, case_id: str, names: tuple[str, ...]) -> None:
     """Note that the facts ``names`` of the pressed message were answered (names only)."""
     key = answered_key(case_id, turn.incoming.message_id)
     answered = _answered(turn, case_id) | set(names)
-    ops.set_pending(turn, {**turn.pending, key: ",".join(n for n in CASE_FACTS if n in answered)})
+    scratch.set_pending(turn, {**turn.pending, key: ",".join(n for n in CASE_FACTS if n in answered)})
 
 
 def _left(turn: Turn, case: CaseState, text: str) -> None:
     """Say ``text`` and how many proposals still wait (or offer to go on when none)."""
     count = len(waiting(turn, case))
     if count:
-        turn.say(text + "\n" + ops.msg(turn, "reading_left", count=str(count)))
+        turn.say(text + "\n" + msg(turn, "reading_left", count=str(count)))
     else:
-        turn.say(text + "\n" + ops.msg(turn, "reading_all_done"), done_rows(case))
+        turn.say(text + "\n" + msg(turn, "reading_all_done"), done_rows(case))
 
 
 def _adopt(turn: Turn, case: CaseState, facts: dict[str, str]) -> CaseState:
     """Store the adopted proposals in the case and note them answered."""
-    case, _ = ops.record_facts(turn, case, facts)
+    case, _ = fact_records.record_facts(turn, case, facts)
     _drop(turn, case.id, tuple(facts))
     return case
 
@@ -183,22 +186,22 @@ def _answer_all(turn: Turn, case: CaseState, choice: str) -> None:
     """全部采用 (every proposal that contradicts nothing) or 都不对 (drop them all)."""
     asked = waiting(turn, case)
     if not asked:
-        turn.say(ops.msg(turn, "reading_done"))
+        turn.say(msg(turn, "reading_done"))
         return
     if choice == REJECT:
         _drop(turn, case.id, tuple(asked))
-        turn.say(ops.msg(turn, "reading_rejected"))
+        turn.say(msg(turn, "reading_rejected"))
         return
     if choice != ADOPT:
-        turn.say(ops.msg(turn, "reading_done"))
+        turn.say(msg(turn, "reading_done"))
         return
     clear = {name: value for name, value in asked.items() if conflict(case, name, value) is None}
     conflicts = {name: value for name, value in asked.items() if name not in clear}
     case = _adopt(turn, case, clear)
-    saved = ops.msg(turn, "reading_saved", facts=ops.facts_lines(clear)) if clear else ""
+    saved = msg(turn, "reading_saved", facts=fact_records.facts_lines(clear)) if clear else ""
     if conflicts:
         lines = [saved] if saved else []
-        lines.append(ops.msg(turn, "reading_conflicts"))
+        lines.append(msg(turn, "reading_conflicts"))
         lines += [proposal_line(case, name, value) for name, value in conflicts.items()]
         turn.say("\n".join(lines), proposal_rows(case, conflicts, with_all=False))
         return
@@ -210,10 +213,10 @@ def press(turn: Turn, data: str) -> None:
     parsed = _parse_button(data)
     case = turn.cases.get(parsed[0]) if parsed is not None else None
     if parsed is None or case is None or case.status != "open":
-        turn.say(ops.msg(turn, "reading_done"))
+        turn.say(msg(turn, "reading_done"))
         return
     if not turn.incoming.message_text:  # Telegram no longer shows the message: nothing to read back
-        turn.say(ops.msg(turn, "reading_gone"))
+        turn.say(msg(turn, "reading_gone"))
         return
     _, name, choice = parsed
     if name == ALL:
@@ -221,23 +224,23 @@ def press(turn: Turn, data: str) -> None:
         return
     value = waiting(turn, case).get(name)
     if value is None:
-        turn.say(ops.msg(turn, "reading_done"))
+        turn.say(msg(turn, "reading_done"))
         return
     label = FACT_LABELS[name]
     if choice == ADOPT:
         case = _adopt(turn, case, {name: value})
-        _left(turn, case, ops.msg(turn, "reading_saved", facts=ops.facts_lines({name: value})))
+        _left(turn, case, msg(turn, "reading_saved", facts=fact_records.facts_lines({name: value})))
     elif choice == REJECT:
         _drop(turn, case.id, (name,))
         kept = case.facts.get(name)
         key = "reading_kept_fact" if kept else "reading_dropped_fact"
-        _left(turn, case, ops.msg(turn, key, fact=label, value=kept or ""))
+        _left(turn, case, msg(turn, key, fact=label, value=kept or ""))
     else:
         _drop(turn, case.id, (name,))
         turn.set_current(case.id)
         current = case.facts.get(name)
         case = turn.save(case.evolve(awaiting=name))
-        note = ops.msg(turn, "reading_edit", value=value)
+        note = msg(turn, "reading_edit", value=value)
         if current:
             note = f"当前记录：{current}\n{note}"
         turn.say(f"{turn.content.prompts[name]}\n{note}\n发送 /cancel 可跳过。")
@@ -256,7 +259,7 @@ def tidy(turn: Turn) -> None:
         if not key.startswith(PENDING_PREFIX) or _open_case_of(turn, key)
     }
     if len(kept) != len(turn.pending):
-        ops.set_pending(turn, kept)
+        scratch.set_pending(turn, kept)
 
 
 def _open_case_of(turn: Turn, key: str) -> bool:

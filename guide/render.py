@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.case import CaseState, EvidenceItem, Reminder
+from domain.issues import ISSUE_LABELS, KIND_FACT, issue_label
+from domain.labels import FACT_LABELS
+from domain.messages import Button, Reply
 from guide import callbacks
 from guide.clock import shown
 from guide.content import ButtonSpec, EvidenceSpec, GuideContent
 from guide.drafts import case_facts
-from guide.labels import FACT_LABELS, ISSUE_LABELS, KIND_FACT, issue_label
-from guide.model import Button, CaseState, EvidenceItem, Reminder, Reply
 from guide.turn import clip
 
 Rows = list[list[Button]]

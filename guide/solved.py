@@ -8,11 +8,12 @@ reopen the last closed one (``z|<case>``), which ``/cases`` also offers for any 
 
 from __future__ import annotations
 
-from guide import callbacks, ops
+from domain.case import CaseState
+from domain.messages import Button
+from guide import callbacks, lifecycle, navigation
 from guide.facts import simplified
-from guide.model import Button, CaseState
 from guide.render import nav_button
-from guide.turn import Turn
+from guide.turn import Turn, msg
 
 #: Callback op of the reopen button (``z|<case id>``).
 REOPEN = "z"
@@ -62,7 +63,7 @@ def offer_close(turn: Turn) -> None:
         [Button("🏁 结案（已解决）", callbacks.make("x", case.id, "resolved"))],
         [nav_button(case, "还没有，继续", "resume")],
     ]
-    turn.say(talk.message("solved_offer").replace("{case}", ops.case_label(case)), rows)
+    turn.say(talk.message("solved_offer").replace("{case}", lifecycle.case_label(case)), rows)
 
 
 def reopen_button(case: CaseState) -> Button:
@@ -72,7 +73,7 @@ def reopen_button(case: CaseState) -> Button:
 
 def offer_reopen(turn: Turn, case: CaseState) -> None:
     """Ask whether to reopen the closed ``case`` (or start a new one)."""
-    text = turn.content.talk.message("reopen_offer").replace("{case}", ops.case_label(case))
+    text = turn.content.talk.message("reopen_offer").replace("{case}", lifecycle.case_label(case))
     turn.say(text, [[reopen_button(case)], [Button("➕ 新建案件", callbacks.make("n", "new", "new"))]])
 
 
@@ -80,7 +81,7 @@ def reopen(turn: Turn, case_id: str, stage: str = "") -> None:
     """Reopen the closed case ``case_id`` and show where it stood (or ``stage``'s first step)."""
     case = turn.cases.get(case_id)
     if case is None or case.status != "closed":
-        ops.show_current_or_types(turn, ops.msg(turn, "stale"))
+        navigation.show_current_or_types(turn, msg(turn, "stale"))
         return
     case = turn.save(case.evolve(status="open", outcome=None, closed_at=None))
     if stage and turn.content.stage(stage) is not None and stage != case.stage:
@@ -88,8 +89,8 @@ def reopen(turn: Turn, case_id: str, stage: str = "") -> None:
         turn.log(case, "stage", stage)
     turn.log(case, "reopened")
     turn.set_current(case.id)
-    prefix = turn.content.talk.message("reopened").replace("{case}", ops.case_label(case))
+    prefix = turn.content.talk.message("reopened").replace("{case}", lifecycle.case_label(case))
     if case.issue_type is None:
-        ops.show_current_or_types(turn, prefix)
+        navigation.show_current_or_types(turn, prefix)
     else:
-        ops.show_step(turn, case, prefix)
+        navigation.show_step(turn, case, prefix)

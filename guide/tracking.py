@@ -12,8 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-from guide.labels import FACT_LABELS
-from guide.model import FilingChannel
+from domain.case import FilingChannel
+from domain.labels import FACT_LABELS
 from guide.tomlfile import GuideFileError, Report, load
 
 LADDER_FILE = "ladder.toml"

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from datafiles.toml import TomlLines
+from domain.issues import ISSUE_LABELS, RIGHTS_KINDS
+from domain.labels import FACT_LABELS
 from guide import tomlfile
 from guide.citations import Citations
-from guide.labels import FACT_LABELS, ISSUE_LABELS, RIGHTS_KINDS
 from guide.tomlfile import GuideFileError
 
 TRACKS_FILE = "tracks.toml"

@@ -5,30 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from domain.case import CaseState, TimelineEntry, UserView, new_id
+from domain.limits import MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH
+from domain.messages import Button, Incoming, Reply
+from domain.outcome import AddTimeline, Effect, Outcome, SaveCase, SetCurrentCase, SetPending
 from guide import script
 from guide.content import GuideContent
-from guide.model import (
-    AddTimeline,
-    Button,
-    CaseState,
-    Effect,
-    Incoming,
-    Outcome,
-    Reply,
-    SaveCase,
-    SetCurrentCase,
-    SetPending,
-    TimelineEntry,
-    UserView,
-    new_id,
-)
 from guide.tracking import Tracking
 
-MAX_REPLY = 4096
 Rows = Sequence[Sequence[Button]]
 
 
-def clip(text: str, limit: int = MAX_REPLY) -> str:
+def clip(text: str, limit: int = MAX_MESSAGE_LENGTH) -> str:
     """``text`` cut to ``limit`` characters (with an ellipsis when cut)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -151,5 +139,15 @@ def _traditional(reply: Reply) -> Reply:
     )
     document = reply.document
     if document is not None:
-        document = replace(document, caption=clip(script.to_traditional(document.caption), 1024))
+        document = replace(
+            document, caption=clip(script.to_traditional(document.caption), MAX_CAPTION_LENGTH)
+        )
     return Reply(clip(script.to_traditional(reply.text)), rows, document)
+
+
+def msg(turn: Turn, key: str, **values: str) -> str:
+    """The common message ``key`` with ``{name}`` placeholders filled in."""
+    text = turn.content.message(key)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text

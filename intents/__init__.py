@@ -11,12 +11,13 @@ Public API (kept stable for the other layers)::
 Nothing is built at import time.
 """
 
+from domain.issues import ISSUE_TYPES
 from intents.checks import check_intents
 from intents.classifier import Classifier
 from intents.evaluate import EvalReport, TsvError, evaluate, read_labelled
 from intents.explain import Explanation
 from intents.loader import default_intents_dir, load_intents
-from intents.match import ISSUE_TYPES, LABELS, IntentMatch
+from intents.match import LABELS, IntentMatch
 from intents.model import IntentFileError, IntentSet, IntentSpec, Problem, Settings, Signal
 from intents.unknown import unknown_tokens
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from datafiles.toml import TomlLines
+from domain.issues import ISSUE_TYPES
 from intents.loader import collect_problems
-from intents.match import ISSUE_TYPES
 from intents.model import Problem
 
 

@@ -14,10 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from domain.issues import ISSUE_TYPES
 from intents.explain import Explanation
 from intents.learned import LearnedModel, Prediction
 from intents.lexicon import build_tokenizer, default_cache_dir, tokenizer_fingerprint
-from intents.match import ISSUE_TYPES, IntentMatch
+from intents.match import IntentMatch
 from intents.model import IntentSet
 from intents.normalize import Normalizer
 from intents.scoring import IntentScore, Scorer, dictionary_terms

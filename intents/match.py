@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Intent ids an issue type can be; ``greeting`` and ``other`` are not issue types.
-ISSUE_TYPES: tuple[str, ...] = ("zhuli_swallowed", "bargain_failed", "rights_damaged")
+from domain.issues import ISSUE_TYPES
+
 #: Every label the classifier can return (``other`` means no intent matched).
 LABELS: tuple[str, ...] = (*ISSUE_TYPES, "greeting", "other")
 

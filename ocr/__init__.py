@@ -8,9 +8,10 @@ The package imports without rapidocr installed; :func:`is_available` tells wheth
 
 from __future__ import annotations
 
+from domain.screenshots import KIND_LABELS, Kind
 from ocr.errors import ImageTooLarge, NotAnImage, OcrBusy, OcrError, OcrFailed, OcrUnavailable
 from ocr.extract import read_screenshot
-from ocr.model import KIND_LABELS, Kind, OcrText, ScreenshotReading
+from ocr.model import OcrText, ScreenshotReading
 from ocr.recognizer import Recognizer, is_available
 
 __all__ = [

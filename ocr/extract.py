@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from domain.screenshots import Kind
+from domain.shops import ACTIVITIES, STORE_NAME, find_platform, shop_name
 from ocr.kinds import TITLE_LINES, classify
-from ocr.model import Kind, ScreenshotReading
+from ocr.model import ScreenshotReading
 from ocr.textnorm import compact, first_date, first_money, is_phone
 
 LABELLED, PATTERN, GUESS = 0.9, 0.75, 0.5
@@ -49,18 +51,9 @@ PRODUCT_LABELS = ("商品名称", "商品名", "宝贝名称", "商品:", "商�
 TRACKING_LABELS = ("运单号", "快递单号", "物流单号", "运单编号")
 COMPLAINT_LABELS = ("投诉编号", "举报编号", "登记编号", "受理编号", "工单编号", "工单号")
 TRANSACTION_LABELS = ("交易单号", "支付单号", "交易号")
-ACTIVITIES = (
-    "砍价免费拿", "助力享免单", "助力免费拿", "助力免费领", "现金大转盘", "天天领现金", "好友助力免单",
-    "多多果园", "百亿补贴", "限时秒杀", "新人首单", "拆红包", "0元购", "免费领", "免单",
-)  # fmt: skip
-PLATFORMS = ("拼多多", "淘宝", "天猫", "京东", "抖音", "快手", "美团", "唯品会", "闲鱼")
-
 _ORDER_VALUE = re.compile(r"^[#:]?([0-9][0-9-]{9,32})(?![0-9A-Za-z])")
 _PDD_ORDER = re.compile(r"(?<![\d-])(\d{6})-?(\d{15})(?![\d-])")
 _PDD_ANYWHERE = re.compile(r"(?<![\d-])(\d{6}-\d{12,18})(?![\d-])")
-_STORE = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9]{2,20}?(?:旗舰店|专营店|专卖店|官方店|自营店|企业店|品牌店|工厂店|小店|超市))"
-)
 _BRACKET = re.compile(r"【([^】]{2,12})】")
 _ACTIVITY_WORD = re.compile(r"砍|助力|免单|免费|现金|红包|抽奖|转盘")
 _SHORTFALL = re.compile(r"还?差[¥]?(\d{1,7}(?:\.\d{1,2})?)元")
@@ -73,10 +66,6 @@ _TRANSACTION = re.compile(r"^(\d{16,32})")
 _MONEY_ONLY = re.compile(r"^[-+]?[¥]?(\d{1,7}\.\d{2})$")
 _NOT_PRODUCT = re.compile(r"^(?:总价|金额|优惠|信息|详情|合计|数量|规格|价格|原价)|¥")
 _NOT_A_TITLE = re.compile(r"订单|时间|编号|单号|支付|付款|收货|地址|电话|客服|规格|^\d")
-_NAME_TAIL = re.compile(r"(?:>|〉|›|进店|进入店铺|关注){1,8}$")
-#: Longest line read as a shop name: 40 characters and a few trailing arrows or buttons.
-_NAME_LINE = 60
-
 Accept = Callable[[str], str | None]
 
 
@@ -119,16 +108,6 @@ def _order_no(value: str) -> str | None:
 def _money_value(value: str) -> str | None:
     """The first amount in a labelled value."""
     return first_money(value)
-
-
-def _name(value: str) -> str | None:
-    """A shop or merchant name: letters or Chinese, no prices, trailing arrows dropped."""
-    if len(value) > _NAME_LINE:  # never a name; and the tail pattern would rescan every position
-        return None
-    cleaned = _NAME_TAIL.sub("", value).strip(":")
-    if not 2 <= len(cleaned) <= 40 or "¥" in cleaned or not re.search(r"[\u4e00-\u9fffA-Za-z]", cleaned):
-        return None
-    return cleaned
 
 
 def _product(value: str) -> str | None:
@@ -190,10 +169,10 @@ def _find_date(lines: list[str]) -> tuple[str, float] | None:
 
 def _find_merchant(lines: list[str]) -> tuple[str, float] | None:
     """The shop or merchant: labelled first, else a name ending in 旗舰店/专营店..."""
-    value = _labelled(lines, MERCHANT_LABELS, _name)
+    value = _labelled(lines, MERCHANT_LABELS, shop_name)
     if value:
         return value, LABELLED
-    found = _first(lines, _STORE)
+    found = _first(lines, STORE_NAME)
     return (found.group(1), PATTERN) if found else None
 
 
@@ -235,9 +214,9 @@ def _find_activity(lines: list[str]) -> tuple[str, float] | None:
 def _find_platform(lines: list[str]) -> tuple[str, float] | None:
     """A platform named on the screenshot (拼多多, 淘宝...)."""
     for line in lines:
-        for name in PLATFORMS:
-            if name in line:
-                return name, GUESS
+        name = find_platform(line)
+        if name:
+            return name, GUESS
     return None
 
 

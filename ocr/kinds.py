@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from ocr.model import Kind
+from domain.screenshots import Kind
 
 #: Kind -> (pattern, weight); patterns run on compacted lines (no spaces, ASCII digits).
 SIGNALS: Final[dict[Kind, tuple[tuple[str, float], ...]]] = {

@@ -4,32 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Final, Literal
 
-Kind = Literal[
-    "order",
-    "rules",
-    "bargain_progress",
-    "assist_record",
-    "cs_chat",
-    "payment",
-    "logistics",
-    "complaint",
-    "other",
-]
-
-#: Screenshot kind -> Chinese label shown to the person.
-KIND_LABELS: Final[dict[str, str]] = {
-    "order": "订单详情截图",
-    "rules": "活动规则截图",
-    "bargain_progress": "砍价进度截图",
-    "assist_record": "助力记录截图",
-    "cs_chat": "客服聊天记录截图",
-    "payment": "支付记录截图",
-    "logistics": "物流记录截图",
-    "complaint": "投诉/举报提交页截图",
-    "other": "其他截图",
-}
+from domain.screenshots import KIND_LABELS, Kind
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

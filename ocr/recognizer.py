@@ -18,13 +18,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
+from domain.limits import MAX_DOWNLOAD_BYTES
 from ocr.errors import OcrBusy, OcrError, OcrFailed, OcrUnavailable
 from ocr.model import OcrText
 from ocr.workers import JobTimedOut, ProcessWorker, ThreadWorker, Worker, WorkerDied
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # Telegram's bot download limit
+DEFAULT_MAX_BYTES = MAX_DOWNLOAD_BYTES  # Telegram's bot download limit
 DEFAULT_MAX_PIXELS = 40_000_000  # e.g. a 1080 x 37000 long screenshot
 DEFAULT_MAX_SIDE = 2000
 DEFAULT_TIMEOUT = 60.0

@@ -8,16 +8,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from guide.model import (
+from domain.case import CaseState, EvidenceItem, Filing, UserView
+from domain.outcome import (
     AddEvidence,
     AddFiling,
     AddTimeline,
     CancelReminders,
-    CaseState,
     DeleteUser,
     Effect,
-    EvidenceItem,
-    Filing,
     MarkReminderDone,
     RecordClassification,
     SaveCase,
@@ -26,10 +24,9 @@ from guide.model import (
     SetPending,
     UpdateEvidence,
     UpdateFiling,
-    UserView,
 )
-from storage.convert import case_columns, evidence_columns, filing_columns
 from storage.errors import StorageError
+from storage.rows import case_columns, evidence_columns, filing_columns
 from storage.statements import CASE_COLUMNS, statements_for
 
 #: Longest token stored in ``unknown_tokens`` (longer ones are cut).

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, update
 
-from storage.convert import PAYLOAD_VERSION
 from storage.models import OUTBOX
 from storage.prepared import Prepared
+from storage.rows import PAYLOAD_VERSION
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
 
-from guide.model import Reply
-from storage.convert import reply_from_payload, reply_to_payload
+from domain.messages import Reply
 from storage.models import OUTBOX
 from storage.prepared import Prepared
+from storage.rows import reply_from_payload, reply_to_payload
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from guide.model import Outcome, Reminder, UserView
+from domain.case import Reminder, UserView
+from domain.outcome import Outcome
 from storage import maintenance, reports
 from storage.coltypes import utcnow
-from storage.convert import reminder_from_row
 from storage.effects import EffectApplier
 from storage.engine import create_engine, create_sqlite_thread_engine, is_memory_sqlite
 from storage.errors import StorageUnavailable
@@ -29,6 +29,7 @@ from storage.outbox import (
     entry_from_row,
     unsent_of_update,
 )
+from storage.rows import reminder_from_row
 from storage.runners import AsyncRunner, ThreadRunner, UnitRunner
 from storage.statements import statements_for
 from storage.views import load_view

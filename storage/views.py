@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from guide.model import CaseState, TimelineEntry, UserView
-from storage.convert import case_from_row, evidence_from_row, filing_from_row, reminder_from_row
+from domain.case import CaseState, TimelineEntry, UserView
 from storage.models import CASE_FACTS, CASES, EVIDENCE, FILINGS, REMINDERS, TIMELINE, USERS
 from storage.prepared import Prepared
+from storage.rows import case_from_row, evidence_from_row, filing_from_row, reminder_from_row
 
 #: How many of the current case's latest timeline entries the dialogue gets to see.
 TIMELINE_LIMIT = 50

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from domain.labels import FACT_LABELS
 from guide.dialogue import MAX_CLASSIFY
 from guide.facts import extract_facts, parse_fact
-from guide.labels import FACT_LABELS
 from intents import Classifier, load_intents
 from ocr.extract import read_screenshot
 

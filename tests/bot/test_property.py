@@ -34,8 +34,8 @@ from telegram.ext import CallbackContext
 
 from bot.runner import process_batch
 from bot.throttle import Throttle
+from domain.case import new_id
 from guide import COMMANDS
-from guide.model import new_id
 from intents.match import ISSUE_TYPES
 from storage import OutboxEntry
 from tests.factories import (

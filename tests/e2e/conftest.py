@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.model import UserView
+from domain.case import UserView
 from intents.lexicon import default_cache_dir
 from storage import Storage
 from tests.databases import BACKENDS, fresh_database

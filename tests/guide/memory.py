@@ -7,30 +7,27 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from guide import Dialogue, GuideContent, reads_timeline
-from guide.facts import simplified
-from guide.model import (
+from domain.case import CaseState, UserView
+from domain.messages import Button, Incoming, Reply
+from domain.outcome import (
     AddEvidence,
     AddFiling,
     AddTimeline,
-    Button,
     CancelReminders,
-    CaseState,
     DeleteUser,
     Effect,
-    Incoming,
     MarkReminderDone,
     Outcome,
     RecordClassification,
-    Reply,
     SaveCase,
     ScheduleReminder,
     SetCurrentCase,
     SetPending,
     UpdateEvidence,
     UpdateFiling,
-    UserView,
 )
+from guide import Dialogue, GuideContent, reads_timeline
+from guide.facts import simplified
 from intents.match import ISSUE_TYPES, IntentMatch
 
 START = datetime(2024, 11, 20, 10, 0, 0)

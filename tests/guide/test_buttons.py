@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from domain.outcome import DeleteUser, SaveCase
 from guide import GuideContent
-from guide.model import DeleteUser, SaveCase
 from tests.guide.memory import Conversation
 
 

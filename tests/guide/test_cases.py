@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.outcome import CancelReminders, MarkReminderDone, ScheduleReminder, SetCurrentCase
 from guide import GuideContent
-from guide.model import CancelReminders, MarkReminderDone, ScheduleReminder, SetCurrentCase
 from tests.guide.memory import Conversation
 
 

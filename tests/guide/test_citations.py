@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from domain.case import CaseState
+from domain.issues import KIND_FACT, RIGHTS_KINDS
 from guide import GuideContent, GuideFileError, default_content_dir, load_content
 from guide.citations import Citations
 from guide.drafts import render_drafts
 from guide.export import render_export
-from guide.labels import KIND_FACT, RIGHTS_KINDS
-from guide.model import CaseState
 from tests.guide.test_drafts import FULL
 
 AT = datetime(2024, 11, 20, 9, 0)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from domain.labels import NOTICE
+from domain.messages import Incoming
+from domain.outcome import AddEvidence, DeleteUser, RecordClassification, SaveCase
 from guide import COMMANDS, reads_timeline
-from guide.labels import NOTICE
-from guide.model import AddEvidence, DeleteUser, Incoming, RecordClassification, SaveCase
 from tests.guide.memory import Conversation
 
 ISSUE_LABELS = ("助力被吞", "砍价失败", "权益受损")

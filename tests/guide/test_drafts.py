@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from domain.case import CaseState, EvidenceItem, TimelineEntry
+from domain.issues import KIND_FACT, RIGHTS_KINDS
+from domain.labels import CATEGORY_LABELS, NOTICE
 from guide import GuideContent
 from guide.drafts import Drafts, placeholder, render_drafts, track_of
 from guide.export import CUT, CUT_END, render_export
-from guide.labels import CATEGORY_LABELS, KIND_FACT, NOTICE, RIGHTS_KINDS
-from guide.model import CaseState, EvidenceItem, TimelineEntry
 from guide.script import to_simplified
 from tests.guide.memory import Conversation
 

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from guide.labels import NOTICE
-from guide.model import UpdateEvidence
+from domain.labels import NOTICE
+from domain.outcome import UpdateEvidence
 from guide.pdf import find_font
 from tests.guide.memory import Conversation
 

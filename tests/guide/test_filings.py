@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from domain.case import Filing
+from domain.labels import NOTICE
+from domain.outcome import AddFiling, ScheduleReminder, UpdateFiling
 from guide import load_content
 from guide.filing_text import parse_text
-from guide.labels import NOTICE
-from guide.model import AddFiling, Filing, ScheduleReminder, UpdateFiling
 from guide.tracking import load_tracking
 from tests.guide.memory import Conversation
 

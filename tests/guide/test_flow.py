@@ -6,9 +6,11 @@ from dataclasses import replace
 
 import pytest
 
+from domain.case import CaseState
+from domain.labels import NOTICE
+from domain.messages import Document
+from domain.outcome import AddTimeline, ScheduleReminder
 from guide import GuideContent
-from guide.labels import NOTICE
-from guide.model import AddTimeline, CaseState, Document, ScheduleReminder
 from intents.match import ISSUE_TYPES
 from tests.guide.memory import Conversation
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from domain.outcome import DeleteUser
 from guide import GuideContent
 from guide.facts import simplified
-from guide.model import DeleteUser
 from tests.guide.memory import Conversation
 
 # --- item 1: a problem described after /new always opens a new case holding its facts ------

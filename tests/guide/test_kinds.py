@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from domain.issues import KIND_FACT, RIGHTS_KINDS
 from guide import GuideContent
 from guide.facts import simplified
-from guide.labels import KIND_FACT, RIGHTS_KINDS
 from guide.render import missing_evidence
 from guide.tracks import detect_kind
 from tests.guide.memory import Conversation

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from domain.labels import FACT_LABELS
+from domain.stages import STAGE_IDS
 from guide import GuideContent, GuideFileError, default_content_dir, load_content
 from guide.content import REQUIRED_MESSAGES
-from guide.labels import FACT_LABELS, STAGE_IDS
 from intents.match import ISSUE_TYPES
 
 

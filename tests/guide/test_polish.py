@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.outcome import AddEvidence, ScheduleReminder
 from guide import GuideContent, extract_facts
 from guide.clock import shown
 from guide.facts import parse_fact
-from guide.model import AddEvidence, ScheduleReminder
-from guide.ops import delay_text
+from guide.followup import delay_text
 from tests.guide.memory import Conversation
 
 NOW = datetime(2024, 11, 20, 10, 0)

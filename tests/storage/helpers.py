@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, event
 
-from guide.model import CaseState, Effect, Outcome, Reply, UserView
+from domain.case import CaseState, UserView
+from domain.messages import Reply
+from domain.outcome import Effect, Outcome
 from storage.engine import READ_ONLY_OPTION
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from guide.model import AddTimeline, Outcome, Reply, SaveCase, SetCurrentCase, TimelineEntry, UserView
+from domain.case import TimelineEntry, UserView
+from domain.messages import Reply
+from domain.outcome import AddTimeline, Outcome, SaveCase, SetCurrentCase
 from storage import Storage
 
 from .helpers import T0, make_case

@@ -7,20 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from guide.model import (
+from domain.case import EvidenceItem, Reminder, TimelineEntry
+from domain.outcome import (
     AddEvidence,
     AddTimeline,
     CancelReminders,
     DeleteUser,
-    EvidenceItem,
     MarkReminderDone,
     RecordClassification,
-    Reminder,
     SaveCase,
     ScheduleReminder,
     SetCurrentCase,
     SetPending,
-    TimelineEntry,
     UpdateEvidence,
 )
 from storage import Storage

@@ -18,23 +18,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guide.model import (
+from domain.case import CaseState, EvidenceItem, Reminder, TimelineEntry, UserView
+from domain.outcome import (
     AddEvidence,
     AddTimeline,
     CancelReminders,
-    CaseState,
     DeleteUser,
     Effect,
-    EvidenceItem,
     MarkReminderDone,
-    Reminder,
     SaveCase,
     ScheduleReminder,
     SetCurrentCase,
     SetPending,
-    TimelineEntry,
     UpdateEvidence,
-    UserView,
 )
 from storage import Storage
 

@@ -164,7 +164,7 @@ def test_utc_datetime_refuses_naive_and_normalises_offsets() -> None:
 
 
 async def test_datetimes_read_back_aware_utc(store: Storage) -> None:
-    from guide.model import SaveCase
+    from domain.outcome import SaveCase
 
     from .helpers import decide, make_case
 

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from guide.model import AddFiling, DeleteUser, Filing, SaveCase, UpdateFiling
+from domain.case import Filing
+from domain.outcome import AddFiling, DeleteUser, SaveCase, UpdateFiling
 from storage import Storage
 from storage.errors import StorageError
 

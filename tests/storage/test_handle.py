@@ -7,25 +7,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from guide.model import (
+from domain.case import EvidenceItem, Filing, Reminder, TimelineEntry, UserView
+from domain.messages import Button, Document, Reply
+from domain.outcome import (
     AddEvidence,
     AddFiling,
     AddTimeline,
-    Button,
     DeleteUser,
-    Document,
-    EvidenceItem,
-    Filing,
     Outcome,
     RecordClassification,
-    Reminder,
-    Reply,
     SaveCase,
     ScheduleReminder,
     SetCurrentCase,
     SetPending,
-    TimelineEntry,
-    UserView,
 )
 from storage import Storage
 

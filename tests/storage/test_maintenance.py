@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from guide.model import (
+from domain.case import EvidenceItem, Reminder, TimelineEntry
+from domain.outcome import (
     AddEvidence,
     AddTimeline,
-    EvidenceItem,
     RecordClassification,
-    Reminder,
     SaveCase,
     ScheduleReminder,
     SetCurrentCase,
-    TimelineEntry,
 )
 from storage import Storage
 
@@ -146,7 +144,7 @@ async def _outbox_rows(db_url: str) -> list[tuple[object, object, object]]:
 
 
 async def test_a_sent_reply_keeps_no_text_or_document(store: Storage, db_url: str) -> None:
-    from guide.model import Document, Reply
+    from domain.messages import Document, Reply
 
     draft = Reply("您好，我是张三，电话13812345678", document=Document("case.txt", b"13812345678"))
     result = await store.handle(1, CHAT, "u1", decide(replies=(draft, Reply("还没发出的回复 13900001111"))))

@@ -8,7 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
-from guide.model import AddEvidence, AddFiling, EvidenceItem, Filing, SaveCase, SetPending
+from domain.case import EvidenceItem, Filing
+from domain.outcome import AddEvidence, AddFiling, SaveCase, SetPending
 from storage import Storage, create_engine, downgrade, downgrade_async, upgrade, upgrade_async
 from storage.migrate import current_revision_async
 from storage.models import Base

@@ -12,10 +12,10 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from storage import upgrade
-from storage.convert import case_columns
 from storage.engine import create_sqlite_thread_engine
 from storage.models import CLASSIFICATION_STATS, OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
 from storage.prepared import Prepared
+from storage.rows import case_columns
 from storage.statements import statements_for
 
 from .helpers import make_case

@@ -7,9 +7,9 @@ import asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guide.model import Button, Document, Reply
-from storage.convert import reply_from_payload, reply_to_payload
+from domain.messages import Button, Document, Reply
 from storage.locks import KeyedLock
+from storage.rows import reply_from_payload, reply_to_payload
 
 _text = st.text(max_size=40)
 _buttons = st.lists(

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from guide import proposals, reading
-from guide.model import DeleteUser, SaveCase, SetPending, UpdateEvidence
-from ocr.model import KIND_LABELS as OCR_KIND_LABELS
+from domain.outcome import DeleteUser, SaveCase, SetPending, UpdateEvidence
+from domain.screenshots import KIND_LABELS as OCR_KIND_LABELS
+from guide import proposals, screenshot_facts
 from tests.guide.memory import Conversation
 
 ORDER_NO = "231118-492817365029174"
@@ -319,7 +319,7 @@ def test_chat_screenshot_proposes_the_shortfall(convo: Conversation) -> None:
 
 
 def test_parse_reading_cleans_values() -> None:
-    parsed = reading.parse_reading(
+    parsed = screenshot_facts.parse_reading(
         json.dumps({"file_unique_id": "U1", "kind": "weird", "facts": {"amount": " 9.90 ", "x": 3, "y": ""}})
     )
     assert parsed is not None
@@ -327,7 +327,7 @@ def test_parse_reading_cleans_values() -> None:
 
 
 def test_kind_labels_match_the_ocr_package() -> None:
-    assert set(reading.KIND_CATEGORIES) == set(OCR_KIND_LABELS) - {"other"}
+    assert set(screenshot_facts.KIND_CATEGORIES) == set(OCR_KIND_LABELS) - {"other"}
 
 
 def test_a_rejected_fact_is_not_adopted_by_adopt_all_later(convo: Conversation) -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core import BotCore
-from bot.reading import EvidenceReader
-from guide.model import Incoming
+from bot.evidence_files import EvidenceReader
+from domain.messages import Incoming
 from tests.offline import FileBot, RecordingDeliverer
 
 A, B = 5100001, 5100002

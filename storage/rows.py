@@ -1,23 +1,21 @@
-"""Conversions between stored rows and the dialogue's data types (guide.model)."""
+"""Conversions between stored rows and the dialogue's data types (domain/)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, cast
 
-from guide.model import (
-    Button,
+from domain.case import (
     CaseOutcome,
     CaseState,
     CaseStatus,
-    Document,
     EvidenceItem,
     Filing,
     FilingChannel,
     FilingStatus,
     Reminder,
-    Reply,
 )
+from domain.messages import Button, Document, Reply
 
 #: Payload format version stored with each outbox row, so old rows stay readable.
 PAYLOAD_VERSION = 1

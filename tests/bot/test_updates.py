@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot, Update
 
-from bot.convert import to_incoming
+from bot.updates import to_incoming
 from tests.factories import as_update, callback_query, now
 
 BOT = Bot("1:offline")

@@ -23,13 +23,12 @@ from telegram.error import TelegramError
 
 from bot.core import BotCore
 from bot.delivery import Deliverer
-from guide.model import Incoming
+from domain.limits import MAX_DOWNLOAD_BYTES
+from domain.messages import Incoming
 from ocr import OcrError, OcrUnavailable, Recognizer, is_available, read_screenshot
 
 log = logging.getLogger(__name__)
 
-#: Telegram bots may download files up to 20 MB; we refuse earlier, before downloading.
-MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 DOWNLOAD_FAILED = "这张图片暂时下载不下来，没法自动识别。证据已经保存，你也可以手动补充信息。"
 
 

@@ -10,10 +10,8 @@ from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from guide.model import Incoming, Reply
-
-#: Telegram's limit for one message; longer input is cut before it reaches the dialogue.
-MAX_TEXT = 4096
+from domain.limits import MAX_CALLBACK_DATA, MAX_CAPTION_LENGTH, MAX_MESSAGE_LENGTH
+from domain.messages import Incoming, Reply
 
 #: Kinds of messages the dialogue gets as ``other`` with the kind named in ``data``.
 _OTHER_KINDS = (
@@ -69,8 +67,8 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
         return Incoming(
             kind="button",
             at=datetime.now(UTC),
-            data=(query.data or "")[:64],
-            message_text=clean_text((shown.text or "") if shown is not None else "")[:MAX_TEXT],
+            data=(query.data or "")[:MAX_CALLBACK_DATA],
+            message_text=clean_text((shown.text or "") if shown is not None else "")[:MAX_MESSAGE_LENGTH],
             message_id=shown.message_id if shown is not None else 0,
             is_operator=is_operator,
         )
@@ -85,7 +83,7 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
             at=at,
             file_id=largest.file_id,
             file_unique_id=largest.file_unique_id,
-            caption=clean_text(message.caption or "")[:1024],
+            caption=clean_text(message.caption or "")[:MAX_CAPTION_LENGTH],
             is_operator=is_operator,
         )
     if message.animation is not None:
@@ -98,14 +96,14 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
             at=at,
             file_id=doc.file_id,
             file_unique_id=doc.file_unique_id,
-            caption=clean_text(message.caption or "")[:1024],
+            caption=clean_text(message.caption or "")[:MAX_CAPTION_LENGTH],
             file_name=clean_text(doc.file_name or "")[:200],
             mime_type=clean_text(doc.mime_type or "")[:100],
             is_operator=is_operator,
         )
     text = message.text
     if text is not None:
-        text = clean_text(text[: MAX_TEXT * 2])[:MAX_TEXT]
+        text = clean_text(text[: MAX_MESSAGE_LENGTH * 2])[:MAX_MESSAGE_LENGTH]
         if text.startswith("/"):
             parts = text.split(maxsplit=1)
             head, args = parts[0], parts[1] if len(parts) > 1 else ""
@@ -126,7 +124,7 @@ def to_incoming(update: Update, *, operator_ids: frozenset[int], bot_username: s
             return Incoming(kind="other", at=at, data=kind, is_operator=is_operator)
     if message.caption:
         return Incoming(
-            kind="text", at=at, text=clean_text(message.caption)[:MAX_TEXT], is_operator=is_operator
+            kind="text", at=at, text=clean_text(message.caption)[:MAX_MESSAGE_LENGTH], is_operator=is_operator
         )
     return Incoming(kind="other", at=at, data="unknown", is_operator=is_operator)
 

@@ -1,7 +1,7 @@
 """Screenshots read by OCR become proposed case facts, which the person confirms with buttons.
 
 The bot reads an attached screenshot off the event loop and hands the dialogue a ``reading``
-incoming (see :class:`guide.model.Incoming`). Here the evidence item gets its category from the
+incoming (see :class:`domain.messages.Incoming`). Here the evidence item gets its category from the
 kind of screenshot, and the facts it shows are *proposed* in the reply, never stored unconfirmed
 (not even as scratch values): the reply's buttons adopt them (:mod:`guide.proposals`). A fact the person already gave is never
 overwritten without asking; a value equal to the stored one needs no question.
@@ -13,14 +13,15 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-from guide import filing_reading, ops
+from domain.case import CaseState, EvidenceItem
+from domain.labels import FACT_LABELS
+from domain.outcome import UpdateEvidence
+from domain.screenshots import KIND_LABELS
+from guide import filing_reading
 from guide.facts import parse_fact
-from guide.labels import FACT_LABELS
-from guide.model import CaseState, EvidenceItem, UpdateEvidence
 from guide.proposals import CASE_FACTS, SAME_NOTE, done_rows, proposal_line, proposal_rows
 from guide.render import missing_evidence
-from guide.turn import Turn
-from ocr.model import KIND_LABELS  # plain data: the dialogue never runs the OCR engine
+from guide.turn import Turn, msg
 
 MAX_DATA = 20_000
 MAX_VALUE = 300
@@ -138,18 +139,18 @@ def receive(turn: Turn) -> None:
     if reading.hash_only:  # nothing was read: nothing to say
         return
     if reading.error:
-        note = "" if "保存" in reading.error else "\n" + ops.msg(turn, "reading_kept")
+        note = "" if "保存" in reading.error else "\n" + msg(turn, "reading_kept")
         turn.say(reading.error + note)
         return
     if reading.is_blank:
-        turn.say(ops.msg(turn, "reading_blank"))
+        turn.say(msg(turn, "reading_blank"))
         return
     category = _categorise(turn, item, reading.kind)
     lines: list[str] = []
     labels = {spec.category: spec.label for spec in turn.content.evidence}
     if reading.kind != "other":
         kind, label = KIND_LABELS[reading.kind], labels.get(category, "其他材料")
-        lines.append(ops.msg(turn, "reading_kind", kind=kind, category=label))
+        lines.append(msg(turn, "reading_kind", kind=kind, category=label))
     if reading.kind == "complaint":  # a filing to record, not facts of the case
         filing_reading.offer(turn, case, reading.facts, "\n".join(lines))
         return
@@ -160,14 +161,14 @@ def receive(turn: Turn) -> None:
         if reading.facts.get(name)
     ]
     if new or same or extras:
-        lines.append(ops.msg(turn, "reading_found"))
+        lines.append(msg(turn, "reading_found"))
         lines += [proposal_line(case, name, value) for name, value in new.items()]
         lines += [f"• {FACT_LABELS[name]}：{value}{SAME_NOTE}" for name, value in same.items()]
         lines += extras
     else:
-        lines.append(ops.msg(turn, "reading_no_facts"))
+        lines.append(msg(turn, "reading_no_facts"))
     if new:  # proposed in this message only: nothing read is stored before the person confirms it
-        lines.append(ops.msg(turn, "reading_confirm"))
+        lines.append(msg(turn, "reading_confirm"))
     missing = _missing(turn, case, item, category)
     if missing:
         lines.append(missing)
@@ -198,5 +199,5 @@ def _missing(turn: Turn, case: CaseState, item: EvidenceItem, category: str) -> 
     evidence = [replace(e, category=category) if e.id == item.id else e for e in turn.view.evidence]
     missing = missing_evidence(turn.content, case, evidence)
     if not missing:
-        return ops.msg(turn, "reading_evidence_complete")
-    return ops.msg(turn, "reading_evidence_missing", missing="、".join(spec.label for spec in missing))
+        return msg(turn, "reading_evidence_complete")
+    return msg(turn, "reading_evidence_missing", missing="、".join(spec.label for spec in missing))
