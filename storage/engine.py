@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, event, make_url
+from sqlalchemy import URL, Connection, Engine, event, make_url
+from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -15,6 +16,8 @@ SQLITE_DRIVER = "sqlite+aiosqlite"
 POSTGRES_DRIVER = "postgresql+asyncpg"
 #: How long SQLite waits for another writer before failing with SQLITE_BUSY.
 BUSY_TIMEOUT_MS = 5000
+#: Worker threads (and pooled connections) of a SQLite file: one writer at a time, readers beside it.
+SQLITE_THREADS = 4
 #: Execution option: the transaction only reads, so SQLite may start it DEFERRED.
 READ_ONLY_OPTION = "weiquan_read_only"
 
@@ -87,24 +90,44 @@ def _sqlite_file_path(url: URL) -> Path | None:
 
 
 def _sqlite_engine(url: URL) -> AsyncEngine:
-    """SQLite through aiosqlite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes.
+    """SQLite through aiosqlite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes."""
+    path = _sqlite_file_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(
+        url, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+    _install_sqlite_events(engine.sync_engine, memory=is_memory_sqlite(url))
+    return engine
 
-    The events follow SQLAlchemy's documented recipe for aiosqlite ("Serializable isolation /
+
+def create_sqlite_sync_engine(url: URL) -> Engine:
+    """The stdlib ``sqlite3`` driver (the one aiosqlite wraps) on the same file, set up the same way.
+
+    For :class:`storage.units.SqliteThreadUnits` only; ``pool_size`` connections, used from its threads.
+    """
+    return _install_sqlite_events(
+        sa_create_engine(
+            url.set(drivername="sqlite+pysqlite"),
+            hide_parameters=HIDE_PARAMETERS,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            pool_size=SQLITE_THREADS,
+            max_overflow=0,
+        ),
+        memory=False,
+    )
+
+
+def _install_sqlite_events(engine: Engine, *, memory: bool) -> Engine:
+    """Pragmas on connect; BEGIN IMMEDIATE (DEFERRED when read-only) on begin.
+
+    SQLAlchemy's documented recipe for pysqlite and aiosqlite ("Serializable isolation /
     Savepoints / Transactional DDL"): the driver opens no transaction on its own, and ``begin``
     emits ours, IMMEDIATE so that a write takes the write lock up front (no SQLITE_BUSY when a
     read lock would be upgraded), DEFERRED when the transaction only reads.
     """
-    memory = is_memory_sqlite(url)
-    path = _sqlite_file_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    # File databases get a QueuePool (SQLAlchemy's default for aiosqlite files): one connection
-    # (and driver thread) per concurrent unit; writers queue on Storage's lock, not in the pool.
-    engine = create_async_engine(
-        url, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
-    )
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
@@ -115,7 +138,7 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")

@@ -11,14 +11,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from guide.model import Outcome, Reminder, UserView
 from storage import maintenance, outbox, reports
 from storage.coltypes import utcnow
 from storage.convert import reminder_from_row
 from storage.effects import EffectApplier
-from storage.engine import READ_ONLY_OPTION, create_engine, is_memory_sqlite
+from storage.engine import create_engine, is_memory_sqlite
 from storage.errors import StorageUnavailable
 from storage.locks import KeyedLock
 from storage.migrate import migrate_engine
@@ -32,6 +31,7 @@ from storage.outbox import (
     unsent_of_update,
 )
 from storage.statements import statements_for
+from storage.units import EngineUnits, SqliteThreadUnits
 from storage.views import load_view
 
 logger = logging.getLogger(__name__)
@@ -43,22 +43,23 @@ Decide = Callable[[UserView], Outcome]
 class Storage:
     """Persistence for the bot: build it with :meth:`connect`, release it with :meth:`close`.
 
-    Every backend runs a unit of work (a plain function taking a sync ``Connection``) the same
-    way: ``async with engine.begin() as connection: await connection.run_sync(work)`` on the
-    async engine of the URL (aiosqlite or asyncpg). SQLite has one writer at a time: in this
-    process writers queue on an :class:`asyncio.Lock` (rather than in SQLite's busy-wait
-    sleeps); across processes ``BEGIN IMMEDIATE`` and the busy timeout serialise them.
+    A unit of work (a plain function taking a sync ``Connection``) runs in one transaction
+    (:mod:`storage.units`). SQLite has one writer at a time: in this process writers queue on
+    an :class:`asyncio.Lock` (rather than in SQLite's busy-wait sleeps); across processes
+    ``BEGIN IMMEDIATE`` and the busy timeout serialise them.
     """
 
-    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utcnow) -> None:
-        self._engine = engine
-        self._reader = engine.execution_options(**{READ_ONLY_OPTION: True})
+    def __init__(
+        self, units: EngineUnits | SqliteThreadUnits, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._units = units
         self._clock = clock
         self._user_locks = KeyedLock()
-        sqlite = engine.dialect.name == "sqlite"
+        sqlite = units.dialect.name == "sqlite"
         self._write_lock: AbstractAsyncContextManager[Any] = asyncio.Lock() if sqlite else nullcontext()
-        # In-memory SQLite has one shared connection: reads queue behind writes as well.
-        self._read_lock = self._write_lock if sqlite and is_memory_sqlite(engine.url) else nullcontext()
+        # In-memory SQLite (aiosqlite) has one shared connection: reads queue behind writes as well.
+        memory = sqlite and isinstance(units, EngineUnits)
+        self._read_lock = self._write_lock if memory else nullcontext()
 
     @classmethod
     async def connect(
@@ -72,21 +73,24 @@ class Storage:
         except BaseException:
             await engine.dispose()
             raise
-        return cls(engine, clock=clock)
+        if engine.dialect.name == "sqlite" and not is_memory_sqlite(engine.url):
+            await engine.dispose()
+            return cls(SqliteThreadUnits(engine.url), clock=clock)
+        return cls(EngineUnits(engine), clock=clock)
 
     @property
     def dialect_name(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""
-        return self._engine.dialect.name
+        return self._units.dialect.name
 
     @property
     def driver(self) -> str:
-        """The DBAPI driver of the URL: ``"aiosqlite"`` or ``"asyncpg"``."""
-        return self._engine.dialect.driver
+        """The DBAPI driver units run on: ``"pysqlite"`` (a SQLite file), ``"aiosqlite"`` (in memory) or ``"asyncpg"``."""
+        return self._units.dialect.driver
 
     async def close(self) -> None:
         """Close every pooled connection."""
-        await self._engine.dispose()
+        await self._units.close()
 
     # --- units of work --------------------------------------------------------------------
 
@@ -97,17 +101,13 @@ class Storage:
         at a time and in arrival order without each holding a pooled connection while waiting
         (across processes, SQLite's BEGIN IMMEDIATE and PostgreSQL's advisory lock serialise).
         """
-        async with (
-            self._user_locks.hold(user_id) if user_id is not None else nullcontext(),
-            self._write_lock,
-            self._engine.begin() as connection,
-        ):
-            return await connection.run_sync(work)
+        async with self._user_locks.hold(user_id) if user_id is not None else nullcontext(), self._write_lock:
+            return await self._units.run(work)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one read-only transaction (DEFERRED on SQLite: it never blocks a writer)."""
-        async with self._read_lock, self._reader.begin() as connection:
-            return await connection.run_sync(work)
+        async with self._read_lock:
+            return await self._units.run(work, read_only=True)
 
     # --- the update ---------------------------------------------------------------------------
 

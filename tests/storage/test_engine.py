@@ -107,12 +107,21 @@ async def test_sqlite_read_only_transactions_do_not_block_writers(tmp_path: Path
         await engine.dispose()
 
 
-@pytest.mark.parametrize("url", ["sqlite:///{path}", "sqlite+aiosqlite:///{path}", "sqlite://"])
-async def test_every_sqlite_url_runs_on_aiosqlite(url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("url", "driver"),
+    [
+        ("sqlite:///{path}", "pysqlite"),
+        ("sqlite+aiosqlite:///{path}", "pysqlite"),  # one thread hop a unit (storage.units)
+        ("sqlite://", "aiosqlite"),
+    ],
+)
+async def test_sqlite_units_run_on_the_stdlib_driver_or_aiosqlite_in_memory(
+    url: str, driver: str, tmp_path: Path
+) -> None:
     storage = await Storage.connect(url.format(path=tmp_path / "d.sqlite3"))
     try:
         assert storage.dialect_name == "sqlite"
-        assert storage.driver == "aiosqlite"
+        assert storage.driver == driver
         assert await storage.load_view(1) == UserView(user_id=1)
     finally:
         await storage.close()
