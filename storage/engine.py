@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, event, make_url
-from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -16,8 +15,6 @@ SQLITE_DRIVER = "sqlite+aiosqlite"
 POSTGRES_DRIVER = "postgresql+asyncpg"
 #: How long SQLite waits for another writer before failing with SQLITE_BUSY.
 BUSY_TIMEOUT_MS = 5000
-#: Worker threads (and pooled connections) of a SQLite file: one writer at a time, readers beside it.
-SQLITE_THREADS = 4
 #: Execution option: the transaction only reads, so SQLite may start it DEFERRED.
 READ_ONLY_OPTION = "weiquan_read_only"
 
@@ -97,28 +94,11 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
     engine = create_async_engine(
         url, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
     )
-    _install_sqlite_events(engine.sync_engine, memory=is_memory_sqlite(url))
+    install_sqlite_events(engine.sync_engine, memory=is_memory_sqlite(url))
     return engine
 
 
-def create_sqlite_sync_engine(url: URL) -> Engine:
-    """The stdlib ``sqlite3`` driver (the one aiosqlite wraps) on the same file, set up the same way.
-
-    For :class:`storage.units.SqliteThreadUnits` only; ``pool_size`` connections, used from its threads.
-    """
-    return _install_sqlite_events(
-        sa_create_engine(
-            url.set(drivername="sqlite+pysqlite"),
-            hide_parameters=HIDE_PARAMETERS,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-            pool_size=SQLITE_THREADS,
-            max_overflow=0,
-        ),
-        memory=False,
-    )
-
-
-def _install_sqlite_events(engine: Engine, *, memory: bool) -> Engine:
+def install_sqlite_events(engine: Engine, *, memory: bool) -> Engine:
     """Pragmas on connect; BEGIN IMMEDIATE (DEFERRED when read-only) on begin.
 
     SQLAlchemy's documented recipe for pysqlite and aiosqlite ("Serializable isolation /
