@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.pacing import ChatPacer
 from bot.updates import keyboard
-from storage import OutboxEntry, Storage
+from storage import OutboxEntry, Storage, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +85,9 @@ class Deliverer:
             bucket.append(task)
 
     async def drain(self, timeout: float = 10.0) -> None:
-        """Wait for the replies in hand, and for their sent marks to be written (used at shutdown)."""
+        """Wait for the replies in hand and their sent marks (used at shutdown)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
-        await self._storage.flush_marks()
 
     async def redeliver(self, older_than: timedelta) -> int:
         """Send replies left unsent (after a crash or a long Telegram outage)."""
@@ -149,22 +148,31 @@ class Deliverer:
                 continue
             except Forbidden:
                 log.info("user %s blocked the bot; reply %s dropped", entry.user_id, entry.id)
-                self._storage.note_sent(entry.id, None)
+                await self._mark_sent(entry, None)
                 return True
             except BadRequest as exc:
                 # A reply Telegram will never accept must not block the lane forever.
                 log.error("reply %s for user %s rejected: %s", entry.id, entry.user_id, exc.message)
-                self._storage.note_sent(entry.id, None)
+                await self._mark_sent(entry, None)
                 return True
             except TelegramError as exc:
                 log.warning("sending reply %s failed (attempt %s): %s", entry.id, attempt, type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 8.0)
                 continue
-            self._storage.note_sent(entry.id, message_id)
+            await self._mark_sent(entry, message_id)
             return True
         log.error("reply %s for user %s left for redelivery", entry.id, entry.user_id)
         return False
+
+    async def _mark_sent(self, entry: OutboxEntry, message_id: int | None) -> None:
+        """Record the entry as sent; if that fails, the redelivery after a restart sends it again."""
+        try:
+            await self._storage.mark_sent(entry.id, message_id)
+        except StorageError as exc:
+            log.warning(
+                "reply %s sent but not marked (%s); it may be sent again", entry.id, type(exc).__name__
+            )
 
     async def _send(self, entry: OutboxEntry) -> int:
         reply = entry.reply

@@ -86,12 +86,12 @@ class EffectApplier:
                     self._user_dirty = True
             case AddTimeline(entry=entry):
                 row = {"case_id": entry.case_id, "at": entry.at, "event": entry.event, "detail": entry.detail}
-                sql.insert_timeline.run(self._conn, row)
+                self._conn.execute(sql.insert_timeline, row)
                 if entry.event == "stage":
                     stage = {"day": self._now.date(), "stage": entry.detail[:LABEL_MAX_LENGTH], "count": 1}
-                    sql.count_stage.run(self._conn, stage)
+                    self._conn.execute(sql.count_stage, stage)
             case AddEvidence(item=item):
-                sql.insert_evidence.run(self._conn, evidence_columns(item))
+                self._conn.execute(sql.insert_evidence, evidence_columns(item))
             case UpdateEvidence(item=item):
                 self._update_evidence(item)
             case AddFiling(filing=filing):
@@ -100,8 +100,8 @@ class EffectApplier:
                 self._update_filing(filing)
             case ScheduleReminder(reminder=reminder):
                 self._ensure_user()
-                sql.drop_replaced_reminders.run(
-                    self._conn,
+                self._conn.execute(
+                    sql.drop_replaced_reminders,
                     {
                         "b_user_id": uid,
                         "b_case_id": reminder.case_id,
@@ -117,16 +117,16 @@ class EffectApplier:
                     "purpose": reminder.purpose,
                     "status": "pending",
                 }
-                sql.upsert_reminder.run(self._conn, row)
+                self._conn.execute(sql.upsert_reminder, row)
             case CancelReminders(case_id=case_id, purpose=""):
-                sql.cancel_reminders.run(self._conn, {"b_user_id": uid, "b_case_id": case_id})
+                self._conn.execute(sql.cancel_reminders, {"b_user_id": uid, "b_case_id": case_id})
             case CancelReminders(case_id=case_id, purpose=purpose):
-                sql.cancel_reminders_of_purpose.run(
-                    self._conn,
+                self._conn.execute(
+                    sql.cancel_reminders_of_purpose,
                     {"b_user_id": uid, "b_case_id": case_id, "b_purpose": purpose},
                 )
             case MarkReminderDone(reminder_id=reminder_id):
-                sql.reminder_done.run(self._conn, {"b_user_id": uid, "b_id": reminder_id})
+                self._conn.execute(sql.reminder_done, {"b_user_id": uid, "b_id": reminder_id})
             case DeleteUser():
                 self._delete_user()
             case RecordClassification():
@@ -141,8 +141,8 @@ class EffectApplier:
         if self._user_exists:
             return
         row: dict[str, Any] = {"user_id": self._user_id, "current_case_id": None, "pending": {}}
-        self._sql.insert_user_if_missing.run(
-            self._conn, {**row, "created_at": self._now, "updated_at": self._now}
+        self._conn.execute(
+            self._sql.insert_user_if_missing, {**row, "created_at": self._now, "updated_at": self._now}
         )
         self._user_exists = True
         self._current_case_id = None
@@ -153,20 +153,20 @@ class EffectApplier:
         if not self._user_dirty:
             return
         values = {"current_case_id": self._current_case_id, "pending": self._pending, "updated_at": self._now}
-        self._sql.update_user.run(self._conn, {"b_user_id": self._user_id, **values})
+        self._conn.execute(self._sql.update_user, {"b_user_id": self._user_id, **values})
         self._user_dirty = False
 
     def _delete_user(self) -> None:
         """Erase the person; the current update's own bookkeeping rows are kept."""
         sql, uid = self._sql, {"b_user_id": self._user_id}
         self._user_dirty = False
-        sql.delete_outbox_of_user.run(self._conn, uid)
+        self._conn.execute(sql.delete_outbox_of_user, uid)
         if self._update_key is None:
-            sql.delete_keys_of_user.run(self._conn, uid)
+            self._conn.execute(sql.delete_keys_of_user, uid)
         else:
-            sql.delete_keys_of_user_but.run(self._conn, {**uid, "b_update_key": self._update_key})
+            self._conn.execute(sql.delete_keys_of_user_but, {**uid, "b_update_key": self._update_key})
         # ON DELETE CASCADE takes cases, facts, timeline, evidence, filings and reminders with it.
-        sql.delete_user.run(self._conn, uid)
+        self._conn.execute(sql.delete_user, uid)
         self._user_exists = False
         self._stored_cases.clear()
         self._current_case_id = None
@@ -182,18 +182,20 @@ class EffectApplier:
         sql = self._sql
         stored = self._stored_cases.get(case.id)
         if stored is None:
-            if sql.upsert_new_case.first(self._conn, case_columns(case)) is None:
+            if self._conn.execute(sql.upsert_new_case, case_columns(case)).first() is None:
                 raise StorageError("SaveCase with the id of another user's case")
-            sql.delete_facts.run(self._conn, {"b_case_id": case.id})
+            self._conn.execute(sql.delete_facts, {"b_case_id": case.id})
             self._write_facts(case.id, case.facts)
         else:
             if replace(stored, facts={}) != replace(case, facts={}):
                 columns = case_columns(case)
-                sql.update_case.run(self._conn, {"b_id": case.id, **{n: columns[n] for n in CASE_COLUMNS}})
+                self._conn.execute(
+                    sql.update_case, {"b_id": case.id, **{n: columns[n] for n in CASE_COLUMNS}}
+                )
             if stored.facts != case.facts:
                 removed = [name for name in stored.facts if name not in case.facts]
                 if removed:
-                    sql.delete_some_facts.run(self._conn, {"b_case_id": case.id, "b_names": removed})
+                    self._conn.execute(sql.delete_some_facts, {"b_case_id": case.id, "b_names": removed})
                 changed = {
                     name: value for name, value in case.facts.items() if stored.facts.get(name) != value
                 }
@@ -204,7 +206,7 @@ class EffectApplier:
         """Insert or overwrite the given facts of a case."""
         if facts:
             rows = [{"case_id": case_id, "name": name, "value": value} for name, value in facts.items()]
-            self._sql.upsert_facts.run_many(self._conn, rows)
+            self._conn.execute(self._sql.upsert_facts, rows)
 
     # --- evidence -------------------------------------------------------------------------
 
@@ -217,11 +219,11 @@ class EffectApplier:
             return
         columns = evidence_columns(item)
         del columns["id"]
-        changed = self._sql.update_evidence.run(
-            self._conn, {"b_id": item.id, "b_user_id": self._user_id, **columns}
-        )
+        changed = self._conn.execute(
+            self._sql.update_evidence, {"b_id": item.id, "b_user_id": self._user_id, **columns}
+        ).rowcount
         if changed == 0:
-            self._sql.insert_evidence.run(self._conn, evidence_columns(item))
+            self._conn.execute(self._sql.insert_evidence, evidence_columns(item))
 
     # --- filings --------------------------------------------------------------------------
 
@@ -229,7 +231,7 @@ class EffectApplier:
         """Insert a filing of one of this person's cases."""
         if filing.case_id not in self._stored_cases:
             raise StorageError("AddFiling for a case that is not the person's")
-        self._sql.insert_filing.run(self._conn, filing_columns(filing))
+        self._conn.execute(self._sql.insert_filing, filing_columns(filing))
 
     def _update_filing(self, filing: Filing) -> None:
         """Replace a stored filing of this person (nothing when it or its case is gone)."""
@@ -237,7 +239,9 @@ class EffectApplier:
             return
         columns = filing_columns(filing)
         del columns["id"]
-        self._sql.update_filing.run(self._conn, {"b_id": filing.id, "b_user_id": self._user_id, **columns})
+        self._conn.execute(
+            self._sql.update_filing, {"b_id": filing.id, "b_user_id": self._user_id, **columns}
+        )
 
     # --- anonymous statistics -------------------------------------------------------------
 
@@ -250,9 +254,9 @@ class EffectApplier:
             "needed_clarification": effect.needed_clarification,
             "count": 1,
         }
-        self._sql.count_classification.run(self._conn, row)
+        self._conn.execute(self._sql.count_classification, row)
         # One count per message and token; a multi-row upsert may not touch a row twice.
         tokens = dict.fromkeys(token[:TOKEN_MAX_LENGTH] for token in effect.unknown_tokens if token.strip())
         if tokens:
             rows = [{"token": token, "count": 1, "last_seen": self._now} for token in tokens]
-            self._sql.count_tokens.run_many(self._conn, rows)
+            self._conn.execute(self._sql.count_tokens, rows)

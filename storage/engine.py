@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, event, make_url
-from sqlalchemy import create_engine as sa_create_engine
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy import URL, Connection, Engine, event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from storage.checkpoint import BACKSTOP_PAGES
 from storage.errors import StorageConfigError
 
 SQLITE_DRIVER = "sqlite+aiosqlite"
@@ -32,7 +29,7 @@ _ALIASES = {
 
 
 #: Statement parameters carry names, reply texts and facts: SQLAlchemy must never put them into
-#: an error's text (which ends up in logs). Every engine and every hand-made DBAPIError uses it.
+#: an error's text (which ends up in logs). Every engine uses it.
 HIDE_PARAMETERS = True
 
 
@@ -89,44 +86,6 @@ def _sqlite_file_path(url: URL) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def _install_sqlite_events(engine: Engine, *, memory: bool, autocheckpoint: int | None = None) -> None:
-    """Pragmas on connect, and BEGIN IMMEDIATE (DEFERRED when read-only) on begin.
-
-    ``autocheckpoint``: the ``wal_autocheckpoint`` of the connections (pages), when not SQLite's default.
-    """
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # The driver must not open transactions on its own: we emit BEGIN ourselves below,
-        # so that a write transaction takes the write lock up front (no SQLITE_BUSY upgrade).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if autocheckpoint is not None:
-            cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-        statement = "BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE"
-        # Straight on the driver: exec_driver_sql would cost more than the BEGIN itself.
-        dbapi_error = connection.dialect.loaded_dbapi.Error
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(statement)
-        except dbapi_error as error:  # e.g. "database is locked": as SQLAlchemy would raise it
-            raise DBAPIError.instance(
-                statement, (), error, dbapi_error, hide_parameters=HIDE_PARAMETERS, dialect=connection.dialect
-            ) from error
-        finally:
-            cursor.close()
-
-
 def _sqlite_engine(url: URL) -> AsyncEngine:
     """SQLite through aiosqlite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes."""
     path = _sqlite_file_path(url)
@@ -135,28 +94,33 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
     engine = create_async_engine(
         url, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
     )
-    _install_sqlite_events(engine.sync_engine, memory=is_memory_sqlite(url))
+    install_sqlite_events(engine.sync_engine, memory=is_memory_sqlite(url))
     return engine
 
 
-def create_sqlite_thread_engine(url: str) -> Engine:
-    """A synchronous (stdlib ``sqlite3``) engine on the same file, set up like :func:`create_engine`.
+def install_sqlite_events(engine: Engine, *, memory: bool) -> Engine:
+    """Pragmas on connect; BEGIN IMMEDIATE (DEFERRED when read-only) on begin.
 
-    Meant for :class:`storage.runners.ThreadRunner`, which keeps one connection per thread
-    (its worker, the event loop's short writes, the background checkpointer) and checkpoints
-    in the background, so the connections' own checkpoint threshold is only a backstop.
+    SQLAlchemy's documented recipe for pysqlite and aiosqlite ("Serializable isolation /
+    Savepoints / Transactional DDL"): the driver opens no transaction on its own, and ``begin``
+    emits ours, IMMEDIATE so that a write takes the write lock up front (no SQLITE_BUSY when a
+    read lock would be upgraded), DEFERRED when the transaction only reads.
     """
-    parsed = parse_url(url)
-    path = _sqlite_file_path(parsed)
-    if parsed.get_backend_name() != "sqlite" or path is None:
-        raise StorageConfigError("DATABASE_URL: the threaded SQLite engine needs a SQLite database file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sa_create_engine(
-        parsed.set(drivername="sqlite+pysqlite"),
-        hide_parameters=HIDE_PARAMETERS,
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        pool_size=3,
-        max_overflow=0,
-    )
-    _install_sqlite_events(engine, memory=False, autocheckpoint=BACKSTOP_PAGES)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
     return engine

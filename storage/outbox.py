@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from domain.messages import Reply
 from storage.models import OUTBOX
-from storage.prepared import Prepared
-from storage.rows import reply_from_payload, reply_to_payload
+from storage.rows import PAYLOAD_VERSION, reply_from_payload, reply_to_payload
+
+#: What a sent entry keeps of its reply: nothing. The text (drafts with names and phone numbers,
+#: exports) must not outlive its delivery; redelivery only ever reads unsent rows, and the
+#: idempotency of an update lives in ``processed_updates`` and the row's ``update_key``.
+SENT_PAYLOAD: dict[str, Any] = {"v": PAYLOAD_VERSION, "sent": True}
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class HandleResult:
 
 
 _ENTRY_COLUMNS = (OUTBOX.c.id, OUTBOX.c.chat_id, OUTBOX.c.user_id, OUTBOX.c.payload, OUTBOX.c.document)
-_INSERT = Prepared(insert(OUTBOX))
+_INSERT = insert(OUTBOX).returning(OUTBOX.c.id)
 _UNSENT_OF_UPDATE = (
     select(*_ENTRY_COLUMNS)
     .where(OUTBOX.c.update_key == bindparam("update_key"), OUTBOX.c.sent_at.is_(None))
@@ -78,7 +82,7 @@ def add_replies(
             "telegram_message_id": None,
         }
         # One row at a time: cheaper than a multi-row RETURNING for the usual one to three replies.
-        entry_id = _INSERT.insert(connection, row)
+        entry_id: int = connection.execute(_INSERT, row).scalar_one()
         entries.append(OutboxEntry(id=entry_id, chat_id=chat_id, user_id=user_id, reply=reply))
     return entries
 
@@ -91,3 +95,14 @@ def unsent_of_update(connection: Connection, update_key: str) -> list[OutboxEntr
 def entry_columns() -> tuple[Any, ...]:
     """The columns :func:`entry_from_row` needs, for building other selects."""
     return _ENTRY_COLUMNS
+
+
+_MARK_SENT = (
+    update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id")).values(payload=SENT_PAYLOAD, document=None)
+)
+
+
+def mark_sent(connection: Connection, entry_id: int, telegram_message_id: int | None, now: datetime) -> None:
+    """Record that entry ``entry_id`` was sent, erasing its reply (see :data:`SENT_PAYLOAD`)."""
+    params = {"b_id": entry_id, "sent_at": now, "telegram_message_id": telegram_message_id}
+    connection.execute(_MARK_SENT, params)

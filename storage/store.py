@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -12,13 +14,12 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from domain.case import Reminder, UserView
 from domain.outcome import Outcome
-from storage import maintenance, reports
+from storage import maintenance, outbox, reports
 from storage.coltypes import utcnow
 from storage.effects import EffectApplier
-from storage.engine import create_engine, create_sqlite_thread_engine, is_memory_sqlite
+from storage.engine import create_engine, is_memory_sqlite
 from storage.errors import StorageUnavailable
 from storage.locks import KeyedLock
-from storage.marks import SentMarks, write_marks
 from storage.migrate import migrate_engine
 from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
 from storage.outbox import (
@@ -30,8 +31,8 @@ from storage.outbox import (
     unsent_of_update,
 )
 from storage.rows import reminder_from_row
-from storage.runners import AsyncRunner, ThreadRunner, UnitRunner
 from storage.statements import statements_for
+from storage.units import EngineUnits, SqliteThreadUnits
 from storage.views import load_view
 
 logger = logging.getLogger(__name__)
@@ -41,13 +42,25 @@ Decide = Callable[[UserView], Outcome]
 
 
 class Storage:
-    """Persistence for the bot: build it with :meth:`connect`, release it with :meth:`close`."""
+    """Persistence for the bot: build it with :meth:`connect`, release it with :meth:`close`.
 
-    def __init__(self, runner: UnitRunner, *, clock: Callable[[], datetime] = utcnow) -> None:
-        self._runner = runner
+    A unit of work (a plain function taking a sync ``Connection``) runs in one transaction
+    (:mod:`storage.units`). SQLite has one writer at a time: in this process writers queue on
+    an :class:`asyncio.Lock` (rather than in SQLite's busy-wait sleeps); across processes
+    ``BEGIN IMMEDIATE`` and the busy timeout serialise them.
+    """
+
+    def __init__(
+        self, units: EngineUnits | SqliteThreadUnits, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self._units = units
         self._clock = clock
         self._user_locks = KeyedLock()
-        self._marks = SentMarks(lambda work: self._runner.write(work, short=True))
+        sqlite = units.dialect.name == "sqlite"
+        self._write_lock: AbstractAsyncContextManager[Any] = asyncio.Lock() if sqlite else nullcontext()
+        # In-memory SQLite (aiosqlite) has one shared connection: reads queue behind writes as well.
+        memory = sqlite and isinstance(units, EngineUnits)
+        self._read_lock = self._write_lock if memory else nullcontext()
 
     @classmethod
     async def connect(
@@ -63,62 +76,39 @@ class Storage:
             raise
         if engine.dialect.name == "sqlite" and not is_memory_sqlite(engine.url):
             await engine.dispose()
-            return cls(ThreadRunner(create_sqlite_thread_engine(url)), clock=clock)
-        return cls(AsyncRunner(engine), clock=clock)
+            return cls(SqliteThreadUnits(engine.url), clock=clock)
+        return cls(EngineUnits(engine), clock=clock)
 
     @property
     def dialect_name(self) -> str:
         """``"sqlite"`` or ``"postgresql"``."""
-        return self._runner.dialect_name
+        return self._units.dialect.name
+
+    @property
+    def driver(self) -> str:
+        """The DBAPI driver units run on: ``"pysqlite"`` (a SQLite file), ``"aiosqlite"`` (in memory) or ``"asyncpg"``."""
+        return self._units.dialect.driver
 
     async def close(self) -> None:
-        """Write the sent marks still waiting, then close every pooled connection."""
-        try:
-            await self._marks.close()
-        except Exception as exc:  # those replies are sent again after the restart
-            logger.error("sent marks not written at close: %s", type(exc).__name__)
-        finally:
-            await self._runner.close()
+        """Close every pooled connection."""
+        await self._units.close()
 
     # --- units of work --------------------------------------------------------------------
 
-    async def _write(
-        self, work: Callable[[Connection], T], user_id: int | None = None, *, short: bool = False
-    ) -> T:
+    async def _write(self, work: Callable[[Connection], T], user_id: int | None = None) -> T:
         """Run ``work`` in one write transaction (committed when it returns).
 
         A person's updates also queue on an in-process lock, so they reach the database one
         at a time and in arrival order without each holding a pooled connection while waiting
         (across processes, SQLite's BEGIN IMMEDIATE and PostgreSQL's advisory lock serialise).
-        Sent marks waiting at that moment are written in the same transaction. ``short``: a
-        handful of quick statements (see :class:`storage.runners.ThreadRunner`).
         """
-        if user_id is None:
-            return await self._write_with_marks(work, short)
-        async with self._user_locks.hold(user_id):
-            return await self._write_with_marks(work, short)
-
-    async def _write_with_marks(self, work: Callable[[Connection], T], short: bool) -> T:
-        """Run ``work`` after writing the waiting sent marks, in one transaction."""
-        marks = self._marks.take()
-        if not marks:
-            return await self._runner.write(work, short=short)
-
-        def with_marks(connection: Connection) -> T:
-            write_marks(connection, marks)
-            return work(connection)
-
-        try:
-            return await self._runner.write(with_marks, short=short)
-        except BaseException:
-            self._marks.give_back(marks)
-            raise
+        async with self._user_locks.hold(user_id) if user_id is not None else nullcontext(), self._write_lock:
+            return await self._units.run(work)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one read-only transaction (after writing waiting sent marks: reads see them)."""
-        if self._marks.waiting:
-            await self._marks.flush()
-        return await self._runner.read(work)
+        """Run ``work`` in one read-only transaction (DEFERRED on SQLite: it never blocks a writer)."""
+        async with self._read_lock:
+            return await self._units.run(work, read_only=True)
 
     # --- the update ---------------------------------------------------------------------------
 
@@ -134,7 +124,7 @@ class Storage:
             return self._handle_in_transaction(connection, user_id, chat_id, update_key, decide, timeline)
 
         try:
-            return await self._write(work, user_id, short=True)
+            return await self._write(work, user_id)
         except (OperationalError, InterfaceError) as error:  # locked, disk full, connection lost
             raise StorageUnavailable(f"update not applied: {type(error.orig).__name__}") from error
         except IntegrityError:
@@ -162,7 +152,7 @@ class Storage:
         now = self._clock()
         if update_key is not None:
             claim = {"update_key": update_key, "user_id": user_id, "processed_at": now}
-            if sql.claim_update.first(connection, claim) is None:
+            if connection.execute(sql.claim_update, claim).first() is None:
                 logger.info("duplicate update for user %s", user_id)
                 return HandleResult(entries=unsent_of_update(connection, update_key), duplicate=True)
         view, user_exists = load_view(connection, user_id, timeline=timeline)
@@ -174,7 +164,7 @@ class Storage:
                 "created_at": now,
                 "updated_at": now,
             }
-            sql.insert_user.run(connection, row)
+            connection.execute(sql.insert_user, row)
         outcome = decide(view)
         if not user_exists and not outcome.effects and not outcome.replies:
             # Nothing to keep about someone unknown (e.g. a screenshot read after /delete):
@@ -201,21 +191,15 @@ class Storage:
     # --- outbox -----------------------------------------------------------------------------
 
     async def mark_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
-        """Record that an outbox entry reached Telegram; returns once that is committed."""
-        self._marks.add(entry_id, telegram_message_id, self._clock())
-        await self._marks.flush()
+        """Record that an outbox entry reached Telegram, in a transaction of its own; returns once committed.
 
-    def note_sent(self, entry_id: int, telegram_message_id: int | None = None) -> None:
-        """Record that an outbox entry reached Telegram, with the next write (see ``storage/marks.py``).
-
-        Cheaper than :meth:`mark_sent`: no transaction of its own. If the process dies before
-        the mark is written (at most ``marks.FLUSH_DELAY`` later), the reply is sent again.
+        If the process dies between the send and this commit, the reply is sent again after the restart.
         """
-        self._marks.add(entry_id, telegram_message_id, self._clock())
-
-    async def flush_marks(self) -> None:
-        """Write the marks noted with :meth:`note_sent` that are still waiting; returns once committed."""
-        await self._marks.flush()
+        now = self._clock()
+        try:
+            await self._write(lambda c: outbox.mark_sent(c, entry_id, telegram_message_id, now))
+        except (OperationalError, InterfaceError) as error:  # locked, disk full, connection lost
+            raise StorageUnavailable(f"sent mark not written: {type(error.orig).__name__}") from error
 
     async def unsent(self, *, older_than: timedelta = timedelta(0), limit: int = 100) -> list[OutboxEntry]:
         """Entries not sent yet and created at least ``older_than`` ago, oldest first (for redelivery)."""

@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, event
-
 from domain.case import CaseState, UserView
 from domain.messages import Reply
 from domain.outcome import Effect, Outcome
-from storage.engine import READ_ONLY_OPTION
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -65,15 +62,3 @@ def decide(*effects: Effect, replies: tuple[Reply, ...] = ()) -> Decider:
 def texts(*lines: str) -> tuple[Reply, ...]:
     """Plain text replies."""
     return tuple(Reply(text=line) for line in lines)
-
-
-def count_write_commits(engine: Engine) -> list[int]:
-    """A list that grows by one with every committed write transaction of ``engine`` (reads commit too)."""
-    commits: list[int] = []
-
-    def on_commit(connection: Connection) -> None:
-        if not connection.get_execution_options().get(READ_ONLY_OPTION, False):
-            commits.append(1)
-
-    event.listen(engine, "commit", on_commit)
-    return commits

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from domain.case import UserView
 from storage import Storage, StorageConfigError, create_engine, upgrade_async
 from storage.coltypes import UTCDateTime
-from storage.engine import BUSY_TIMEOUT_MS, create_sqlite_thread_engine, parse_url
+from storage.engine import BUSY_TIMEOUT_MS, parse_url
 
 
 @pytest.mark.parametrize(
@@ -88,59 +89,42 @@ async def test_sqlite_write_transaction_takes_the_write_lock_at_begin(tmp_path: 
         await engine.dispose()
 
 
-@pytest.mark.parametrize("threaded", [False, True], ids=["aiosqlite", "thread"])
-async def test_sqlite_read_only_transactions_do_not_block_writers(tmp_path: Path, threaded: bool) -> None:
+async def test_sqlite_read_only_transactions_do_not_block_writers(tmp_path: Path) -> None:
     path = tmp_path / "r.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
     await upgrade_async(url)
-
-    def try_to_write() -> None:
-        other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-        finally:
-            other.close()
-
-    if threaded:
-        engine = create_sqlite_thread_engine(url).execution_options(weiquan_read_only=True)
-        with engine.begin() as sync_connection:
-            sync_connection.execute(text("SELECT count(*) FROM users"))
-            try_to_write()
-        engine.dispose()
-        return
-    async_engine = create_engine(url)
+    engine = create_engine(url)
     try:
-        async with async_engine.execution_options(weiquan_read_only=True).begin() as connection:
+        async with engine.execution_options(weiquan_read_only=True).begin() as connection:
             await connection.execute(text("SELECT count(*) FROM users"))
-            try_to_write()
-    finally:
-        await async_engine.dispose()
-
-
-async def test_thread_engine_pragmas_and_immediate_writes(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "t.sqlite3"
-    engine = create_sqlite_thread_engine(f"sqlite:///{path}")
-    try:
-        with engine.begin() as connection:
-            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
-            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
             other = sqlite3.connect(path, timeout=0, isolation_level=None)
             try:
-                with pytest.raises(sqlite3.OperationalError, match="locked"):
-                    other.execute("BEGIN IMMEDIATE")
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
             finally:
                 other.close()
     finally:
-        engine.dispose()
+        await engine.dispose()
 
 
-def test_thread_engine_refuses_non_file_databases() -> None:
-    with pytest.raises(StorageConfigError, match="DATABASE_URL"):
-        create_sqlite_thread_engine("sqlite+aiosqlite://")
-    with pytest.raises(StorageConfigError, match="DATABASE_URL"):
-        create_sqlite_thread_engine("postgresql+asyncpg://u@h/db")
+@pytest.mark.parametrize(
+    ("url", "driver"),
+    [
+        ("sqlite:///{path}", "pysqlite"),
+        ("sqlite+aiosqlite:///{path}", "pysqlite"),  # one thread hop a unit (storage.units)
+        ("sqlite://", "aiosqlite"),
+    ],
+)
+async def test_sqlite_units_run_on_the_stdlib_driver_or_aiosqlite_in_memory(
+    url: str, driver: str, tmp_path: Path
+) -> None:
+    storage = await Storage.connect(url.format(path=tmp_path / "d.sqlite3"))
+    try:
+        assert storage.dialect_name == "sqlite"
+        assert storage.driver == driver
+        assert await storage.load_view(1) == UserView(user_id=1)
+    finally:
+        await storage.close()
 
 
 async def test_in_memory_sqlite_works(tmp_path: Path) -> None:
@@ -176,19 +160,23 @@ async def test_datetimes_read_back_aware_utc(store: Storage) -> None:
     assert case.created_at.utcoffset() == timedelta(0)
 
 
-def test_a_locked_database_fails_begin_with_sqlalchemys_error(tmp_path: Path) -> None:
+async def test_a_locked_database_fails_begin_with_sqlalchemys_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.engine.BUSY_TIMEOUT_MS", 0)
     path = tmp_path / "locked.sqlite3"
-    engine = create_sqlite_thread_engine(f"sqlite:///{path}")
+    engine = create_engine(f"sqlite:///{path}")
     other = sqlite3.connect(path, isolation_level=None)
     try:
-        with engine.connect() as connection:
-            connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
-            other.execute("BEGIN IMMEDIATE")
-            with pytest.raises(OperationalError, match="locked"):
-                connection.begin()
+        async with engine.connect() as connection:  # WAL mode on before the other takes the lock
+            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 0
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="locked"):
+            async with engine.begin():
+                pass
         other.execute("ROLLBACK")
-        with engine.begin() as connection:  # free again: the pooled connection is usable
-            assert connection.execute(text("SELECT 1")).scalar() == 1
+        async with engine.begin() as connection:  # free again: the pooled connection is usable
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
     finally:
         other.close()
-        engine.dispose()
+        await engine.dispose()

@@ -149,7 +149,6 @@ async def test_a_sent_reply_keeps_no_text_or_document(store: Storage, db_url: st
     draft = Reply("您好，我是张三，电话13812345678", document=Document("case.txt", b"13812345678"))
     result = await store.handle(1, CHAT, "u1", decide(replies=(draft, Reply("还没发出的回复 13900001111"))))
     await store.mark_sent(result.entries[0].id, telegram_message_id=5)
-    await store.flush_marks()
 
     rows = await _outbox_rows(db_url)
     sent, unsent = rows

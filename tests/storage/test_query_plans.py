@@ -3,27 +3,32 @@ or the pending reminders of everyone, whatever the number of other people in the
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import ClauseElement, Executable
 from sqlalchemy.dialects import sqlite
 
-from storage import upgrade, views
-from storage.prepared import Prepared
+from storage import outbox, upgrade, views
 from storage.statements import statements_for
 
 #: The index only the reminder loop's "everything due" scan should use.
 DUE_INDEX = "ix_reminders_status_due_at"
 
 
-def _update_statements() -> dict[str, Prepared]:
-    """Every prepared statement an update may run, by name."""
-    sql = statements_for("sqlite")
-    found = {field.name: getattr(sql, field.name) for field in dataclasses.fields(sql)}
-    found.update({name: value for name, value in vars(views).items() if isinstance(value, Prepared)})
+def _update_statements() -> dict[str, ClauseElement]:
+    """Every statement an update may run, by name."""
+    found = dict(vars(statements_for("sqlite")))
+    for module in (views, outbox):
+        found.update(
+            {
+                name: value
+                for name, value in vars(module).items()
+                if isinstance(value, Executable) and isinstance(value, ClauseElement)
+            }
+        )
     return found
 
 
@@ -31,7 +36,7 @@ def _update_statements() -> dict[str, Prepared]:
 def test_statement_searches_by_key(name: str, tmp_path: Path) -> None:
     path = tmp_path / "plans.sqlite3"
     upgrade(f"sqlite:///{path}")
-    statement = _update_statements()[name].statement
+    statement = _update_statements()[name]
     # An expanding IN (...) list stands as one placeholder.
     text = re.sub(r"\(__\[POSTCOMPILE_\w+\]\)", "(?)", statement.compile(dialect=sqlite.dialect()).string)
     with sqlite3.connect(path) as connection:

@@ -1,0 +1,122 @@
+"""Where a unit of work runs: a plain function taking a sync ``Connection``, in one transaction.
+
+Every backend runs it with SQLAlchemy's public async API (:class:`EngineUnits`), except a SQLite
+file, which runs it in one worker-thread hop (:class:`SqliteThreadUnits`, see its measurement).
+Both commit when the function returns and roll back if it raises; the function never commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import HIDE_PARAMETERS, READ_ONLY_OPTION, install_sqlite_events
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Work = Callable[[Connection], T]
+#: Worker threads (and pooled connections) of a SQLite file: one writer at a time, readers beside it.
+THREADS = 4
+#: Write units between two background checkpoints.
+CHECKPOINT_EVERY = 200
+#: The writers' own checkpoint threshold in pages (4 KiB each), a backstop.
+BACKSTOP_PAGES = 10_000
+
+
+class EngineUnits:
+    """``async with engine.begin() as connection: await connection.run_sync(work)``."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.dialect = engine.dialect
+        self._engine = engine
+        self._reader = engine.execution_options(**{READ_ONLY_OPTION: True})
+
+    async def run(self, work: Work[T], *, read_only: bool = False) -> T:
+        """Run ``work`` in a transaction (read-only: DEFERRED on SQLite, never blocking a writer)."""
+        async with (self._reader if read_only else self._engine).begin() as connection:
+            return await connection.run_sync(work)
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self._engine.dispose()
+
+
+def _in_transaction(engine: Engine, work: Work[T]) -> T:
+    """Run ``work`` in a transaction of ``engine`` (in a worker thread)."""
+    with engine.begin() as connection:
+        return work(connection)
+
+
+class SqliteThreadUnits:
+    """A SQLite file: each unit of work in one hop to a worker thread, on the stdlib ``sqlite3``
+    driver that aiosqlite wraps, with the same pragmas and BEGIN events; and the write-ahead
+    log copied into the database file beside the writers rather than in a commit.
+
+    Through aiosqlite every statement costs three or four round trips to the connection's
+    thread (cursor, execute, fetchall, close): about 56 for an update. Measured 2026-12-04 with
+    ``bench/bench_storage.py`` sequential on the shared 2-core machine (load average 6-7):
+    aiosqlite 93-123 updates/s (5.5 ms of CPU an update), one hop 418-523 updates/s (1.5 ms).
+
+    SQLite's own checkpoint runs inside the commit that fills ``wal_autocheckpoint`` pages
+    (1,000; every 40-odd updates), and with its fsyncs made that update wait: in
+    ``bench/bench_handlers.py`` (one person at a time, same machine) p99 12-14 ms with it,
+    7-9 ms without. Here the writers' threshold is only a backstop and a PASSIVE checkpoint
+    runs in a worker thread every :data:`CHECKPOINT_EVERY` write units.
+    """
+
+    def __init__(self, url: URL) -> None:
+        self._engine = create_engine(
+            url.set(drivername="sqlite+pysqlite"),
+            hide_parameters=HIDE_PARAMETERS,
+            connect_args={"check_same_thread": False},  # busy timeout: the connect event
+            pool_size=THREADS,
+            max_overflow=0,
+        )
+        install_sqlite_events(self._engine, memory=False)
+        event.listen(self._engine, "connect", _backstop)
+        self._reader = self._engine.execution_options(**{READ_ONLY_OPTION: True})
+        self.dialect = self._engine.dialect
+        self._threads = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="sqlite")
+        self._writes = 0
+        self._checkpoint: Future[None] | None = None  # not an asyncio future: tests switch loops
+
+    async def run(self, work: Work[T], *, read_only: bool = False) -> T:
+        """Run ``work`` in a transaction in a worker thread (read-only: DEFERRED)."""
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(
+            self._threads, _in_transaction, self._reader if read_only else self._engine, work
+        )
+        if not read_only:
+            self._writes += 1
+            if self._writes >= CHECKPOINT_EVERY and (self._checkpoint is None or self._checkpoint.done()):
+                self._writes = 0
+                self._checkpoint = self._threads.submit(self._run_checkpoint)
+        return result
+
+    def _run_checkpoint(self) -> None:
+        """Copy what the log holds into the database file while writers go on (worker thread)."""
+        try:
+            connection = self._engine.raw_connection()
+            try:
+                connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                connection.close()
+        except Exception as error:  # the writers' backstop takes over
+            log.warning("background checkpoint failed: %s", type(error).__name__)
+
+    async def close(self) -> None:
+        """Close every pooled connection (the last one folds the log in) and stop the threads."""
+        await asyncio.to_thread(self._threads.shutdown)  # waits for a checkpoint still running
+        await asyncio.to_thread(self._engine.dispose)
+
+
+def _backstop(dbapi_connection: Any, _record: Any) -> None:
+    """The writers' own checkpoint threshold: reached only if the background ones fall behind."""
+    dbapi_connection.cursor().execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}").fetchall()

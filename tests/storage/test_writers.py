@@ -1,0 +1,142 @@
+"""Writers: one at a time on SQLite without "database is locked", marks written before returning,
+a lock held elsewhere past the busy timeout reported as StorageUnavailable."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from domain.case import UserView
+from domain.outcome import Outcome
+from storage import Storage, StorageUnavailable
+from storage.units import SqliteThreadUnits
+
+from .helpers import decide, texts
+
+CHAT = 10
+
+
+async def _outbox(db_url: str) -> dict[int, tuple[bool, int | None]]:
+    """``entry id -> (sent, telegram message id)``, read on a connection of its own."""
+    engine = create_async_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(text("select id, sent_at, telegram_message_id from outbox"))
+            return {row.id: (row.sent_at is not None, row.telegram_message_id) for row in rows}
+    finally:
+        await engine.dispose()
+
+
+async def test_mark_sent_is_committed_when_it_returns(store: Storage, db_url: str) -> None:
+    result = await store.handle(1, CHAT, "k1", decide(replies=texts("a", "b")))
+    first, second = result.entries
+    await store.mark_sent(first.id, 77)
+    assert (await _outbox(db_url)) == {first.id: (True, 77), second.id: (False, None)}
+    assert await store.unsent() == [second]
+
+
+async def test_many_writers_on_two_storages_all_land(db_url: str) -> None:
+    """Two processes' worth of Storage objects, many tasks each: updates and marks, none refused."""
+    first = await Storage.connect(db_url)
+    second = await Storage.connect(db_url, migrate=False)
+    try:
+
+        async def one(store: Storage, user: int) -> list[int]:
+            result = await store.handle(user, CHAT, f"k{user}", decide(replies=texts("a", "b")))
+            for entry in result.entries:
+                await store.mark_sent(entry.id, 1000 + entry.id)
+            return [entry.id for entry in result.entries]
+
+        results = await asyncio.gather(*(one((first, second)[user % 2], user) for user in range(60)))
+        ids = [entry_id for result in results for entry_id in result]
+        assert len(ids) == 120
+        assert await first.unsent() == [] and await second.unsent() == []
+        assert (await _outbox(db_url)) == {entry_id: (True, 1000 + entry_id) for entry_id in ids}
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_sqlite_write_units_of_one_storage_never_overlap(tmp_path: Path) -> None:
+    store = await Storage.connect(f"sqlite+aiosqlite:///{tmp_path / 'w.sqlite3'}")
+    inside = 0
+    most = 0
+    guard = threading.Lock()
+
+    def counted(view: UserView) -> Outcome:  # runs inside the write transaction
+        nonlocal inside, most
+        with guard:
+            inside += 1
+            most = max(most, inside)
+        try:
+            return decide(replies=texts("x"))(view)
+        finally:
+            with guard:
+                inside -= 1
+
+    try:
+        await asyncio.gather(*(store.handle(user, CHAT, f"k{user}", counted) for user in range(40)))
+    finally:
+        await store.close()
+    assert most == 1
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite gives up waiting for another writer after 50 ms instead of 5 s."""
+    monkeypatch.setattr("storage.engine.BUSY_TIMEOUT_MS", 50)
+
+
+@pytest.mark.usefixtures("short_busy_timeout")
+async def test_a_write_lock_held_elsewhere_past_the_busy_timeout_is_storage_unavailable(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'locked.sqlite3'}"
+    store = await Storage.connect(url)
+    sent = await store.handle(1, CHAT, "k0", decide(replies=texts("a")))
+    holder = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with pytest.raises(StorageUnavailable, match="OperationalError"):
+            await store.handle(2, CHAT, "k1", decide(replies=texts("b")))
+        with pytest.raises(StorageUnavailable, match="OperationalError"):
+            await store.mark_sent(sent.entries[0].id, 5)
+        assert (await store.load_view(1)).user_id == 1  # reads go on meanwhile
+        holder.execute("ROLLBACK")
+        result = await store.handle(2, CHAT, "k1", decide(replies=texts("b")))  # nothing of it was stored
+        assert result.duplicate is False and len(result.entries) == 1
+        await store.mark_sent(sent.entries[0].id, 5)
+        assert await store.unsent() == result.entries
+    finally:
+        holder.close()
+        await store.close()
+
+
+async def test_a_sqlite_file_is_checkpointed_in_a_worker_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.units.CHECKPOINT_EVERY", 3)
+    ran = threading.Event()
+    threads: list[str] = []
+    original = SqliteThreadUnits._run_checkpoint
+
+    def recorded(self: SqliteThreadUnits) -> None:
+        original(self)
+        threads.append(threading.current_thread().name)
+        ran.set()
+
+    monkeypatch.setattr(SqliteThreadUnits, "_run_checkpoint", recorded)
+    store = await Storage.connect(f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}")
+    try:
+        for user in range(3):
+            await store.handle(user, CHAT, f"k{user}", decide(replies=texts("x")))
+        assert await asyncio.to_thread(ran.wait, 30)
+        assert threads[0].startswith("sqlite")
+    finally:
+        await store.close()
