@@ -22,7 +22,7 @@ FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATA_DIR=/data \
-    DATABASE_URL=sqlite+aiosqlite:////data/weiquan.db
+    DATABASE_URL=sqlite:////data/weiquan.db
 COPY --from=build /wheels /wheels
 COPY requirements.lock /tmp/requirements.lock
 # Every dependency from the lock file, checked against its SHA-256 hashes (the OCR extra's

@@ -146,7 +146,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         print(f"machine: {os.cpu_count()} cores visible, pinned to 1; python {sys.version.split()[0]}")
         print("SQLite:")
-        asyncio.run(run(f"sqlite+aiosqlite:///{tmp}/bench.db", args.updates))
+        asyncio.run(run(f"sqlite:///{tmp}/bench.db", args.updates))
     if args.postgres:
         print("PostgreSQL (a throwaway database on that server):")
         asyncio.run(run_on_scratch_postgres(args.postgres, args.updates))

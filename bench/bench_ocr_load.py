@@ -67,7 +67,7 @@ async def main(seconds: float) -> None:
     images = [p.read_bytes() for p in sorted(FIXTURES.iterdir()) if p.suffix in (".jpg", ".png")]
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
-            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            database_url=f"sqlite:///{tmp}/bench.db",
             telegram_bot_token="1:bench",
             data_dir=Path(tmp),
         )

@@ -45,7 +45,7 @@ async def _measure(
                 TELEGRAM_BOT_TOKEN=TOKEN,
                 TELEGRAM_API_BASE_URL=telegram.api_base_url,
                 TELEGRAM_FILE_BASE_URL=telegram.file_base_url,
-                DATABASE_URL=f"sqlite+aiosqlite:///{tmp}/bench.db",
+                DATABASE_URL=f"sqlite:///{tmp}/bench.db",
                 DATA_DIR=tmp,
                 CACHE_DIR=str(default_cache_dir()),
                 LOG_LEVEL="WARNING",

@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        url = args.url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}"
+        url = args.url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         asyncio.run(run(url, args.updates, args.users, args.concurrency))
 
 

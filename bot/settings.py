@@ -14,12 +14,22 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# Database URL schemes storage.engine.parse_url accepts (it checks the rest when connecting).
+_DATABASE_SCHEMES = (
+    "sqlite://",
+    "sqlite+pysqlite://",
+    "sqlite+aiosqlite://",
+    "postgres://",
+    "postgresql://",
+    "postgresql+asyncpg://",
+)
+
 # What each variable is, for the one-line error messages.
 _HINTS: dict[str, str] = {
     "TELEGRAM_BOT_TOKEN": "the token from @BotFather, like 123456789:AAE...",
     "TELEGRAM_API_BASE_URL": "an http(s) URL such as https://api.telegram.org/bot (the token is appended)",
     "TELEGRAM_FILE_BASE_URL": "an http(s) URL such as https://api.telegram.org/file/bot",
-    "DATABASE_URL": "sqlite+aiosqlite:///data/weiquan.db or postgresql+asyncpg://user@host/db",
+    "DATABASE_URL": "sqlite:///data/weiquan.db, sqlite+aiosqlite:///data/weiquan.db or postgresql+asyncpg://user@host/db",
     "INTENTS_DIR": "a folder holding the intent keyword files (*.toml)",
     "GUIDE_DIR": "a folder holding the guide's step files (*.toml)",
     "OPERATOR_IDS": "comma-separated numeric Telegram user ids, e.g. 12345,67890",
@@ -67,7 +77,7 @@ class Settings(BaseSettings):
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
-    database_url: str = "sqlite+aiosqlite:///data/weiquan.db"
+    database_url: str = "sqlite:///data/weiquan.db"
     intents_dir: Path | None = None
     guide_dir: Path | None = None
     data_dir: Path = Path("data")
@@ -135,8 +145,8 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("must use the sqlite+aiosqlite or postgresql+asyncpg driver")
+        if not value.startswith(_DATABASE_SCHEMES):
+            raise ValueError("must use the sqlite, sqlite+aiosqlite or postgresql+asyncpg driver")
         return value
 
     @field_validator("telegram_bot_token")

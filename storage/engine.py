@@ -1,4 +1,10 @@
-"""Engine factory: SQLite (aiosqlite) tuned for one writer at a time, or PostgreSQL (asyncpg)."""
+"""Database URLs and engines: SQLite tuned for one writer at a time, or PostgreSQL (asyncpg).
+
+The URL's driver is the driver used: ``sqlite:///path`` (SQLAlchemy's default SQLite driver, the
+stdlib ``sqlite3``, run in worker threads by :class:`storage.units.SqliteThreadUnits`),
+``sqlite+aiosqlite:///path`` (aiosqlite, through :func:`create_engine`'s async engine) or
+``postgresql+asyncpg://...``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage.errors import StorageConfigError
 
-SQLITE_DRIVER = "sqlite+aiosqlite"
+SQLITE_DRIVER = "sqlite+pysqlite"
+AIOSQLITE_DRIVER = "sqlite+aiosqlite"
 POSTGRES_DRIVER = "postgresql+asyncpg"
 #: How long SQLite waits for another writer before failing with SQLITE_BUSY.
 BUSY_TIMEOUT_MS = 5000
@@ -22,11 +29,15 @@ READ_ONLY_OPTION = "weiquan_read_only"
 _ALIASES = {
     "sqlite": SQLITE_DRIVER,
     SQLITE_DRIVER: SQLITE_DRIVER,
+    AIOSQLITE_DRIVER: AIOSQLITE_DRIVER,
     "postgres": POSTGRES_DRIVER,
     "postgresql": POSTGRES_DRIVER,
     POSTGRES_DRIVER: POSTGRES_DRIVER,
 }
 
+
+#: What a usable URL looks like, for error messages.
+EXPECTED = "expected sqlite:///path, sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db"
 
 #: Statement parameters carry names, reply texts and facts: SQLAlchemy must never put them into
 #: an error's text (which ends up in logs). Every engine uses it.
@@ -36,20 +47,14 @@ HIDE_PARAMETERS = True
 def parse_url(url: str) -> URL:
     """Validate a database URL and normalise its driver; raise :class:`StorageConfigError` if unusable."""
     if not isinstance(url, str) or not url.strip():
-        raise StorageConfigError(
-            "DATABASE_URL is empty; expected sqlite+aiosqlite:///path or postgresql+asyncpg://..."
-        )
+        raise StorageConfigError(f"DATABASE_URL is empty; {EXPECTED}")
     try:
         parsed = make_url(url.strip())
     except ArgumentError:
-        raise StorageConfigError(
-            "DATABASE_URL is not a valid database URL; expected sqlite+aiosqlite:///path or postgresql+asyncpg://..."
-        ) from None
+        raise StorageConfigError(f"DATABASE_URL is not a valid database URL; {EXPECTED}") from None
     driver = _ALIASES.get(parsed.drivername)
     if driver is None:
-        raise StorageConfigError(
-            f"DATABASE_URL uses unsupported driver {parsed.drivername!r}; use {SQLITE_DRIVER} or {POSTGRES_DRIVER}"
-        )
+        raise StorageConfigError(f"DATABASE_URL uses unsupported driver {parsed.drivername!r}; {EXPECTED}")
     parsed = parsed.set(drivername=driver)
     if driver == POSTGRES_DRIVER and not parsed.database:
         raise StorageConfigError(
@@ -64,8 +69,14 @@ def is_memory_sqlite(url: URL) -> bool:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create the async engine for ``url`` (see :func:`parse_url` for accepted URLs)."""
+    """Create the async engine of an aiosqlite or asyncpg ``url`` (``sqlite://`` runs in
+    :class:`storage.units.SqliteThreadUnits`; open any URL with :func:`storage.units.open_units`)."""
     parsed = parse_url(url)
+    if parsed.drivername == SQLITE_DRIVER:
+        raise StorageConfigError(
+            "DATABASE_URL names the stdlib sqlite3 driver, which has no async engine; "
+            "open it with storage.units.open_units"
+        )
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
     return create_async_engine(
@@ -79,18 +90,23 @@ def create_engine(url: str) -> AsyncEngine:
     )
 
 
-def _sqlite_file_path(url: URL) -> Path | None:
+def sqlite_file_path(url: URL) -> Path | None:
     """The database file of a SQLite URL, or ``None`` for an in-memory database."""
     if is_memory_sqlite(url) or url.database is None or url.database.startswith("file:"):
         return None
     return Path(url.database).expanduser()
 
 
-def _sqlite_engine(url: URL) -> AsyncEngine:
-    """SQLite through aiosqlite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes."""
-    path = _sqlite_file_path(url)
+def make_parent_folder(url: URL) -> None:
+    """Create the folder of a SQLite database file (first run)."""
+    path = sqlite_file_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_engine(url: URL) -> AsyncEngine:
+    """SQLite through aiosqlite: WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes."""
+    make_parent_folder(url)
     engine = create_async_engine(
         url, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
     )

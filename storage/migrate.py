@@ -13,9 +13,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.engine import create_engine, parse_url
+from storage.engine import parse_url
+from storage.units import EngineUnits, SqliteThreadUnits, open_units
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Advisory lock key taken on PostgreSQL while migrating (an arbitrary constant).
@@ -34,7 +34,7 @@ def alembic_config(url: str) -> Config:
 
 
 def _alembic_on(connection: Connection, config: Config, action: str, revision: str) -> None:
-    """Run an alembic command on an open connection (inside a greenlet via ``run_sync``)."""
+    """Run an alembic command on an open connection (a unit of work of :mod:`storage.units`)."""
     if connection.dialect.name == "postgresql":
         # Two processes starting at once: the second waits, then finds the schema current.
         connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
@@ -45,20 +45,19 @@ def _alembic_on(connection: Connection, config: Config, action: str, revision: s
         command.downgrade(config, revision)
 
 
-async def migrate_engine(engine: AsyncEngine, url: str, action: str, revision: str) -> None:
-    """Run ``action`` (``"upgrade"``/``"downgrade"``) to ``revision`` on ``engine`` in one transaction."""
+async def migrate_units(units: EngineUnits | SqliteThreadUnits, url: str, action: str, revision: str) -> None:
+    """Run ``action`` (``"upgrade"``/``"downgrade"``) to ``revision`` in one unit of work."""
     config = alembic_config(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(_alembic_on, config, action, revision)
+    await units.run(lambda connection: _alembic_on(connection, config, action, revision))
 
 
 async def _migrate(url: str, action: str, revision: str) -> None:
-    """Run ``action`` to ``revision`` on a short-lived engine."""
-    engine = create_engine(url)
+    """Run ``action`` to ``revision`` on short-lived units."""
+    units = open_units(url)
     try:
-        await migrate_engine(engine, url, action, revision)
+        await migrate_units(units, url, action, revision)
     finally:
-        await engine.dispose()
+        await units.close()
 
 
 async def upgrade_async(url: str, revision: str = "head") -> None:
@@ -73,14 +72,13 @@ async def downgrade_async(url: str, revision: str) -> None:
 
 async def current_revision_async(url: str) -> str | None:
     """The revision the database at ``url`` is at (``None`` when never migrated)."""
-    engine = create_engine(url)
+    units = open_units(url)
     try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
+        return await units.run(
+            lambda connection: MigrationContext.configure(connection).get_current_revision(), read_only=True
+        )
     finally:
-        await engine.dispose()
+        await units.close()
 
 
 def _run_blocking(coroutine: Coroutine[Any, Any, None]) -> None:

@@ -17,10 +17,9 @@ from domain.outcome import Outcome
 from storage import maintenance, outbox, reports
 from storage.coltypes import utcnow
 from storage.effects import EffectApplier
-from storage.engine import create_engine, is_memory_sqlite
 from storage.errors import StorageUnavailable
 from storage.locks import KeyedLock
-from storage.migrate import migrate_engine
+from storage.migrate import migrate_units
 from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
 from storage.outbox import (
     HandleResult,
@@ -32,7 +31,7 @@ from storage.outbox import (
 )
 from storage.rows import reminder_from_row
 from storage.statements import statements_for
-from storage.units import EngineUnits, SqliteThreadUnits
+from storage.units import EngineUnits, SqliteThreadUnits, open_units
 from storage.views import load_view
 
 logger = logging.getLogger(__name__)
@@ -58,26 +57,22 @@ class Storage:
         self._user_locks = KeyedLock()
         sqlite = units.dialect.name == "sqlite"
         self._write_lock: AbstractAsyncContextManager[Any] = asyncio.Lock() if sqlite else nullcontext()
-        # In-memory SQLite (aiosqlite) has one shared connection: reads queue behind writes as well.
-        memory = sqlite and isinstance(units, EngineUnits)
-        self._read_lock = self._write_lock if memory else nullcontext()
+        # In-memory aiosqlite has one shared connection: reads queue behind writes as well.
+        self._read_lock = self._write_lock if units.one_connection else nullcontext()
 
     @classmethod
     async def connect(
         cls, url: str, *, migrate: bool = True, clock: Callable[[], datetime] = utcnow
     ) -> Storage:
         """Create the engine for ``url`` and, when ``migrate``, upgrade the schema to the latest revision."""
-        engine = create_engine(url)
+        units = open_units(url)
         try:
             if migrate:
-                await migrate_engine(engine, url, "upgrade", "head")
+                await migrate_units(units, url, "upgrade", "head")
         except BaseException:
-            await engine.dispose()
+            await units.close()
             raise
-        if engine.dialect.name == "sqlite" and not is_memory_sqlite(engine.url):
-            await engine.dispose()
-            return cls(SqliteThreadUnits(engine.url), clock=clock)
-        return cls(EngineUnits(engine), clock=clock)
+        return cls(units, clock=clock)
 
     @property
     def dialect_name(self) -> str:
@@ -86,7 +81,7 @@ class Storage:
 
     @property
     def driver(self) -> str:
-        """The DBAPI driver units run on: ``"pysqlite"`` (a SQLite file), ``"aiosqlite"`` (in memory) or ``"asyncpg"``."""
+        """The DBAPI driver units run on, the URL's: ``"pysqlite"``, ``"aiosqlite"`` or ``"asyncpg"``."""
         return self._units.dialect.driver
 
     async def close(self) -> None:

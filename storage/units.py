@@ -1,8 +1,9 @@
 """Where a unit of work runs: a plain function taking a sync ``Connection``, in one transaction.
 
-Every backend runs it with SQLAlchemy's public async API (:class:`EngineUnits`), except a SQLite
-file, which runs it in one worker-thread hop (:class:`SqliteThreadUnits`, see its measurement).
-Both commit when the function returns and roll back if it raises; the function never commits.
+:func:`open_units` picks by the URL's driver, which is the driver used: asyncpg and aiosqlite run
+it with SQLAlchemy's public async API (:class:`EngineUnits`); ``sqlite://``, the stdlib driver,
+in one worker-thread hop (:class:`SqliteThreadUnits`, see its measurement). Both commit when the
+function returns and roll back if it raises; the function never commits.
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, StaticPool, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.engine import HIDE_PARAMETERS, READ_ONLY_OPTION, install_sqlite_events
+from storage.engine import (
+    HIDE_PARAMETERS,
+    READ_ONLY_OPTION,
+    SQLITE_DRIVER,
+    create_engine,
+    install_sqlite_events,
+    is_memory_sqlite,
+    make_parent_folder,
+    parse_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +41,21 @@ CHECKPOINT_EVERY = 200
 BACKSTOP_PAGES = 10_000
 
 
+def open_units(url: str) -> EngineUnits | SqliteThreadUnits:
+    """The units of the database at ``url`` (see :func:`storage.engine.parse_url` for accepted URLs)."""
+    parsed = parse_url(url)
+    if parsed.drivername == SQLITE_DRIVER:
+        return SqliteThreadUnits(parsed)
+    return EngineUnits(create_engine(url))
+
+
 class EngineUnits:
     """``async with engine.begin() as connection: await connection.run_sync(work)``."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.dialect = engine.dialect
+        #: In-memory aiosqlite is one shared connection: units must not overlap, reads included.
+        self.one_connection = is_memory_sqlite(engine.url)
         self._engine = engine
         self._reader = engine.execution_options(**{READ_ONLY_OPTION: True})
 
@@ -55,14 +76,16 @@ def _in_transaction(engine: Engine, work: Work[T]) -> T:
 
 
 class SqliteThreadUnits:
-    """A SQLite file: each unit of work in one hop to a worker thread, on the stdlib ``sqlite3``
-    driver that aiosqlite wraps, with the same pragmas and BEGIN events; and the write-ahead
+    """SQLite on the stdlib ``sqlite3`` driver (``sqlite://``): each unit of work in one hop to
+    a worker thread, with the same pragmas and BEGIN events as aiosqlite; and the write-ahead
     log copied into the database file beside the writers rather than in a commit.
 
-    Through aiosqlite every statement costs three or four round trips to the connection's
-    thread (cursor, execute, fetchall, close): about 56 for an update. Measured 2026-12-04 with
-    ``bench/bench_storage.py`` sequential on the shared 2-core machine (load average 6-7):
-    aiosqlite 93-123 updates/s (5.5 ms of CPU an update), one hop 418-523 updates/s (1.5 ms).
+    Through aiosqlite (``sqlite+aiosqlite://``, :class:`EngineUnits`) every statement costs
+    three or four round trips to the connection's thread (cursor, execute, fetchall, close):
+    about 56 for an update. Measured 2026-12-04 with ``bench/bench_storage.py`` sequential on
+    the shared 2-core machine: aiosqlite 156 updates/s idle (93-123 at load average 6-7; 5.5 ms
+    of CPU an update), one hop 539 updates/s idle (418-523 loaded; 1.5 ms), against the goal of
+    300 for the whole handler stack. So ``sqlite://`` is the default URL.
 
     SQLite's own checkpoint runs inside the commit that fills ``wal_autocheckpoint`` pages
     (1,000; every 40-odd updates), and with its fsyncs made that update wait: in
@@ -72,18 +95,26 @@ class SqliteThreadUnits:
     """
 
     def __init__(self, url: URL) -> None:
-        self._engine = create_engine(
-            url.set(drivername="sqlite+pysqlite"),
+        memory = is_memory_sqlite(url)
+        make_parent_folder(url)
+        # In memory: one connection (the database itself), so one thread running units in turn.
+        pool: dict[str, Any] = (
+            {"poolclass": StaticPool} if memory else {"pool_size": THREADS, "max_overflow": 0}
+        )
+        self._engine = create_sync_engine(
+            url,
             hide_parameters=HIDE_PARAMETERS,
             connect_args={"check_same_thread": False},  # busy timeout: the connect event
-            pool_size=THREADS,
-            max_overflow=0,
+            **pool,
         )
-        install_sqlite_events(self._engine, memory=False)
-        event.listen(self._engine, "connect", _backstop)
+        install_sqlite_events(self._engine, memory=memory)
+        if not memory:
+            event.listen(self._engine, "connect", _backstop)
         self._reader = self._engine.execution_options(**{READ_ONLY_OPTION: True})
         self.dialect = self._engine.dialect
-        self._threads = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="sqlite")
+        self.one_connection = False  # the one thread in memory already runs units in turn
+        self._memory = memory
+        self._threads = ThreadPoolExecutor(max_workers=1 if memory else THREADS, thread_name_prefix="sqlite")
         self._writes = 0
         self._checkpoint: Future[None] | None = None  # not an asyncio future: tests switch loops
 
@@ -93,7 +124,7 @@ class SqliteThreadUnits:
         result = await loop.run_in_executor(
             self._threads, _in_transaction, self._reader if read_only else self._engine, work
         )
-        if not read_only:
+        if not read_only and not self._memory:
             self._writes += 1
             if self._writes >= CHECKPOINT_EVERY and (self._checkpoint is None or self._checkpoint.done()):
                 self._writes = 0

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import Connection, make_url
+
+from storage.units import open_units
+
+T = TypeVar("T")
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 
@@ -62,10 +67,19 @@ async def drop_postgres_database(url: str) -> None:
 async def fresh_database(backend: str, sqlite_file: Path) -> AsyncIterator[str]:
     """The URL of an empty database that lives only inside the ``with`` block."""
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{sqlite_file}"
+        yield f"sqlite:///{sqlite_file}"
         return
     url = await create_postgres_database()
     try:
         yield url
     finally:
         await drop_postgres_database(url)
+
+
+async def run_unit(url: str, work: Callable[[Connection], T]) -> T:
+    """Run ``work`` in one transaction on connections of its own, as another process would."""
+    units = open_units(url)
+    try:
+        return await units.run(work)
+    finally:
+        await units.close()

@@ -34,7 +34,7 @@ _STRUCTURED = ("reply_markup",)
 def offline_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings of a bot that never leaves the machine: SQLite in ``tmp_path``, a dummy token, no OCR."""
     values: dict[str, Any] = {
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "database_url": f"sqlite:///{tmp_path / 'bot.db'}",
         "telegram_bot_token": "1:offline",
         "data_dir": tmp_path,
         # The run's shared cache (keyed by content): the learned stage is trained once, not per test.

@@ -44,7 +44,7 @@ def test_image_runs_the_console_script_as_non_root_with_data_volume() -> None:
     user = re.findall(r"^USER (\S+)$", DOCKERFILE, flags=re.MULTILINE)
     assert user and user[-1].split(":")[0] not in ("root", "0")
     assert 'VOLUME ["/data"]' in DOCKERFILE
-    assert "DATABASE_URL=sqlite+aiosqlite:////data/" in DOCKERFILE
+    assert "DATABASE_URL=sqlite:////data/" in DOCKERFILE
     assert "HEALTHCHECK" in DOCKERFILE
 
 

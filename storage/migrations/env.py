@@ -1,8 +1,8 @@
 """Alembic environment: migrates on a connection handed over by :mod:`storage.migrate`, or on a URL.
 
-When ``config.attributes["connection"]`` holds a (sync facade of an async) connection, the
-migrations run on it inside the caller's transaction; otherwise (the ``alembic`` command line)
-an async engine is built from ``sqlalchemy.url`` (or ``DATABASE_URL``) and driven with :func:`asyncio.run`.
+When ``config.attributes["connection"]`` holds a connection, the migrations run on it inside
+the caller's transaction; otherwise (the ``alembic`` command line) they run in a unit of work
+(:mod:`storage.units`) opened on ``sqlalchemy.url`` (or ``DATABASE_URL``), driven with :func:`asyncio.run`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.engine import create_engine, parse_url
+from storage.engine import parse_url
 from storage.errors import StorageConfigError
 from storage.models import Base
+from storage.units import open_units
 
 config = context.config
 target_metadata = Base.metadata
@@ -34,13 +35,12 @@ def _run_on(connection: Connection) -> None:
 
 
 async def _run_on_url(url: str) -> None:
-    """Open an engine on ``url`` and run the migrations in one transaction."""
-    engine = create_engine(url)
+    """Open the units of ``url`` and run the migrations in one transaction."""
+    units = open_units(url)
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(_run_on)
+        await units.run(_run_on)
     finally:
-        await engine.dispose()
+        await units.close()
 
 
 def _configured_url() -> str:

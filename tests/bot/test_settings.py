@@ -32,7 +32,7 @@ def test_defaults() -> None:
     settings = load_settings()
     assert settings.telegram_bot_token == ""
     assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
-    assert settings.database_url == "sqlite+aiosqlite:///data/weiquan.db"
+    assert settings.database_url == "sqlite:///data/weiquan.db"
     assert settings.operator_ids == frozenset()
     assert settings.follow_up_delay == timedelta(days=3)
     assert settings.mode == "polling"

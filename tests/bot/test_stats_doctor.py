@@ -28,7 +28,7 @@ def test_stats_text_has_no_personal_fields() -> None:
 
 
 async def test_doctor_offline_passes_on_a_fresh_setup(tmp_path: Path) -> None:
-    settings = load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/d/w.db", data_dir=tmp_path)
+    settings = load_settings(database_url=f"sqlite:///{tmp_path}/d/w.db", data_dir=tmp_path)
     from storage import Storage
 
     storage = await Storage.connect(settings.database_url)  # migrate, as the bot does on start
@@ -43,7 +43,7 @@ async def test_doctor_names_what_to_fix(tmp_path: Path) -> None:
     broken.mkdir()
     (broken / "greeting.toml").write_text("id = [unclosed\n", encoding="utf-8")
     settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/d/w.db", data_dir=tmp_path, intents_dir=broken
+        database_url=f"sqlite:///{tmp_path}/d/w.db", data_dir=tmp_path, intents_dir=broken
     )
     out = io.StringIO()
     assert await run_doctor(settings, offline=False, out=out) == 1

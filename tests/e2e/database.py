@@ -16,7 +16,7 @@ import asyncpg
 
 Row = tuple[Any, ...]
 
-_SQLITE = "sqlite+aiosqlite:///"
+_SQLITE = "sqlite:///"
 _POSTGRES = "postgresql+asyncpg://"
 
 

@@ -14,7 +14,7 @@ from tests.e2e.botproc import SCRIPT
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_", "OPERATOR_"))}
-    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'd' / 'w.db'}", DATA_DIR=str(tmp_path / "d"))
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'd' / 'w.db'}", DATA_DIR=str(tmp_path / "d"))
     env.update(extra)
     return env
 

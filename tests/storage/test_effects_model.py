@@ -172,7 +172,7 @@ class Model:
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Storage]:
     """One SQLite storage for all examples (each example is a new person)."""
     path: Path = tmp_path_factory.mktemp("model") / "model.sqlite3"
-    store = asyncio.run(Storage.connect(f"sqlite+aiosqlite:///{path}"))
+    store = asyncio.run(Storage.connect(f"sqlite:///{path}"))
     yield store
     asyncio.run(store.close())
 

@@ -11,9 +11,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from domain.case import UserView
+from domain.outcome import SetPending
 from storage import Storage, StorageConfigError, create_engine, upgrade_async
 from storage.coltypes import UTCDateTime
 from storage.engine import BUSY_TIMEOUT_MS, parse_url
+from storage.units import open_units
+
+from .helpers import decide, texts
 
 
 @pytest.mark.parametrize(
@@ -24,7 +28,7 @@ from storage.engine import BUSY_TIMEOUT_MS, parse_url
         "not a url",
         "mysql+aiomysql://u@h/db",
         "postgresql+psycopg2://u@h/db",
-        "sqlite+pysqlite:///x.db",
+        "sqlite+pysqlcipher:///x.db",
         "postgresql+asyncpg://localhost",
         "http://example.com/db",
     ],
@@ -45,14 +49,15 @@ async def test_connect_with_bad_url_raises_config_error() -> None:
 @pytest.mark.parametrize(
     ("url", "driver"),
     [
-        ("sqlite:///x.db", "sqlite+aiosqlite"),
+        ("sqlite:///x.db", "sqlite+pysqlite"),
+        ("sqlite+pysqlite:///x.db", "sqlite+pysqlite"),
         ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite"),
         ("postgres://u@h/db", "postgresql+asyncpg"),
         ("postgresql://u@h/db", "postgresql+asyncpg"),
         ("postgresql+asyncpg://u:p%40ss@h:5433/db", "postgresql+asyncpg"),
     ],
 )
-def test_accepted_urls_use_the_async_driver(url: str, driver: str) -> None:
+def test_accepted_urls_name_the_driver_used(url: str, driver: str) -> None:
     assert parse_url(url).drivername == driver
 
 
@@ -110,12 +115,14 @@ async def test_sqlite_read_only_transactions_do_not_block_writers(tmp_path: Path
 @pytest.mark.parametrize(
     ("url", "driver"),
     [
-        ("sqlite:///{path}", "pysqlite"),
-        ("sqlite+aiosqlite:///{path}", "pysqlite"),  # one thread hop a unit (storage.units)
-        ("sqlite://", "aiosqlite"),
+        ("sqlite:///{path}", "pysqlite"),  # one worker-thread hop a unit (storage.units)
+        ("sqlite+pysqlite:///{path}", "pysqlite"),
+        ("sqlite+aiosqlite:///{path}", "aiosqlite"),  # AsyncEngine.begin + run_sync
+        ("sqlite://", "pysqlite"),
+        ("sqlite+aiosqlite://", "aiosqlite"),
     ],
 )
-async def test_sqlite_units_run_on_the_stdlib_driver_or_aiosqlite_in_memory(
+async def test_the_urls_driver_is_the_driver_used_and_keeps_a_case(
     url: str, driver: str, tmp_path: Path
 ) -> None:
     storage = await Storage.connect(url.format(path=tmp_path / "d.sqlite3"))
@@ -123,17 +130,35 @@ async def test_sqlite_units_run_on_the_stdlib_driver_or_aiosqlite_in_memory(
         assert storage.dialect_name == "sqlite"
         assert storage.driver == driver
         assert await storage.load_view(1) == UserView(user_id=1)
+        first = await storage.handle(1, 10, "k1", decide(SetPending({"asked": "x"}), replies=texts("a", "b")))
+        again = await storage.handle(1, 10, "k1", decide(SetPending({"asked": "y"}), replies=texts("c")))
+        assert again.duplicate is True and again.entries == first.entries
+        await storage.mark_sent(first.entries[0].id, 5)
+        assert await storage.unsent() == first.entries[1:]
+        assert (await storage.load_view(1)).pending == {"asked": "x"}
     finally:
         await storage.close()
 
 
-async def test_in_memory_sqlite_works(tmp_path: Path) -> None:
-    storage = await Storage.connect("sqlite+aiosqlite://")
+async def test_the_stdlib_driver_has_no_async_engine() -> None:
+    with pytest.raises(StorageConfigError, match="open_units"):
+        create_engine("sqlite:///x.db")
+
+
+async def test_a_sqlite_file_on_the_stdlib_driver_turns_pragmas_on(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "p.sqlite3"
+    units = open_units(f"sqlite:///{path}")
     try:
-        view = await storage.load_view(1)
-        assert view.user_id == 1 and view.cases == ()
+        pragmas = await units.run(
+            lambda connection: [
+                connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            ]
+        )
+        assert path.exists()
+        assert pragmas == ["wal", 1, BUSY_TIMEOUT_MS]
     finally:
-        await storage.close()
+        await units.close()
 
 
 def test_utc_datetime_refuses_naive_and_normalises_offsets() -> None:
@@ -165,7 +190,7 @@ async def test_a_locked_database_fails_begin_with_sqlalchemys_error(
 ) -> None:
     monkeypatch.setattr("storage.engine.BUSY_TIMEOUT_MS", 0)
     path = tmp_path / "locked.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
     other = sqlite3.connect(path, isolation_level=None)
     try:
         async with engine.connect() as connection:  # WAL mode on before the other takes the lock

@@ -128,19 +128,18 @@ async def test_prune_processed_forgets_old_keys_and_sent_rows_only(store: Storag
 
 
 async def _outbox_rows(db_url: str) -> list[tuple[object, object, object]]:
-    """Every outbox row as (payload, document, sent_at), read with a separate engine."""
+    """Every outbox row as (payload, document, sent_at), read on connections of their own."""
     from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
 
-    engine = create_async_engine(db_url)
-    try:
-        async with engine.connect() as connection:
-            result = await connection.execute(
-                text("select payload, document, sent_at from outbox order by id")
-            )
-            return [tuple(row) for row in result]
-    finally:
-        await engine.dispose()
+    from tests.databases import run_unit
+
+    return await run_unit(
+        db_url,
+        lambda connection: [
+            tuple(row)
+            for row in connection.execute(text("select payload, document, sent_at from outbox order by id"))
+        ],
+    )
 
 
 async def test_a_sent_reply_keeps_no_text_or_document(store: Storage, db_url: str) -> None:

@@ -10,9 +10,10 @@ from sqlalchemy import Connection, inspect, text
 
 from domain.case import EvidenceItem, Filing
 from domain.outcome import AddEvidence, AddFiling, SaveCase, SetPending
-from storage import Storage, create_engine, downgrade, downgrade_async, upgrade, upgrade_async
+from storage import Storage, downgrade, downgrade_async, upgrade, upgrade_async
 from storage.migrate import current_revision_async
 from storage.models import Base
+from tests.databases import run_unit
 
 from .helpers import T0, decide, make_case, texts
 
@@ -34,12 +35,7 @@ TABLES = {
 
 async def _tables(url: str) -> set[str]:
     """The tables present in the database (alembic's bookkeeping table excluded)."""
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-    finally:
-        await engine.dispose()
+    names = await run_unit(url, lambda connection: inspect(connection).get_table_names())
     return set(names) - {"alembic_version"}
 
 
@@ -50,12 +46,7 @@ async def _schema_differences(url: str) -> list[object]:
         context = MigrationContext.configure(sync, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))
 
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(compare)
-    finally:
-        await engine.dispose()
+    return await run_unit(url, compare)
 
 
 async def test_upgrade_empty_database_matches_models_then_downgrade(db_url: str) -> None:
@@ -122,12 +113,7 @@ async def test_concurrent_upgrades_do_not_collide(db_url: str) -> None:
 
 async def _columns(url: str, table: str) -> set[str]:
     """The column names of ``table``."""
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            columns = await connection.run_sync(lambda sync: inspect(sync).get_columns(table))
-    finally:
-        await engine.dispose()
+    columns = await run_unit(url, lambda connection: inspect(connection).get_columns(table))
     return {column["name"] for column in columns}
 
 
@@ -146,33 +132,32 @@ async def test_0002_up_and_down_on_an_empty_database(db_url: str) -> None:
 async def test_0002_keeps_the_evidence_of_a_populated_0001_database(db_url: str) -> None:
     """Evidence stored before 0002 survives it with an empty hash; filings come and go with it."""
     await upgrade_async(db_url, "0001")
-    engine = create_engine(db_url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO users (user_id, current_case_id, pending, created_at, updated_at)"
-                    " VALUES (1, 'case1', '{}', :t, :t)"
-                ),
-                {"t": T0.replace(tzinfo=None)},
-            )
-            await connection.execute(
-                text(
-                    "INSERT INTO cases (id, user_id, issue_type, stage, step, status, awaiting, outcome,"
-                    " created_at, updated_at, closed_at)"
-                    " VALUES ('case1', 1, NULL, 'confirm', 0, 'open', '', NULL, :t, :t, NULL)"
-                ),
-                {"t": T0.replace(tzinfo=None)},
-            )
-            await connection.execute(
-                text(
-                    "INSERT INTO evidence (id, case_id, kind, file_id, file_unique_id, caption, category,"
-                    " file_name, received_at) VALUES ('ev1', 'case1', 'photo', 'F', 'U', '', '', '', :t)"
-                ),
-                {"t": T0.replace(tzinfo=None)},
-            )
-    finally:
-        await engine.dispose()
+
+    def populate(connection: Connection) -> None:
+        connection.execute(
+            text(
+                "INSERT INTO users (user_id, current_case_id, pending, created_at, updated_at)"
+                " VALUES (1, 'case1', '{}', :t, :t)"
+            ),
+            {"t": T0.replace(tzinfo=None)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO cases (id, user_id, issue_type, stage, step, status, awaiting, outcome,"
+                " created_at, updated_at, closed_at)"
+                " VALUES ('case1', 1, NULL, 'confirm', 0, 'open', '', NULL, :t, :t, NULL)"
+            ),
+            {"t": T0.replace(tzinfo=None)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO evidence (id, case_id, kind, file_id, file_unique_id, caption, category,"
+                " file_name, received_at) VALUES ('ev1', 'case1', 'photo', 'F', 'U', '', '', '', :t)"
+            ),
+            {"t": T0.replace(tzinfo=None)},
+        )
+
+    await run_unit(db_url, populate)
     await upgrade_async(db_url)
     store = await Storage.connect(db_url, migrate=False)
     try:

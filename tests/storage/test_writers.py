@@ -9,13 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import Connection, make_url, text
 
 from domain.case import UserView
 from domain.outcome import Outcome
 from storage import Storage, StorageUnavailable
 from storage.units import SqliteThreadUnits
+from tests.databases import run_unit
 
 from .helpers import decide, texts
 
@@ -23,14 +23,13 @@ CHAT = 10
 
 
 async def _outbox(db_url: str) -> dict[int, tuple[bool, int | None]]:
-    """``entry id -> (sent, telegram message id)``, read on a connection of its own."""
-    engine = create_async_engine(db_url)
-    try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(text("select id, sent_at, telegram_message_id from outbox"))
-            return {row.id: (row.sent_at is not None, row.telegram_message_id) for row in rows}
-    finally:
-        await engine.dispose()
+    """``entry id -> (sent, telegram message id)``, read on connections of their own."""
+
+    def read(connection: Connection) -> dict[int, tuple[bool, int | None]]:
+        rows = connection.execute(text("select id, sent_at, telegram_message_id from outbox"))
+        return {row.id: (row.sent_at is not None, row.telegram_message_id) for row in rows}
+
+    return await run_unit(db_url, read)
 
 
 async def test_mark_sent_is_committed_when_it_returns(store: Storage, db_url: str) -> None:
@@ -64,7 +63,7 @@ async def test_many_writers_on_two_storages_all_land(db_url: str) -> None:
 
 
 async def test_sqlite_write_units_of_one_storage_never_overlap(tmp_path: Path) -> None:
-    store = await Storage.connect(f"sqlite+aiosqlite:///{tmp_path / 'w.sqlite3'}")
+    store = await Storage.connect(f"sqlite:///{tmp_path / 'w.sqlite3'}")
     inside = 0
     most = 0
     guard = threading.Lock()
@@ -97,7 +96,7 @@ def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_write_lock_held_elsewhere_past_the_busy_timeout_is_storage_unavailable(
     tmp_path: Path,
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'locked.sqlite3'}"
+    url = f"sqlite:///{tmp_path / 'locked.sqlite3'}"
     store = await Storage.connect(url)
     sent = await store.handle(1, CHAT, "k0", decide(replies=texts("a")))
     holder = sqlite3.connect(make_url(url).database or "", isolation_level=None)
@@ -132,7 +131,7 @@ async def test_a_sqlite_file_is_checkpointed_in_a_worker_thread(
         ran.set()
 
     monkeypatch.setattr(SqliteThreadUnits, "_run_checkpoint", recorded)
-    store = await Storage.connect(f"sqlite+aiosqlite:///{tmp_path / 'c.sqlite3'}")
+    store = await Storage.connect(f"sqlite:///{tmp_path / 'c.sqlite3'}")
     try:
         for user in range(3):
             await store.handle(user, CHAT, f"k{user}", decide(replies=texts("x")))
