@@ -37,7 +37,7 @@ class HandleResult:
 
 
 _ENTRY_COLUMNS = (OUTBOX.c.id, OUTBOX.c.chat_id, OUTBOX.c.user_id, OUTBOX.c.payload, OUTBOX.c.document)
-_INSERT = insert(OUTBOX).returning(OUTBOX.c.id)
+_INSERT = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
 _UNSENT_OF_UPDATE = (
     select(*_ENTRY_COLUMNS)
     .where(OUTBOX.c.update_key == bindparam("update_key"), OUTBOX.c.sent_at.is_(None))
@@ -67,24 +67,28 @@ def add_replies(
     """Insert ``replies`` (in order) into the outbox and return them as entries."""
     if not replies:
         return []
-    entries: list[OutboxEntry] = []
+    rows = []
     for seq, reply in enumerate(replies):
         payload, document = reply_to_payload(reply)
-        row = {
-            "update_key": update_key,
-            "user_id": user_id,
-            "chat_id": chat_id,
-            "seq": seq,
-            "payload": payload,
-            "document": document,
-            "created_at": now,
-            "sent_at": None,
-            "telegram_message_id": None,
-        }
-        # One row at a time: cheaper than a multi-row RETURNING for the usual one to three replies.
-        entry_id: int = connection.execute(_INSERT, row).scalar_one()
-        entries.append(OutboxEntry(id=entry_id, chat_id=chat_id, user_id=user_id, reply=reply))
-    return entries
+        rows.append(
+            {
+                "update_key": update_key,
+                "user_id": user_id,
+                "chat_id": chat_id,
+                "seq": seq,
+                "payload": payload,
+                "document": document,
+                "created_at": now,
+                "sent_at": None,
+                "telegram_message_id": None,
+            }
+        )
+    # One statement for all of them (one round trip on PostgreSQL), ids in the order of the rows.
+    ids = connection.execute(_INSERT, rows).scalars().all()
+    return [
+        OutboxEntry(id=entry_id, chat_id=chat_id, user_id=user_id, reply=reply)
+        for entry_id, reply in zip(ids, replies, strict=True)
+    ]
 
 
 def unsent_of_update(connection: Connection, update_key: str) -> list[OutboxEntry]:

@@ -90,7 +90,9 @@ class Storage:
 
     # --- units of work --------------------------------------------------------------------
 
-    async def _write(self, work: Callable[[Connection], T], user_id: int | None = None) -> T:
+    async def _write(
+        self, work: Callable[[Connection], T], user_id: int | None = None, *, one_statement: bool = False
+    ) -> T:
         """Run ``work`` in one write transaction (committed when it returns).
 
         A person's updates also queue on an in-process lock, so they reach the database one
@@ -98,7 +100,7 @@ class Storage:
         (across processes, SQLite's BEGIN IMMEDIATE and PostgreSQL's advisory lock serialise).
         """
         async with self._user_locks.hold(user_id) if user_id is not None else nullcontext(), self._write_lock:
-            return await self._units.run(work)
+            return await self._units.run(work, one_statement=one_statement)
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one read-only transaction (DEFERRED on SQLite: it never blocks a writer)."""
@@ -192,7 +194,9 @@ class Storage:
         """
         now = self._clock()
         try:
-            await self._write(lambda c: outbox.mark_sent(c, entry_id, telegram_message_id, now))
+            await self._write(
+                lambda c: outbox.mark_sent(c, entry_id, telegram_message_id, now), one_statement=True
+            )
         except (OperationalError, InterfaceError) as error:  # locked, disk full, connection lost
             raise StorageUnavailable(f"sent mark not written: {type(error.orig).__name__}") from error
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, make_url, text
 from domain.case import UserView
 from domain.outcome import Outcome
 from storage import Storage, StorageUnavailable
-from storage.units import SqliteThreadUnits
+from storage.units import SqliteThreadUnits, open_units
 from tests.databases import run_unit
 
 from .helpers import decide, texts
@@ -139,3 +139,30 @@ async def test_a_sqlite_file_is_checkpointed_in_a_worker_thread(
         assert threads[0].startswith("sqlite")
     finally:
         await store.close()
+
+
+async def test_a_one_statement_unit_skips_begin_and_commit_on_postgresql_only(db_url: str) -> None:
+    """A sent mark is one statement: PostgreSQL commits it alone (two round trips fewer)."""
+    units = open_units(db_url)
+
+    def in_transaction(connection: Connection) -> bool:
+        connection.exec_driver_sql("select 1")
+        driver = connection.connection.driver_connection
+        return bool(
+            driver.is_in_transaction() if connection.dialect.name == "postgresql" else driver.in_transaction
+        )
+
+    try:
+        assert await units.run(in_transaction) is True
+        assert await units.run(in_transaction, one_statement=True) is (units.dialect.name != "postgresql")
+        assert await units.run(in_transaction) is True  # the pooled connection is back to transactions
+    finally:
+        await units.close()
+
+
+async def test_replies_of_one_update_get_increasing_ids_in_their_order(store: Storage) -> None:
+    result = await store.handle(1, CHAT, "k1", decide(replies=texts("a", "b", "c", "d")))
+    assert [entry.reply.text for entry in result.entries] == ["a", "b", "c", "d"]
+    ids = [entry.id for entry in result.entries]
+    assert ids == sorted(ids) and len(set(ids)) == 4
+    assert await store.unsent() == result.entries
