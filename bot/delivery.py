@@ -115,18 +115,25 @@ class Deliverer:
             chat_id = entries[0].chat_id
             lane = self._lanes.setdefault(chat_id, _Lane())
             lane.users += 1
+            # Each sent reply is marked beside the next one's sending: a reply never waits for
+            # the database to record the one before it (its id is remembered as sent meanwhile).
+            marks: list[asyncio.Task[None]] = []
             try:
                 async with lane.lock:
                     for entry in entries:
                         if self._pacer is not None:
                             await self._pacer.wait(chat_id)
-                        if await self._send_one(entry):
+                        settled, message_id = await self._send_one(entry)
+                        if settled:
                             self._remember_sent(entry.id)
+                            marks.append(asyncio.create_task(self._mark_sent(entry, message_id)))
                         self._claimed.discard(entry.id)
             finally:
                 lane.users -= 1
                 if lane.users == 0:
                     self._lanes.pop(chat_id, None)
+                if marks:
+                    await asyncio.gather(*marks)
         finally:
             self._claimed.difference_update(e.id for e in entries)
 
@@ -135,8 +142,9 @@ class Deliverer:
         while len(self._recently_sent) > _REMEMBER_SENT:
             self._recently_sent.popitem(last=False)
 
-    async def _send_one(self, entry: OutboxEntry) -> bool:
-        """Send one entry; True once it is settled (sent, or refused for good), False if left unsent."""
+    async def _send_one(self, entry: OutboxEntry) -> tuple[bool, int | None]:
+        """Send one entry: ``(True, message id)`` once it is settled (sent, or refused for good,
+        then without an id), ``(False, None)`` if it is left unsent. The caller marks it sent."""
         delay = 0.5
         for attempt in range(1, _ATTEMPTS + 1):
             try:
@@ -148,22 +156,19 @@ class Deliverer:
                 continue
             except Forbidden:
                 log.info("user %s blocked the bot; reply %s dropped", entry.user_id, entry.id)
-                await self._mark_sent(entry, None)
-                return True
+                return True, None
             except BadRequest as exc:
                 # A reply Telegram will never accept must not block the lane forever.
                 log.error("reply %s for user %s rejected: %s", entry.id, entry.user_id, exc.message)
-                await self._mark_sent(entry, None)
-                return True
+                return True, None
             except TelegramError as exc:
                 log.warning("sending reply %s failed (attempt %s): %s", entry.id, attempt, type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 8.0)
                 continue
-            await self._mark_sent(entry, message_id)
-            return True
+            return True, message_id
         log.error("reply %s for user %s left for redelivery", entry.id, entry.user_id)
-        return False
+        return False, None
 
     async def _mark_sent(self, entry: OutboxEntry, message_id: int | None) -> None:
         """Record the entry as sent; if that fails, the redelivery after a restart sends it again."""
