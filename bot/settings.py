@@ -14,15 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# Database URL schemes storage.engine.parse_url accepts (it checks the rest when connecting).
-_DATABASE_SCHEMES = (
-    "sqlite://",
-    "sqlite+pysqlite://",
-    "sqlite+aiosqlite://",
-    "postgres://",
-    "postgresql://",
-    "postgresql+asyncpg://",
-)
+from storage.engine import SCHEMES as DATABASE_SCHEMES
 
 # What each variable is, for the one-line error messages.
 _HINTS: dict[str, str] = {
@@ -145,7 +137,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, value: str) -> str:
-        if not value.startswith(_DATABASE_SCHEMES):
+        if not value.startswith(DATABASE_SCHEMES):  # parse_url checks the rest when connecting
             raise ValueError("must use the sqlite, sqlite+aiosqlite or postgresql+asyncpg driver")
         return value
 

@@ -36,6 +36,8 @@ _ALIASES = {
 }
 
 
+#: How an accepted URL starts (``DATABASE_URL`` is checked against them when settings load).
+SCHEMES = tuple(f"{name}://" for name in _ALIASES)
 #: What a usable URL looks like, for error messages.
 EXPECTED = "expected sqlite:///path, sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db"
 
