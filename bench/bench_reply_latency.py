@@ -34,9 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEXT = "你好"
 
 
-async def _measure(
-    command: list[str], cwd: Path, messages: int, gap: float, extra_env: dict[str, str]
-) -> list[float]:
+async def _measure(command: list[str], cwd: Path, messages: int, gap: float, scheme: str) -> list[float]:
     """Start the bot, warm it up, then time ``messages`` first replies (seconds each)."""
     async with FakeTelegram(token=TOKEN) as telegram:
         with tempfile.TemporaryDirectory() as tmp:
@@ -45,14 +43,13 @@ async def _measure(
                 TELEGRAM_BOT_TOKEN=TOKEN,
                 TELEGRAM_API_BASE_URL=telegram.api_base_url,
                 TELEGRAM_FILE_BASE_URL=telegram.file_base_url,
-                DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+                DATABASE_URL=f"{scheme}:///{tmp}/bench.db",
                 DATA_DIR=tmp,
                 CACHE_DIR=str(default_cache_dir()),
                 LOG_LEVEL="WARNING",
                 OCR_ENABLED="false",
                 PYTHONPATH=str(cwd),
             )
-            env.update(extra_env)
             process = await asyncio.create_subprocess_exec(
                 *command,
                 cwd=cwd,
@@ -80,7 +77,8 @@ async def _measure(
                         await telegram.wait_for_messages(user, per_message - 1, timeout=60)
                 return latencies
             finally:
-                process.terminate()
+                if process.returncode is None:
+                    process.terminate()
                 await process.wait()
 
 
@@ -109,21 +107,27 @@ async def main() -> None:
         "--gap", type=float, default=0.1, help="seconds between one person's replies and the next message"
     )
     parser.add_argument("--old-checkout", type=Path, default=None)
+    parser.add_argument(
+        "--old-scheme",
+        default="sqlite+aiosqlite",
+        help="the DATABASE_URL scheme the old checkout accepts (before issue 16: sqlite+aiosqlite)",
+    )
     args = parser.parse_args()
-    bots: dict[str, tuple[list[str], Path, dict[str, str]]] = {
-        "python-telegram-bot echo": ([sys.executable, str(ROOT / "bench" / "echo_bot.py")], ROOT, {}),
-        "weiquan-bot": ([sys.executable, "-m", "bot", "run"], ROOT, {}),
+    # The database URL's scheme each bot is given (checkouts before issue 16 knew only aiosqlite's).
+    bots: dict[str, tuple[list[str], Path, str]] = {
+        "python-telegram-bot echo": ([sys.executable, str(ROOT / "bench" / "echo_bot.py")], ROOT, "sqlite"),
+        "weiquan-bot": ([sys.executable, "-m", "bot", "run"], ROOT, "sqlite"),
     }
     if args.old_checkout is not None:
         bots["weiquan-bot (old checkout)"] = (
             [sys.executable, "-m", "bot", "run"],
             args.old_checkout.resolve(),
-            {},
+            args.old_scheme,
         )
     results: dict[str, list[list[float]]] = {name: [] for name in bots}
     for _ in range(args.rounds):
-        for name, (command, cwd, extra) in bots.items():
-            results[name].append(await _measure(command, cwd, args.messages, args.gap, extra))
+        for name, (command, cwd, scheme) in bots.items():
+            results[name].append(await _measure(command, cwd, args.messages, args.gap, scheme))
     print(f"load average {os.getloadavg()[0]:.1f}")
     figures = {name: _summary(name, rounds) for name, rounds in results.items()}
     echo_p50 = figures["python-telegram-bot echo"][0]

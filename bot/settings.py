@@ -40,6 +40,7 @@ _HINTS: dict[str, str] = {
     "OCR_ENABLED": "true or false",
     "OCR_TIMEOUT": "seconds one screenshot may take once a worker reads it, e.g. 60",
     "CHAT_RATE": "messages per second to one chat after a short burst, e.g. 1",
+    "FLOOD_LIMIT": "a whole number of messages one person may send in 10 seconds, e.g. 20",
 }
 
 
@@ -89,6 +90,7 @@ class Settings(BaseSettings):
     ocr_enabled: bool = True
     ocr_timeout: float = Field(default=60.0, gt=0)
     chat_rate: float = Field(default=1.0, gt=0)
+    flood_limit: int = Field(default=20, ge=1)
 
     @field_validator("operator_ids", mode="before")
     @classmethod

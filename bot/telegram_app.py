@@ -71,7 +71,7 @@ class TelegramFrontend:
         # About one message a second per chat (after a short burst), as Telegram asks.
         pacer = ChatPacer(rate=settings.chat_rate) if rate_limit else None
         self.deliverer = Deliverer(bot, core.storage, pacer)
-        self.throttle = Throttle()
+        self.throttle = Throttle(limit=settings.flood_limit)
         self.unapplied: set[int] = set()  # update ids the database could not apply
         self.attempts: dict[int, int] = {}  # failed deliveries per update id
         # Every evidence file is hashed; images are also read when OCR is on.

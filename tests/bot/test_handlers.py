@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.throttle import FLOOD_NOTICE
 from tests.factories import callback_query as press
 from tests.factories import channel_chat, group_chat, mention_entities, message, now, telegram_user
 from tests.offline import OfflineBot, offline_bot
@@ -125,6 +126,15 @@ async def test_flood_gets_one_notice_and_others_are_served(harness: OfflineBot) 
         notices += sum("太快" in p["text"] for p in sent)
     assert notices == 1
     assert await harness.text(USER + 1, "你好")
+
+
+async def test_the_flood_limit_is_the_setting(tmp_path: Path) -> None:
+    """``FLOOD_LIMIT=3``: the fourth message in the window gets the notice, the fifth nothing."""
+    async with offline_bot(tmp_path, flood_limit=3) as bot:
+        answered = [await bot.text(USER, f"第{i}条") for i in range(5)]
+    assert all(sent and not any("太快" in p["text"] for p in sent) for sent in answered[:3])
+    assert [p["text"] for p in answered[3]] == [FLOOD_NOTICE]
+    assert answered[4] == []
 
 
 async def test_duplicate_update_is_applied_once(harness: OfflineBot) -> None:

@@ -69,6 +69,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("FOLLOW_UP_DELAY", "soon"),
         ("MODE", "carrier-pigeon"),
         ("RETENTION_DAYS", "-3"),
+        ("FLOOD_LIMIT", "0"),
     ],
 )
 def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:

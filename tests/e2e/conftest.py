@@ -14,6 +14,7 @@ from intents.lexicon import default_cache_dir
 from storage import Storage
 from tests.databases import BACKENDS, fresh_database
 from tests.e2e.botproc import BotProcess
+from tests.e2e.conversation import FLOOD_LIMIT
 from tests.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -49,6 +50,9 @@ def bot_env(tmp_path: Path, telegram: FakeTelegram, database_url: str) -> dict[s
         PTB_TIMEDELTA="true",
         # Per-chat pacing has its own test; elsewhere it would only make the suite slow.
         CHAT_RATE="50",
+        # A walk through a whole case is faster than people write; the default limit (20 in
+        # 10 s) has its own tests, and Chat keeps below this one (tests/e2e/conversation.py).
+        FLOOD_LIMIT=str(FLOOD_LIMIT),
         PYTHONUNBUFFERED="1",
         WEIQUAN_TEST_CWD=str(tmp_path),
     )

@@ -17,6 +17,7 @@ from tests.e2e.conftest import TOKEN, running_bot
 from tests.e2e.conversation import Chat, texts
 from tests.e2e.database import Database, case_rows
 from tests.fake_telegram import FakeTelegram, SentMessage, tiny_png
+from tests.waiting import poll_until
 
 NOTICE = "本服务仅提供一般性维权指引，不构成法律意见"
 ORDER_NO = "231118-492817365029174"
@@ -221,8 +222,11 @@ async def test_follow_up_reminder_fires_after_a_restart_exactly_once(
     # Only once: nothing else arrives while the reminder loop goes round three more times (each
     # pass is logged), and the reminder is marked done.
     passes = restarted.log().count("reminder pass done")
-    await telegram.wait_until(
-        lambda: restarted.log().count("reminder pass done") >= passes + 3, timeout=60, what="three passes"
+    await poll_until(
+        lambda: restarted.log().count("reminder pass done") >= passes + 3,
+        timeout=60,
+        what="three passes",
+        every=0.05,
     )
     assert telegram.sent_messages(USER)[sent_before:] == [follow_up]
     done = await db.rows("select status from reminders where user_id = ?", (USER,))

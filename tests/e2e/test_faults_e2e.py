@@ -19,6 +19,7 @@ from tests.e2e.conftest import running_bot
 from tests.e2e.database import db_path, query
 from tests.factories import private_chat, telegram_user
 from tests.fake_telegram import FakeTelegram
+from tests.waiting import poll_until
 
 #: SQLite only: these tests are about the Telegram side (faults) and read the file directly;
 #: storage on PostgreSQL is covered by the storage, foundation, crash, webhook and case tests.
@@ -219,10 +220,12 @@ async def test_an_update_the_library_cannot_parse_does_not_stop_the_bot(
     await telegram.send_command(BOB, "/help")
 
     assert bot.proc is not None
-    await telegram.wait_until(
+    # The process's exit is no server event: poll.
+    await poll_until(
         lambda: bot.proc is not None and (bot.proc.poll() is not None or bool(telegram.sent_messages(BOB))),
-        30,
-        "Bob's answer",
+        timeout=30,
+        what="Bob's answer",
+        every=0.05,
     )
     assert bot.proc.poll() is None, "the bot process died"
     assert_exactly_once(telegram, await settled(telegram, tmp_path, BOB), BOB)

@@ -19,6 +19,7 @@ from tests.e2e.conftest import TOKEN, running_bot
 from tests.e2e.database import db_path, query
 from tests.e2e.test_faults_e2e import outbox_of, settled
 from tests.fake_telegram import FakeTelegram, tiny_png
+from tests.waiting import poll_until
 
 #: SQLite only: these tests are about logs and retention and read the file directly;
 #: storage on PostgreSQL is covered by the storage, foundation, crash, webhook and case tests.
@@ -166,8 +167,11 @@ async def test_closed_cases_older_than_retention_days_are_purged(
     assert len(query(db, "select id from cases")) == 3
 
     purging = await running_bot(start_bot, telegram, RETENTION_DAYS="30")
-    await telegram.wait_until(
-        lambda: not query(db, "select 1 from cases where id = ?", (zhang_case,)), 20, "the purge"
+    await poll_until(
+        lambda: not query(db, "select 1 from cases where id = ?", (zhang_case,)),
+        timeout=20,
+        what="the purge",
+        every=0.05,
     )
     assert await purging.stop() == 0
 

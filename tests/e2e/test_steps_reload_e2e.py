@@ -13,6 +13,7 @@ from guide import default_content_dir
 from tests.e2e.botproc import BotProcess
 from tests.e2e.conftest import running_bot
 from tests.fake_telegram import FakeTelegram
+from tests.waiting import poll_until
 
 USER = 7300001
 
@@ -51,5 +52,7 @@ async def test_step_files_hot_reload_and_keep_last_good(
 
     common.write_text(original + "\nthis is = not toml [\n", encoding="utf-8")
     # The watcher reports the broken file (naming it) in the log: wait for that, then look.
-    await telegram.wait_until(lambda: "common.toml" in bot.log(), timeout=30, what="the broken file reported")
+    await poll_until(
+        lambda: "common.toml" in bot.log(), timeout=30, what="the broken file reported", every=0.05
+    )
     assert marker in await _welcome(telegram), "the last good step files stay in use"

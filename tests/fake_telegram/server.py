@@ -303,7 +303,12 @@ class FakeTelegram(UserActions):
         timeout: float,
         what: str = "condition",
     ) -> None:
-        """Wait until ``predicate()`` holds (checked after every change); AssertionError on timeout."""
+        """Wait until ``predicate()`` holds (checked after every change); AssertionError on timeout.
+
+        Only the server's own changes (a call, an update queued) wake the check: for a condition
+        outside the server (a log line, a database row, a process exit) use
+        :func:`tests.waiting.poll_until`.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not predicate():
