@@ -39,7 +39,9 @@ class EffectApplier:
     """Applies effects for one user in one transaction, writing only what actually changed.
 
     It starts from the view the dialogue saw (loaded in the same transaction under the
-    user's lock), so comparing against it is exact.
+    user's lock), so comparing against it is exact. A person without a row (``user_exists``
+    false) gets it written once, with its final values, when the effects are done; or earlier
+    when a case or a reminder needs it to point at.
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class EffectApplier:
         self._current_case_id = view.current_case_id
         self._pending = dict(view.pending)
         self._user_dirty = False
+        self._want_user = not user_exists  # a new person's row is written by _flush_user
 
     def apply(self, effects: tuple[Effect, ...]) -> None:
         """Apply ``effects`` in order, then write the user row if it changed."""
@@ -75,12 +78,12 @@ class EffectApplier:
             case SaveCase(case=case):
                 self._save_case(case)
             case SetCurrentCase(case_id=case_id):
-                self._ensure_user()
+                self._want_user = True
                 if case_id != self._current_case_id:
                     self._current_case_id = case_id
                     self._user_dirty = True
             case SetPending(values=values):
-                self._ensure_user()
+                self._want_user = True
                 if values != self._pending:
                     self._pending = dict(values)
                     self._user_dirty = True
@@ -136,24 +139,37 @@ class EffectApplier:
 
     # --- user row -------------------------------------------------------------------------
 
+    def _user_row(self) -> dict[str, Any]:
+        """The user row as buffered now."""
+        return {
+            "user_id": self._user_id,
+            "current_case_id": self._current_case_id,
+            "pending": self._pending,
+            "created_at": self._now,
+            "updated_at": self._now,
+        }
+
     def _ensure_user(self) -> None:
-        """Create the user row if it does not exist (e.g. after DeleteUser in this update)."""
+        """Create the user row now if it does not exist: a case or a reminder is about to point at it."""
         if self._user_exists:
             return
-        row: dict[str, Any] = {"user_id": self._user_id, "current_case_id": None, "pending": {}}
-        self._conn.execute(
-            self._sql.insert_user_if_missing, {**row, "created_at": self._now, "updated_at": self._now}
-        )
+        self._conn.execute(self._sql.insert_user_if_missing, self._user_row())
         self._user_exists = True
-        self._current_case_id = None
-        self._pending = {}
+        self._user_dirty = False
 
     def _flush_user(self) -> None:
-        """Write the buffered current case and scratch values."""
-        if not self._user_dirty:
-            return
-        values = {"current_case_id": self._current_case_id, "pending": self._pending, "updated_at": self._now}
-        self._conn.execute(self._sql.update_user, {"b_user_id": self._user_id, **values})
+        """Write the buffered current case and scratch values (the whole row for a new person)."""
+        if not self._user_exists:
+            if self._want_user:
+                self._conn.execute(self._sql.insert_user, self._user_row())
+                self._user_exists = True
+        elif self._user_dirty:
+            values = {
+                "current_case_id": self._current_case_id,
+                "pending": self._pending,
+                "updated_at": self._now,
+            }
+            self._conn.execute(self._sql.update_user, {"b_user_id": self._user_id, **values})
         self._user_dirty = False
 
     def _delete_user(self) -> None:
@@ -168,6 +184,7 @@ class EffectApplier:
         # ON DELETE CASCADE takes cases, facts, timeline, evidence, filings and reminders with it.
         self._conn.execute(sql.delete_user, uid)
         self._user_exists = False
+        self._want_user = False
         self._stored_cases.clear()
         self._current_case_id = None
         self._pending = {}

@@ -20,7 +20,7 @@ from storage.effects import EffectApplier
 from storage.errors import StorageUnavailable
 from storage.locks import KeyedLock
 from storage.migrate import migrate_units
-from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS, USERS
+from storage.models import OUTBOX, PROCESSED_UPDATES, REMINDERS
 from storage.outbox import (
     HandleResult,
     OutboxEntry,
@@ -153,26 +153,17 @@ class Storage:
                 logger.info("duplicate update for user %s", user_id)
                 return HandleResult(entries=unsent_of_update(connection, update_key), duplicate=True)
         view, user_exists = load_view(connection, user_id, timeline=timeline)
-        if not user_exists:
-            row: dict[str, Any] = {
-                "user_id": user_id,
-                "current_case_id": None,
-                "pending": {},
-                "created_at": now,
-                "updated_at": now,
-            }
-            connection.execute(sql.insert_user, row)
         outcome = decide(view)
         if not user_exists and not outcome.effects and not outcome.replies:
             # Nothing to keep about someone unknown (e.g. a screenshot read after /delete):
-            # leave no user row and no update record behind.
-            connection.execute(delete(USERS).where(USERS.c.user_id == user_id))
+            # leave no update record behind either.
             if update_key is not None:
                 connection.execute(
                     delete(PROCESSED_UPDATES).where(PROCESSED_UPDATES.c.update_key == update_key)
                 )
             return HandleResult(entries=[], duplicate=False)
-        EffectApplier(connection, view, user_exists=True, now=now, update_key=update_key).apply(
+        # A new person's row is written by the applier, once, with the values the effects leave.
+        EffectApplier(connection, view, user_exists=user_exists, now=now, update_key=update_key).apply(
             outcome.effects
         )
         entries = add_replies(

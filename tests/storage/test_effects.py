@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine, event
 
 from domain.case import EvidenceItem, Reminder, TimelineEntry
 from domain.outcome import (
@@ -285,3 +286,39 @@ async def test_a_failed_statement_never_shows_its_parameters(store: Storage) -> 
         assert any(isinstance(e, StatementError) for e in chain), chain
         text = "".join(traceback.format_exception(caught.value))
         assert "13812345678" not in text and "张三丰" not in text
+
+
+async def test_a_new_persons_row_is_written_once_with_its_final_values(store: Storage) -> None:
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        words = statement.split()
+        if words[0].upper() in ("INSERT", "UPDATE") and "users" in words[:3]:
+            statements.append(words[0].upper())
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        await apply(store, SetPending({"step": "order"}), SetPending({"step": "amount", "n": "2"}))
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert statements == ["INSERT"]
+    view = await store.load_view(USER)
+    assert view.pending == {"step": "amount", "n": "2"} and view.current_case_id is None
+
+
+async def test_a_new_persons_case_gets_the_row_it_points_at(store: Storage) -> None:
+    case = make_case(USER)
+    await apply(store, SetPending({"k": "v"}), SaveCase(case), SetCurrentCase(case.id))
+    view = await store.load_view(USER)
+    assert [c.id for c in view.cases] == [case.id]
+    assert view.current_case_id == case.id and view.pending == {"k": "v"}
+
+
+async def test_deleted_then_written_again_in_one_update(store: Storage) -> None:
+    await apply(store, SaveCase(make_case(USER)), SetCurrentCase("case1"))
+    await apply(store, DeleteUser(), SetPending({"after": "delete"}))
+    view = await store.load_view(USER)
+    assert view.cases == () and view.current_case_id is None
+    assert view.pending == {"after": "delete"}
+    await apply(store, DeleteUser(), user_id=USER + 1)  # nobody yet: no row is left behind
+    assert (await store.user_row_counts(USER + 1))["users"] == 0

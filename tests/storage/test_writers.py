@@ -14,7 +14,7 @@ from sqlalchemy import Connection, make_url, text
 from domain.case import UserView
 from domain.outcome import Outcome
 from storage import Storage, StorageUnavailable
-from storage.units import SqliteThreadUnits, open_units
+from storage.units import THREADS, SqliteThreadUnits, open_units
 from tests.databases import run_unit
 
 from .helpers import decide, texts
@@ -139,6 +139,44 @@ async def test_a_sqlite_file_is_checkpointed_in_a_worker_thread(
         assert threads[0].startswith("sqlite")
     finally:
         await store.close()
+
+
+async def test_each_worker_thread_keeps_its_connections_and_a_checkpoint_needs_none_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every worker thread holds its writer and reader; the checkpoint still runs, on a thread's own."""
+    monkeypatch.setattr("storage.units.CHECKPOINT_EVERY", 2)
+    ran = threading.Event()
+    original = SqliteThreadUnits._run_checkpoint
+
+    def recorded(self: SqliteThreadUnits) -> None:
+        original(self)
+        ran.set()
+
+    monkeypatch.setattr(SqliteThreadUnits, "_run_checkpoint", recorded)
+    units = open_units(f"sqlite:///{tmp_path / 'threads.sqlite3'}")
+    try:
+        await units.run(lambda c: c.exec_driver_sql("create table t (n integer)"))
+        # Reads that meet at a barrier run on every worker thread at once: each thread opens its
+        # writer and reader then, so the pool has none left.
+        barrier = threading.Barrier(THREADS)
+
+        def meet(connection: Connection) -> int:
+            barrier.wait(timeout=30)
+            return id(connection)
+
+        readers = await asyncio.gather(*(units.run(meet, read_only=True) for _ in range(THREADS)))
+        assert len(set(readers)) == THREADS
+        for n in range(2):
+            await units.run(lambda c, n=n: c.execute(text("insert into t values (:n)"), {"n": n}))
+        assert await asyncio.to_thread(ran.wait, 20)
+        assert await units.run(lambda c: c.exec_driver_sql("select count(*) from t").scalar()) == 2
+        # The same connections serve the next units: a unit costs no checkout from the pool.
+        again = await asyncio.gather(*(units.run(meet, read_only=True) for _ in range(THREADS)))
+        assert set(again) == set(readers)
+    finally:
+        await units.close()
+    assert not [r for r in caplog.records if "checkpoint failed" in r.getMessage()]
 
 
 async def test_a_one_statement_unit_skips_begin_and_commit_on_postgresql_only(db_url: str) -> None:
