@@ -92,7 +92,7 @@ class SqliteThreadUnits:
 
     Each worker thread keeps its own two connections (one for writes, one for reads) checked
     out for good, and a unit only begins and ends a transaction on them: checking a connection
-    out of the pool and back in for every unit cost more than the update's statements did
+    out of the pool and back in for every unit cost more than a statement does
     (measured 2026-12-04, idle machine: a unit with one INSERT 145 µs through ``engine.begin()``,
     40 µs on a connection kept open; a new person's "你好" through the whole offline handler
     stack, the two ways alternating in one process, p50 2.47 ms before and 2.36 ms after).
