@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import BigInteger, Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import (
@@ -47,10 +47,26 @@ class Statements:
         reminder = insert(REMINDERS)
         tokens = insert(UNKNOWN_TOKENS)
         uid: Any = bindparam("b_user_id")
-        self.claim_update = (
-            insert(PROCESSED_UPDATES)
-            .on_conflict_do_nothing(index_elements=["update_key"])
-            .returning(PROCESSED_UPDATES.c.update_key)
+        claim: Any = insert(PROCESSED_UPDATES)
+        #: PostgreSQL: the person's transaction-scoped advisory lock, which serialises their
+        #: updates across processes (``None`` on SQLite, where BEGIN IMMEDIATE serialises every
+        #: writer). Run alone only for an update without a key: the claim takes it otherwise.
+        self.lock_user: Any = None
+        if dialect_name == "postgresql":
+            self.lock_user = select(func.pg_advisory_xact_lock(bindparam("user_id", type_=BigInteger)))
+            # The claimed row comes out of the lock's select, so the lock is held before the
+            # key is written: one round trip instead of two.
+            claim = claim.from_select(
+                ["update_key", "user_id", "processed_at"],
+                select(
+                    *(
+                        bindparam(name, type_=PROCESSED_UPDATES.c[name].type)
+                        for name in ("update_key", "user_id", "processed_at")
+                    )
+                ).select_from(self.lock_user.subquery("person_lock")),
+            )
+        self.claim_update = claim.on_conflict_do_nothing(index_elements=["update_key"]).returning(
+            PROCESSED_UPDATES.c.update_key
         )
         self.insert_user = USERS.insert()
         self.insert_user_if_missing = insert(USERS).on_conflict_do_nothing(index_elements=["user_id"])

@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from domain.case import Reminder, UserView
@@ -144,8 +144,8 @@ class Storage:
     ) -> HandleResult:
         """The body of :meth:`handle`, inside the transaction."""
         sql = statements_for(connection.dialect.name)
-        if connection.dialect.name == "postgresql":
-            connection.execute(select(func.pg_advisory_xact_lock(user_id)))
+        if update_key is None and sql.lock_user is not None:
+            connection.execute(sql.lock_user, {"user_id": user_id})  # else the claim takes the lock
         now = self._clock()
         if update_key is not None:
             claim = {"update_key": update_key, "user_id": user_id, "processed_at": now}

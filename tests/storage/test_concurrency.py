@@ -86,6 +86,29 @@ async def test_concurrent_duplicates_across_two_storages(db_url: str) -> None:
         await second.close()
 
 
+async def test_one_person_across_two_storages_none_lost(db_url: str) -> None:
+    """Two processes' worth of Storage objects, one person, different updates: applied one at a time
+    (PostgreSQL's per-person advisory lock, SQLite's BEGIN IMMEDIATE), so no write is lost."""
+    first = await Storage.connect(db_url)
+    second = await Storage.connect(db_url, migrate=False)
+    try:
+        results = await asyncio.gather(
+            *(
+                store.handle(6, CHAT, f"{name}{i}", increment)
+                for i in range(15)
+                for name, store in (("a", first), ("b", second))
+            ),
+            *(store.handle(6, CHAT, None, increment) for store in (first, second)),  # no key: locked too
+        )
+        assert not any(result.duplicate for result in results)
+        assert (await second.load_view(6)).cases[0].facts["counter"] == "32"
+        handed_out = sorted(int(r.entries[0].reply.text.split("=")[1]) for r in results)
+        assert handed_out == list(range(1, 33))
+    finally:
+        await first.close()
+        await second.close()
+
+
 async def test_failing_update_among_concurrent_ones_rolls_back_alone(store: Storage) -> None:
     def broken(view: UserView) -> Outcome:
         raise RuntimeError("dialogue bug")

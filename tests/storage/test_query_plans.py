@@ -20,7 +20,7 @@ DUE_INDEX = "ix_reminders_status_due_at"
 
 def _update_statements() -> dict[str, ClauseElement]:
     """Every statement an update may run, by name."""
-    found = dict(vars(statements_for("sqlite")))
+    found = {name: value for name, value in vars(statements_for("sqlite")).items() if value is not None}
     for module in (views, outbox):
         found.update(
             {
