@@ -179,6 +179,26 @@ async def test_each_worker_thread_keeps_its_connections_and_a_checkpoint_needs_n
     assert not [r for r in caplog.records if "checkpoint failed" in r.getMessage()]
 
 
+async def test_a_kept_connection_that_was_invalidated_is_opened_again(tmp_path: Path) -> None:
+    """A unit whose connection broke (SQLAlchemy invalidated it) rolls back; the next units reconnect."""
+    units = open_units(f"sqlite:///{tmp_path / 'broken.sqlite3'}")
+
+    def broken(connection: Connection) -> None:
+        connection.execute(text("insert into t values (1)"))
+        connection.invalidate()
+        raise RuntimeError("the connection broke")
+
+    try:
+        await units.run(lambda c: c.exec_driver_sql("create table t (n integer)"))
+        for _ in range(2 * THREADS):  # whichever thread each lands on
+            with pytest.raises(RuntimeError):
+                await units.run(broken)
+        await units.run(lambda c: c.execute(text("insert into t values (2)")))
+        assert await units.run(lambda c: c.exec_driver_sql("select n from t").scalars().all()) == [2]
+    finally:
+        await units.close()
+
+
 async def test_a_one_statement_unit_skips_begin_and_commit_on_postgresql_only(db_url: str) -> None:
     """A sent mark is one statement: PostgreSQL commits it alone (two round trips fewer)."""
     units = open_units(db_url)
