@@ -4,6 +4,7 @@ a lock held elsewhere past the busy timeout reported as StorageUnavailable."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, make_url, text
 from domain.case import UserView
 from domain.outcome import Outcome
 from storage import Storage, StorageUnavailable
+from storage.engine import BUSY_TIMEOUT_MS
 from storage.units import THREADS, SqliteThreadUnits, open_units
 from tests.databases import run_unit
 
@@ -196,6 +198,49 @@ async def test_a_kept_connection_that_was_invalidated_is_opened_again(tmp_path: 
         await units.run(lambda c: c.execute(text("insert into t values (2)")))
         assert await units.run(lambda c: c.exec_driver_sql("select n from t").scalars().all()) == [2]
     finally:
+        await units.close()
+
+
+async def test_an_idle_write_runs_on_the_event_loop_and_a_foreign_lock_sends_it_to_a_thread(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A write while nothing else runs skips the thread hop; while another process holds the write
+    lock, it waits in a worker thread (the event loop goes on), then runs."""
+    path = tmp_path / "inline.sqlite3"
+    units = open_units(f"sqlite:///{path}")
+
+    def insert(connection: Connection) -> str:
+        connection.execute(text("insert into t values (1)"))
+        return threading.current_thread().name
+
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        await units.run(lambda c: c.exec_driver_sql("create table t (n integer)"))
+        assert await units.run(insert) == threading.current_thread().name  # inline
+        assert await units.run(lambda c: threading.current_thread().name, read_only=True) != (
+            threading.current_thread().name
+        )
+        holder.execute("BEGIN IMMEDIATE")  # another process's writer
+        loop = asyncio.get_running_loop()
+        # asyncio's debug mode logs a step that holds the loop longer than this; waiting for the
+        # lock on the loop would hold it for the whole busy timeout (5 s).
+        loop.set_debug(True)
+        loop.slow_callback_duration = BUSY_TIMEOUT_MS / 1000 / 2
+        with caplog.at_level(logging.WARNING, logger="asyncio"):
+            write = asyncio.ensure_future(units.run(insert))
+            meanwhile = asyncio.Event()
+            loop.call_soon(meanwhile.set)
+            await meanwhile.wait()
+            assert not write.done()  # it waits for the lock in a worker thread
+            holder.execute("ROLLBACK")
+            name = await write
+        loop.set_debug(False)
+        assert not [r for r in caplog.records if r.name == "asyncio"], "the event loop was held"
+        assert name.startswith("sqlite")
+        assert await units.run(lambda c: c.exec_driver_sql("select count(*) from t").scalar()) == 2
+        assert await units.run(insert) == threading.current_thread().name  # inline again
+    finally:
+        holder.close()
         await units.close()
 
 
