@@ -172,7 +172,7 @@ class SqliteThreadUnits:
         writer, _ = self._own_connections()
         # No busy wait on the event loop: BEGIN IMMEDIATE fails at once instead. Once the write
         # lock is held, the unit runs with the usual timeout, as in a worker thread.
-        _busy_timeout(writer, 0)
+        _pragma(writer, "busy_timeout=0")
         try:
             transaction = writer.begin()
         except OperationalError:  # SQLITE_BUSY: a worker thread will wait for the lock
@@ -180,7 +180,7 @@ class SqliteThreadUnits:
                 writer.rollback()
             return []
         finally:
-            _busy_timeout(writer, BUSY_TIMEOUT_MS)
+            _pragma(writer, f"busy_timeout={BUSY_TIMEOUT_MS}")
         with transaction:
             return [work(writer)]
 
@@ -204,12 +204,8 @@ class SqliteThreadUnits:
     def _run_checkpoint(self) -> None:
         """Copy what the log holds into the database file while writers go on (worker thread)."""
         try:
-            # On the driver's connection, outside any transaction (the pool holds no spare one).
-            cursor = self._own_connections()[0].connection.cursor()
-            try:
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            finally:
-                cursor.close()
+            # On this thread's own connection (the pool holds no spare one).
+            _pragma(self._own_connections()[0], "wal_checkpoint(PASSIVE)")
         except Exception as error:  # the writers' backstop takes over
             log.warning("background checkpoint failed: %s", type(error).__name__)
 
@@ -226,11 +222,11 @@ class SqliteThreadUnits:
         self._engine.dispose()
 
 
-def _busy_timeout(connection: Connection, milliseconds: int) -> None:
-    """Set SQLite's busy timeout on the driver's connection (no statement event, no transaction)."""
+def _pragma(connection: Connection, pragma: str) -> None:
+    """Run ``PRAGMA <pragma>`` on the driver's connection: no statement event, no transaction."""
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout={milliseconds}")
+        cursor.execute(f"PRAGMA {pragma}").fetchall()
     finally:
         cursor.close()
 
